@@ -1,0 +1,99 @@
+/** Stable rule ids: users and tests rely on them. */
+export type RuleId =
+  | 'yaml-syntax'
+  | 'unknown-key'
+  | 'unknown-model'
+  | 'unknown-gpu'
+  | 'invalid-value'
+  | 'missing-field'
+  | 'incompatible'
+  | 'config-read'
+  | 'expect-mismatch'
+  | 'unknown-reference'
+
+/** A path into the block's YAML, e.g. `['parallel', 'tp']` or `['vary', 'model', 1]`. */
+export type YamlPath = ReadonlyArray<string | number>
+
+/** A place in the YAML source: 1-based line and column, 0-based offset. */
+export interface Point {
+  line: number
+  column: number
+  offset: number
+}
+
+export interface Span {
+  start: Point
+  end: Point
+}
+
+/** One problem with a block, as data: the plugin and the CLI add file positions. */
+export interface Diagnostic {
+  ruleId: RuleId
+  /** One sentence, no trailing period needed. */
+  message: string
+  /** Where in the YAML the offending key or value is (empty: the whole block). */
+  path: YamlPath
+  /** Point at the key itself rather than its value (unknown keys). */
+  onKey?: boolean | undefined
+  /** A fix the writer can apply, e.g. "did you mean `kv_heads`?". */
+  suggestion?: string | undefined
+  /** For syntax errors, which have no path: the span in the YAML source. */
+  span?: Span | undefined
+  /** For `expect-mismatch`: what the writer expected and what was computed. */
+  expected?: string | undefined
+  actual?: string | undefined
+  /** `error` stops the block; `warning` keeps the output. */
+  severity: 'error' | 'warning'
+}
+
+export function diagnostic(
+  ruleId: RuleId,
+  message: string,
+  path: YamlPath,
+  extra: Partial<Omit<Diagnostic, 'ruleId' | 'message' | 'path'>> = {},
+): Diagnostic {
+  return {ruleId, message, path, severity: 'error', ...extra}
+}
+
+/** Thrown inside the engine when an input cannot be computed; caught at the API boundary. */
+export class VramInputError extends Error {
+  readonly diagnostics: Diagnostic[]
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('; '))
+    this.name = 'VramInputError'
+    this.diagnostics = diagnostics
+  }
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({length: b.length + 1}, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0] as number
+    previous[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j] as number
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      previous[j] = Math.min(above + 1, (previous[j - 1] as number) + 1, diagonal + cost)
+      diagonal = above
+    }
+  }
+  return previous[b.length] as number
+}
+
+/** The closest candidate within a sensible distance, for "did you mean". */
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const needle = input.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const candidate of candidates) {
+    const hay = candidate.toLowerCase()
+    const distance = hay.includes(needle) || needle.includes(hay) ? 1 : editDistance(needle, hay)
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  const limit = Math.max(2, Math.floor(needle.length / 3))
+  return bestDistance <= limit ? best : undefined
+}

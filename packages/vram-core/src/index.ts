@@ -1,0 +1,33 @@
+export {advise} from './advice.js'
+export type * from './architecture.js'
+export {componentsFor, compute, deviceCount, tex} from './compute.js'
+export {toContractJson} from './contract.js'
+export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'
+export {closest, VramInputError} from './diagnostics.js'
+export {dtypeBits, parseDtype} from './dtypes.js'
+export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './evaluate.js'
+export {defaultUsable, findGpuPreset, type GpuPreset, gpuPresets} from './gpus.js'
+export {parseCount} from './model/count.js'
+export {paramInventory} from './model/params.js'
+export {findModelPreset, modelPresets} from './model/presets.js'
+export {type ReferenceValue, referencePaths, resolveReference} from './reference.js'
+export {
+  blockKeys,
+  defaultBuffers,
+  defaultSeq,
+  parallelKeys,
+  type ReadContext,
+  readScenario,
+} from './scenario.js'
+export {solve} from './solve.js'
+export {sources} from './sources.js'
+export type * from './types.js'
+export {GB, GiB, parseSize, unitBytes} from './units.js'
+export {type BlockSource, parseBlockSource} from './yaml-source.js'
+
+/**
+ * Changes whenever a computed figure may change (engine formulas or preset
+ * data). Hosts that cache rendered markdown by configuration (Astro's content
+ * layer) should include it in the plugin options so they rebuild.
+ */
+export const engineVersion = '0.1.0+data.2026-11-25'

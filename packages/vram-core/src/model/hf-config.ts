@@ -1,0 +1,851 @@
+/**
+ * Hugging Face `config.json` → `Architecture`.
+ *
+ * Two steps, shared with the block's `model` mapping (see `input.ts`):
+ * 1. `specFromHfConfig` reads the fields a model family uses, with the
+ *    family's hard-coded facts (Qwen2's q/k/v bias, Qwen3's QK-norm, Gemma 2's
+ *    four norms per layer, gpt-oss's sinks and biases, ...) into a `ModelSpec`:
+ *    explicit values only, nothing derived yet.
+ * 2. `buildArchitecture` applies the derivations (head_dim = hidden / heads,
+ *    kv_heads = heads, plain ffn = 4h, dense/MoE layer split, sliding layers)
+ *    and validates the result.
+ * The block's article symbols are laid over the spec between the two steps, so
+ * `extends: llama-2-7b` + `hidden: 2048` re-derives head_dim as HF would.
+ *
+ * Unknown config fields are ignored (a real config.json has many).
+ */
+import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
+import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+
+/** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
+export type LayerCount = number | ((layers: number) => number)
+
+/** Explicit model facts before derivation. `undefined` = not given (a default or derivation applies). */
+export interface ModelSpec {
+  givenParams?: number | undefined
+  layers?: number | undefined
+  hidden?: number | undefined
+  ffn?: number | undefined
+  heads?: number | undefined
+  kvHeads?: number | undefined
+  headDim?: number | undefined
+  vocab?: number | undefined
+  mlp?: 'gated' | 'plain' | undefined
+  norm?: 'rms' | 'layer' | undefined
+  normsPerLayer?: number | undefined
+  bias?: boolean | undefined
+  qkvBias?: boolean | undefined
+  attentionBias?: boolean | undefined
+  qkNorm?: boolean | undefined
+  attentionSinks?: boolean | undefined
+  tiedEmbeddings?: boolean | undefined
+  dropout?: number | undefined
+  /** Learned absolute positions (GPT-2/3). */
+  positions?: number | undefined
+  context?: number | undefined
+  experts?: number | undefined
+  expertsPerToken?: number | undefined
+  expertFfn?: number | undefined
+  sharedExperts?: number | undefined
+  sharedExpertFfn?: number | undefined
+  sharedExpertGate?: boolean | undefined
+  /** Layers with a dense MLP in a MoE model. */
+  denseLayers?: LayerCount | undefined
+  routerBias?: boolean | undefined
+  expertBias?: boolean | undefined
+  kvLoraRank?: number | undefined
+  /** `null`: full-rank q projection (DeepSeek-V2-Lite). */
+  qLoraRank?: number | null | undefined
+  qkNopeHeadDim?: number | undefined
+  qkRopeHeadDim?: number | undefined
+  vHeadDim?: number | undefined
+  /** `null`: no sliding window (explicitly switched off). */
+  slidingWindow?: number | null | undefined
+  slidingLayers?: LayerCount | undefined
+  mtpLayers?: number | undefined
+  includeMtp?: boolean | undefined
+}
+
+export type SpecField = keyof ModelSpec
+
+/** Where a spec value was written, and how to name it in a message. */
+export interface FieldOrigin {
+  path: YamlPath
+  /** E.g. "`num_key_value_heads`" or "`kv_heads`". */
+  label: string
+}
+
+export interface SpecSource {
+  spec: ModelSpec
+  origins: Partial<Record<SpecField, FieldOrigin>>
+  /** The HF field a family reads each spec field from, for `missing-field` messages. */
+  hfNames: Partial<Record<SpecField, string>>
+  /**
+   * Fields the family requires explicitly: they never fall back to a default
+   * derived from another field (Qwen MoE's `moe_intermediate_size` must not
+   * default to `intermediate_size`, which is the dense width).
+   */
+  required: SpecField[]
+}
+
+/** The article symbol of each spec field, for messages. */
+export const specSymbols: Readonly<Record<SpecField, string>> = {
+  givenParams: 'params',
+  layers: 'layers',
+  hidden: 'hidden',
+  ffn: 'ffn',
+  heads: 'heads',
+  kvHeads: 'kv_heads',
+  headDim: 'head_dim',
+  vocab: 'vocab',
+  mlp: 'mlp',
+  norm: 'norm',
+  normsPerLayer: 'norms_per_layer',
+  bias: 'bias',
+  qkvBias: 'qkv_bias',
+  attentionBias: 'attention_bias',
+  qkNorm: 'qk_norm',
+  attentionSinks: 'attention_sinks',
+  tiedEmbeddings: 'tied_embeddings',
+  dropout: 'dropout',
+  positions: 'positions',
+  context: 'context',
+  experts: 'experts',
+  expertsPerToken: 'experts_per_token',
+  expertFfn: 'expert_ffn',
+  sharedExperts: 'shared_experts',
+  sharedExpertFfn: 'shared_expert_ffn',
+  sharedExpertGate: 'shared_expert_gate',
+  denseLayers: 'dense_layers',
+  routerBias: 'router_bias',
+  expertBias: 'expert_bias',
+  kvLoraRank: 'kv_lora_rank',
+  qLoraRank: 'q_lora_rank',
+  qkNopeHeadDim: 'qk_nope_head_dim',
+  qkRopeHeadDim: 'qk_rope_head_dim',
+  vHeadDim: 'v_head_dim',
+  slidingWindow: 'sliding_window',
+  slidingLayers: 'sliding_layers',
+  mtpLayers: 'mtp',
+  includeMtp: 'mtp',
+}
+
+/** Default HF names of spec fields (Llama-style configs). */
+const defaultHfNames: Partial<Record<SpecField, string>> = {
+  layers: 'num_hidden_layers',
+  hidden: 'hidden_size',
+  ffn: 'intermediate_size',
+  heads: 'num_attention_heads',
+  kvHeads: 'num_key_value_heads',
+  headDim: 'head_dim',
+  vocab: 'vocab_size',
+  tiedEmbeddings: 'tie_word_embeddings',
+  context: 'max_position_embeddings',
+  expertsPerToken: 'num_experts_per_tok',
+  expertFfn: 'moe_intermediate_size',
+  kvLoraRank: 'kv_lora_rank',
+  qLoraRank: 'q_lora_rank',
+  qkNopeHeadDim: 'qk_nope_head_dim',
+  qkRopeHeadDim: 'qk_rope_head_dim',
+  vHeadDim: 'v_head_dim',
+  slidingWindow: 'sliding_window',
+  mtpLayers: 'num_nextn_predict_layers',
+}
+
+/**
+ * HF config.json fields this module reads, plus a few harmless ones that
+ * config files always carry. A block's `model` mapping accepts these names.
+ */
+export const hfConfigFields: readonly string[] = [
+  'model_type',
+  'architectures',
+  'torch_dtype',
+  '_name_or_path',
+  'num_hidden_layers',
+  'n_layer',
+  'num_layers',
+  'hidden_size',
+  'n_embd',
+  'd_model',
+  'intermediate_size',
+  'n_inner',
+  'ffn_dim',
+  'num_attention_heads',
+  'n_head',
+  'num_key_value_heads',
+  'multi_query',
+  'head_dim',
+  'vocab_size',
+  'tie_word_embeddings',
+  'max_position_embeddings',
+  'n_positions',
+  'n_ctx',
+  'hidden_act',
+  'hidden_activation',
+  'activation_function',
+  'rms_norm_eps',
+  'layer_norm_eps',
+  'layer_norm_epsilon',
+  'attention_bias',
+  'mlp_bias',
+  'qkv_bias',
+  'attention_dropout',
+  'hidden_dropout',
+  'resid_pdrop',
+  'attn_pdrop',
+  'embd_pdrop',
+  'num_local_experts',
+  'num_experts',
+  'n_routed_experts',
+  'num_experts_per_tok',
+  'experts_per_token',
+  'moe_intermediate_size',
+  'n_shared_experts',
+  'shared_expert_intermediate_size',
+  'first_k_dense_replace',
+  'moe_layer_freq',
+  'decoder_sparse_step',
+  'mlp_only_layers',
+  'topk_method',
+  'q_lora_rank',
+  'kv_lora_rank',
+  'qk_rope_head_dim',
+  'qk_nope_head_dim',
+  'v_head_dim',
+  'sliding_window',
+  'use_sliding_window',
+  'max_window_layers',
+  'layer_types',
+  'sliding_window_pattern',
+  'num_nextn_predict_layers',
+  'rope_theta',
+  'rope_scaling',
+]
+
+type Family =
+  | 'llama'
+  | 'mistral'
+  | 'mixtral'
+  | 'qwen2'
+  | 'qwen2_moe'
+  | 'qwen3'
+  | 'qwen3_moe'
+  | 'deepseek_v2'
+  | 'deepseek_v3'
+  | 'gemma'
+  | 'gemma2'
+  | 'gemma3'
+  | 'phi3'
+  | 'gpt_oss'
+  | 'gpt2'
+  | 'gpt_neox'
+  | 'generic'
+
+const familyByModelType: Record<string, Family> = {
+  llama: 'llama',
+  mistral: 'mistral',
+  mixtral: 'mixtral',
+  qwen2: 'qwen2',
+  qwen2_moe: 'qwen2_moe',
+  qwen3: 'qwen3',
+  qwen3_moe: 'qwen3_moe',
+  deepseek_v2: 'deepseek_v2',
+  deepseek_v3: 'deepseek_v3',
+  gemma: 'gemma',
+  gemma2: 'gemma2',
+  gemma3_text: 'gemma3',
+  phi3: 'phi3',
+  gpt_oss: 'gpt_oss',
+  gpt2: 'gpt2',
+  gpt_bigcode: 'gpt2',
+  gpt_neox: 'gpt_neox',
+}
+
+/** Families whose MLP is gated (SwiGLU / GeGLU: gate, up, down) with RMSNorm. */
+const gatedFamilies = new Set<Family>([
+  'llama',
+  'mistral',
+  'mixtral',
+  'qwen2',
+  'qwen2_moe',
+  'qwen3',
+  'qwen3_moe',
+  'deepseek_v2',
+  'deepseek_v3',
+  'gemma',
+  'gemma2',
+  'gemma3',
+  'phi3',
+  'gpt_oss',
+])
+
+/** Families whose config's `attention_bias` puts biases on q, k, v and o. */
+const attentionBiasFamilies = new Set<Family>([
+  'llama',
+  'qwen3',
+  'qwen3_moe',
+  'gemma',
+  'gemma2',
+  'gemma3',
+  'gpt_oss',
+  'generic',
+])
+
+/** Read typed values out of a config, reporting wrong types as `invalid-value`. */
+class ConfigReader {
+  readonly diagnostics: Diagnostic[] = []
+  constructor(
+    private readonly config: Readonly<Record<string, unknown>>,
+    private readonly originOf: (field: string) => YamlPath,
+  ) {}
+
+  /** The field is present and not null. */
+  has(field: string): boolean {
+    const value = this.config[field]
+    return value !== undefined && value !== null
+  }
+
+  raw(field: string): unknown {
+    return this.config[field]
+  }
+
+  private invalid(field: string, message: string, suggestion: string): undefined {
+    this.diagnostics.push(diagnostic('invalid-value', message, this.originOf(field), {suggestion}))
+    return undefined
+  }
+
+  /** An integer ≥ `min`; null/absent → undefined. */
+  int(field: string, min = 1): number | undefined {
+    const value = this.config[field]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      const asNumber = typeof value === 'string' ? Number(value.trim()) : Number.NaN
+      return this.invalid(
+        field,
+        `\`${field}\` must be an integer ${min === 0 ? '≥ 0' : `≥ ${min}`}, got ${JSON.stringify(value)}`,
+        Number.isInteger(asNumber) && asNumber >= min
+          ? `write it as a number: \`${field}: ${asNumber}\``
+          : `give \`${field}\` as a whole number${min === 0 ? '' : ' ≥ 1'}`,
+      )
+    }
+    return value
+  }
+
+  /** A finite number ≥ 0; null/absent → undefined. */
+  number(field: string): number | undefined {
+    const value = this.config[field]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      return this.invalid(
+        field,
+        `\`${field}\` must be a number ≥ 0, got ${JSON.stringify(value)}`,
+        `give \`${field}\` as a number`,
+      )
+    }
+    return value
+  }
+
+  bool(field: string): boolean | undefined {
+    const value = this.config[field]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'boolean') {
+      return this.invalid(
+        field,
+        `\`${field}\` must be true or false, got ${JSON.stringify(value)}`,
+        `write \`${field}: true\` or \`${field}: false\``,
+      )
+    }
+    return value
+  }
+
+  string(field: string): string | undefined {
+    const value = this.config[field]
+    return typeof value === 'string' ? value : undefined
+  }
+
+  /** A list; null/absent → undefined. */
+  list(field: string): unknown[] | undefined {
+    const value = this.config[field]
+    if (value === undefined || value === null) return undefined
+    if (!Array.isArray(value)) {
+      return this.invalid(
+        field,
+        `\`${field}\` must be a list, got ${JSON.stringify(value)}`,
+        `e.g. \`${field}: []\``,
+      )
+    }
+    return value
+  }
+}
+
+/**
+ * Read an HF config into a `ModelSpec`. `originOf` gives the YAML path to
+ * report a field's problems at.
+ */
+export function specFromHfConfig(
+  config: Readonly<Record<string, unknown>>,
+  originOf: (field: string) => YamlPath,
+): {source: SpecSource; diagnostics: Diagnostic[]} {
+  const read = new ConfigReader(config, originOf)
+  const spec: ModelSpec = {}
+  const origins: Partial<Record<SpecField, FieldOrigin>> = {}
+  const hfNames: Partial<Record<SpecField, string>> = {...defaultHfNames}
+  const required: SpecField[] = []
+
+  /** Set a spec field from the first present HF field among `fields`. */
+  const take = <K extends SpecField>(
+    key: K,
+    fields: readonly string[],
+    reader: (field: string) => ModelSpec[K] | undefined,
+  ): void => {
+    const field = fields.find((name) => read.has(name)) ?? fields[0]
+    if (field === undefined) return
+    hfNames[key] = field
+    const value = reader(field)
+    if (value !== undefined) {
+      spec[key] = value
+      origins[key] = {path: originOf(field), label: `\`${field}\``}
+    }
+  }
+  /** Record where a derived/family value comes from. */
+  const note = (key: SpecField, field: string): void => {
+    origins[key] = {path: originOf(field), label: `\`${field}\``}
+  }
+
+  const modelTypeRaw = read.string('model_type')
+  const modelType =
+    modelTypeRaw?.toLowerCase() ?? (read.has('n_embd') || read.has('n_layer') ? 'gpt2' : '')
+  const family: Family = familyByModelType[modelType] ?? 'generic'
+  const gated = gatedFamilies.has(family)
+
+  // --- Shape -----------------------------------------------------------------
+  take('layers', ['num_hidden_layers', 'n_layer', 'num_layers'], (f) => read.int(f))
+  take('hidden', ['hidden_size', 'n_embd', 'd_model'], (f) => read.int(f))
+  take('ffn', ['intermediate_size', 'n_inner', 'ffn_dim'], (f) => read.int(f))
+  take('heads', ['num_attention_heads', 'n_head'], (f) => read.int(f))
+  take('kvHeads', ['num_key_value_heads'], (f) => read.int(f))
+  if (family === 'gpt2' && read.bool('multi_query') === true) {
+    spec.kvHeads = 1
+    note('kvHeads', 'multi_query')
+  }
+  take('headDim', ['head_dim'], (f) => read.int(f))
+  take('vocab', ['vocab_size'], (f) => read.int(f))
+  take('context', ['max_position_embeddings', 'n_positions', 'n_ctx'], (f) => read.int(f))
+
+  // --- Layer style -----------------------------------------------------------
+  if (gated) {
+    spec.mlp = 'gated'
+    spec.norm = 'rms'
+  } else if (family === 'gpt2' || family === 'gpt_neox') {
+    spec.mlp = 'plain'
+    spec.norm = 'layer'
+    spec.bias = read.bool('attention_bias') ?? true
+  } else {
+    // Unknown model_type: a Llama-style decoder unless the config says otherwise.
+    const act = (
+      read.string('hidden_act') ??
+      read.string('hidden_activation') ??
+      read.string('activation_function') ??
+      'silu'
+    ).toLowerCase()
+    spec.mlp = act === 'silu' || act === 'swish' || act.includes('glu') ? 'gated' : 'plain'
+    const layerNorm =
+      !read.has('rms_norm_eps') && (read.has('layer_norm_eps') || read.has('layer_norm_epsilon'))
+    spec.norm = layerNorm || (spec.mlp === 'plain' && !read.has('rms_norm_eps')) ? 'layer' : 'rms'
+  }
+  spec.normsPerLayer = family === 'gemma2' || family === 'gemma3' ? 4 : 2
+  spec.tiedEmbeddings =
+    read.bool('tie_word_embeddings') ??
+    (family === 'gemma' || family === 'gemma2' || family === 'gemma3' || family === 'gpt2')
+  if (read.has('tie_word_embeddings')) note('tiedEmbeddings', 'tie_word_embeddings')
+
+  if (family === 'qwen2') spec.qkvBias = true
+  if (family === 'qwen2_moe') spec.qkvBias = read.bool('qkv_bias') ?? true
+  if (attentionBiasFamilies.has(family)) {
+    const attentionBias = read.bool('attention_bias') ?? family === 'gpt_oss'
+    const mlpBias = read.bool('mlp_bias') ?? false
+    if (attentionBias && mlpBias) spec.bias = true
+    else spec.attentionBias = attentionBias
+  }
+  if (family === 'qwen3' || family === 'qwen3_moe' || family === 'gemma3') spec.qkNorm = true
+  if (family === 'gpt_oss') spec.attentionSinks = true
+
+  if (family === 'gpt2') {
+    take('positions', ['n_positions', 'max_position_embeddings'], (f) => read.int(f))
+  }
+  const dropouts = [
+    'attention_dropout',
+    'hidden_dropout',
+    'resid_pdrop',
+    'attn_pdrop',
+    'embd_pdrop',
+  ].map((field) => (typeof config[field] === 'number' ? (config[field] as number) : 0))
+  spec.dropout = Math.max(0, ...dropouts)
+
+  // --- Mixture of experts ----------------------------------------------------
+  const expertsField = ['num_local_experts', 'num_experts', 'n_routed_experts'].find((f) =>
+    read.has(f),
+  )
+  const experts = expertsField ? read.int(expertsField, 0) : undefined
+  if (expertsField && experts !== undefined && experts > 0) {
+    spec.experts = experts
+    note('experts', expertsField)
+    take('expertsPerToken', ['num_experts_per_tok', 'experts_per_token'], (f) => read.int(f))
+    required.push('expertsPerToken')
+    if (family === 'mixtral' || family === 'gpt_oss') {
+      // Mixtral and gpt-oss: intermediate_size is the width of one expert.
+      take('expertFfn', ['intermediate_size'], (f) => read.int(f))
+    } else if (read.has('moe_intermediate_size')) {
+      take('expertFfn', ['moe_intermediate_size'], (f) => read.int(f))
+    } else if (family === 'generic') {
+      take('expertFfn', ['intermediate_size'], (f) => read.int(f))
+    } else {
+      // Qwen MoE / DeepSeek: the expert width is its own field; intermediate_size is the dense MLP.
+      required.push('expertFfn')
+    }
+    if (family === 'gpt_oss') {
+      spec.routerBias = true
+      spec.expertBias = true
+    }
+    if (family === 'deepseek_v2' || family === 'deepseek_v3') {
+      const shared = read.int('n_shared_experts', 0) ?? 0
+      spec.sharedExperts = shared
+      if (read.has('n_shared_experts')) note('sharedExperts', 'n_shared_experts')
+      if (spec.expertFfn !== undefined) spec.sharedExpertFfn = spec.expertFfn
+      const firstDense = read.int('first_k_dense_replace', 0) ?? 0
+      const frequency = read.int('moe_layer_freq') ?? 1
+      spec.denseLayers = (layers: number) => {
+        let dense = 0
+        for (let layer = 0; layer < layers; layer++) {
+          if (layer < firstDense || layer % frequency !== 0) dense++
+        }
+        return dense
+      }
+      note('denseLayers', 'first_k_dense_replace')
+      // DeepSeek-V3's noaux_tc routing keeps an `e_score_correction_bias` of E per MoE layer.
+      const topkMethod =
+        read.string('topk_method') ?? (family === 'deepseek_v3' ? 'noaux_tc' : 'greedy')
+      spec.routerBias = topkMethod === 'noaux_tc'
+    }
+    if (family === 'qwen2_moe') {
+      const sharedFfn = read.int('shared_expert_intermediate_size', 0) ?? 0
+      if (sharedFfn > 0) {
+        spec.sharedExperts = 1
+        spec.sharedExpertFfn = sharedFfn
+        spec.sharedExpertGate = true
+        note('sharedExpertFfn', 'shared_expert_intermediate_size')
+      }
+    }
+    if (family === 'qwen2_moe' || family === 'qwen3_moe') {
+      // A layer is MoE when (i + 1) % decoder_sparse_step == 0 and i is not in mlp_only_layers.
+      const step = read.int('decoder_sparse_step') ?? 1
+      const mlpOnly = new Set(
+        (read.list('mlp_only_layers') ?? []).filter((x): x is number => typeof x === 'number'),
+      )
+      spec.denseLayers = (layers: number) => {
+        let dense = 0
+        for (let layer = 0; layer < layers; layer++) {
+          if (mlpOnly.has(layer) || (layer + 1) % step !== 0) dense++
+        }
+        return dense
+      }
+      note('denseLayers', read.has('mlp_only_layers') ? 'mlp_only_layers' : 'decoder_sparse_step')
+    }
+  }
+
+  // --- Multi-head latent attention ---------------------------------------------
+  if (read.has('kv_lora_rank')) {
+    take('kvLoraRank', ['kv_lora_rank'], (f) => read.int(f))
+    if (read.has('q_lora_rank')) take('qLoraRank', ['q_lora_rank'], (f) => read.int(f))
+    else spec.qLoraRank = null
+    take('qkNopeHeadDim', ['qk_nope_head_dim'], (f) => read.int(f))
+    take('qkRopeHeadDim', ['qk_rope_head_dim'], (f) => read.int(f))
+    take('vHeadDim', ['v_head_dim'], (f) => read.int(f))
+    required.push('qkNopeHeadDim', 'qkRopeHeadDim', 'vHeadDim')
+    // `head_dim` in MLA configs is not the attention head width: derived from the MLA dims instead.
+    delete spec.headDim
+    delete origins.headDim
+  }
+  take('mtpLayers', ['num_nextn_predict_layers'], (f) => read.int(f, 0))
+
+  // --- Sliding-window attention ----------------------------------------------
+  const window = read.int('sliding_window')
+  if (read.bool('use_sliding_window') === false) {
+    spec.slidingWindow = null
+  } else if (window !== undefined) {
+    spec.slidingWindow = window
+    note('slidingWindow', 'sliding_window')
+    const layerTypes = read.list('layer_types')
+    if (layerTypes) {
+      const sliding = layerTypes.filter((type) => type === 'sliding_attention').length
+      const total = layerTypes.length
+      spec.slidingLayers = (layers: number) =>
+        layers === total ? sliding : Math.round((sliding * layers) / Math.max(total, 1))
+      note('slidingLayers', 'layer_types')
+    } else if (family === 'gemma2') {
+      // Gemma 2: even layers local (sliding), odd layers global.
+      spec.slidingLayers = (layers: number) => Math.ceil(layers / 2)
+    } else if (family === 'gemma3') {
+      const pattern = read.int('sliding_window_pattern') ?? 6
+      spec.slidingLayers = (layers: number) => layers - Math.floor(layers / pattern)
+    } else if (
+      family === 'qwen2' ||
+      family === 'qwen2_moe' ||
+      family === 'qwen3' ||
+      family === 'qwen3_moe'
+    ) {
+      // Qwen: layers from max_window_layers on use the window.
+      const fullLayers = read.int('max_window_layers', 0)
+      spec.slidingLayers = (layers: number) => layers - Math.min(fullLayers ?? layers, layers)
+    }
+    // Mistral, Phi-3 and others: every layer uses the window.
+  }
+
+  return {source: {spec, origins, hfNames, required}, diagnostics: read.diagnostics}
+}
+
+/** How `missing-field` messages name a field. */
+export type FieldNaming = 'hf' | 'symbols' | 'both'
+
+export interface BuildContext {
+  id: string
+  name: string
+  /** Where to report problems that belong to no single field (missing fields). */
+  path: YamlPath
+  naming: FieldNaming
+}
+
+function resolveCount(
+  count: LayerCount | undefined,
+  layers: number | undefined,
+): number | undefined {
+  if (count === undefined) return undefined
+  if (typeof count === 'number') return count
+  return layers === undefined ? undefined : count(layers)
+}
+
+/**
+ * Derive and validate an `Architecture` from a spec. When the spec has no
+ * `givenParams`, the full shape is required (the parameter count needs it);
+ * with `givenParams` any missing shape field is left undefined.
+ */
+export function buildArchitecture(
+  source: SpecSource,
+  context: BuildContext,
+): {architecture?: Architecture; diagnostics: Diagnostic[]} {
+  const {spec, origins, hfNames} = source
+  const diagnostics: Diagnostic[] = []
+  const requireShape = spec.givenParams === undefined
+
+  const label = (field: SpecField): string => {
+    const symbol = specSymbols[field]
+    const hf = hfNames[field]
+    if (context.naming === 'symbols' || hf === undefined) return `\`${symbol}\``
+    if (context.naming === 'hf') return `\`${hf}\``
+    return `\`${symbol}\` (config.json \`${hf}\`)`
+  }
+  const where = (field: SpecField): YamlPath => origins[field]?.path ?? context.path
+  const named = (field: SpecField): string => origins[field]?.label ?? label(field)
+  const missing: SpecField[] = []
+  const need = (field: SpecField, value: unknown): void => {
+    if (requireShape && value === undefined && !missing.includes(field)) missing.push(field)
+  }
+  const invalid = (field: SpecField, message: string, suggestion: string): void => {
+    diagnostics.push(diagnostic('invalid-value', message, where(field), {suggestion}))
+  }
+
+  const {layers, hidden, heads, vocab} = spec
+  const mlp = spec.mlp ?? 'gated'
+  const norm = spec.norm ?? 'rms'
+  need('layers', layers)
+  need('hidden', hidden)
+  need('heads', heads)
+  need('vocab', vocab)
+
+  // --- MLA -------------------------------------------------------------------
+  let mla: MlaArchitecture | undefined
+  if (spec.kvLoraRank !== undefined) {
+    const {qkNopeHeadDim, qkRopeHeadDim, vHeadDim} = spec
+    need('qkNopeHeadDim', qkNopeHeadDim)
+    need('qkRopeHeadDim', qkRopeHeadDim)
+    need('vHeadDim', vHeadDim)
+    if (qkNopeHeadDim !== undefined && qkRopeHeadDim !== undefined && vHeadDim !== undefined) {
+      mla = {
+        kvLoraRank: spec.kvLoraRank,
+        qkNopeHeadDim,
+        qkRopeHeadDim,
+        vHeadDim,
+        ...(typeof spec.qLoraRank === 'number' ? {qLoraRank: spec.qLoraRank} : {}),
+      }
+    }
+  }
+
+  // --- Heads -----------------------------------------------------------------
+  let headDim = spec.headDim
+  if (mla) {
+    // MLA: q/k heads are qk_nope + qk_rope wide (the config's head_dim, if any, is not).
+    headDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim
+  } else if (headDim === undefined && hidden !== undefined && heads !== undefined) {
+    if (hidden % heads === 0) {
+      headDim = hidden / heads
+    } else {
+      invalid(
+        'heads',
+        `${named('heads')} (${heads}) does not divide ${named('hidden')} (${hidden}), so the head dimension is not whole`,
+        `pick a head count that divides ${hidden}, or give ${label('headDim')} explicitly`,
+      )
+    }
+  }
+  let kvHeads = spec.kvHeads ?? heads
+  if (mla) {
+    // MLA caches a shared latent; num_key_value_heads is nominal.
+    kvHeads = heads
+  } else if (spec.kvHeads !== undefined && heads !== undefined) {
+    if (spec.kvHeads > heads || heads % spec.kvHeads !== 0) {
+      const divisors = [1, 2, 4, 8, 16, 32, 64, 128].filter((d) => d <= heads && heads % d === 0)
+      invalid(
+        'kvHeads',
+        `${named('kvHeads')} (${spec.kvHeads}) must divide ${named('heads')} (${heads}): each KV head serves a whole group of query heads`,
+        `use one of ${divisors.join(', ')}`,
+      )
+    }
+  }
+
+  // --- MLP and experts ---------------------------------------------------------
+  const ffn = spec.ffn ?? (mlp === 'plain' && hidden !== undefined ? 4 * hidden : undefined)
+  let moe: MoeArchitecture | undefined
+  if (spec.experts !== undefined && spec.experts > 0) {
+    const experts = spec.experts
+    const expertsPerToken = spec.expertsPerToken
+    const expertFfn =
+      spec.expertFfn ?? (source.required.includes('expertFfn') ? undefined : spec.ffn)
+    need('expertsPerToken', expertsPerToken)
+    need('expertFfn', expertFfn)
+    if (expertsPerToken !== undefined && expertsPerToken > experts) {
+      invalid(
+        'expertsPerToken',
+        `${named('expertsPerToken')} (${expertsPerToken}) exceeds ${named('experts')} (${experts})`,
+        `a token goes to at most ${experts} experts`,
+      )
+    }
+    const denseLayers = resolveCount(spec.denseLayers, layers) ?? 0
+    if (layers !== undefined && denseLayers > layers) {
+      invalid(
+        'denseLayers',
+        `${named('denseLayers')} (${denseLayers}) exceeds ${named('layers')} (${layers})`,
+        `use at most ${layers}`,
+      )
+    }
+    if (denseLayers > 0) need('ffn', ffn)
+    const sharedExperts = spec.sharedExperts ?? 0
+    const sharedExpertFfn = spec.sharedExpertFfn ?? expertFfn
+    if (sharedExperts > 0) need('sharedExpertFfn', sharedExpertFfn)
+    if (expertsPerToken !== undefined && expertFfn !== undefined) {
+      moe = {
+        experts,
+        expertsPerToken,
+        expertFfn,
+        sharedExperts,
+        sharedExpertFfn: sharedExpertFfn ?? 0,
+        denseLayers,
+        routerBias: spec.routerBias ?? false,
+        expertBias: spec.expertBias ?? false,
+        ...(spec.sharedExpertGate ? {sharedExpertGate: true} : {}),
+      }
+    }
+  } else {
+    need('ffn', ffn)
+  }
+  // --- Sliding window ----------------------------------------------------------
+  let slidingWindow: Architecture['slidingWindow']
+  if (typeof spec.slidingWindow === 'number' && spec.slidingWindow > 0 && layers !== undefined) {
+    const slidingLayers = resolveCount(spec.slidingLayers, layers) ?? layers
+    if (slidingLayers > layers) {
+      invalid(
+        'slidingLayers',
+        `${named('slidingLayers')} (${slidingLayers}) exceeds ${named('layers')} (${layers})`,
+        `use at most ${layers}`,
+      )
+    } else if (slidingLayers > 0) {
+      slidingWindow = {window: spec.slidingWindow, layers: slidingLayers}
+    }
+  }
+
+  if (spec.dropout !== undefined && !(spec.dropout >= 0 && spec.dropout < 1)) {
+    invalid('dropout', `${named('dropout')} must be in [0, 1), got ${spec.dropout}`, 'e.g. `0.1`')
+  }
+
+  for (const field of missing) {
+    const what = spec.givenParams === undefined ? 'the parameter count' : 'this'
+    diagnostics.push(
+      diagnostic(
+        'missing-field',
+        `the model needs ${label(field)}: ${what} depends on it`,
+        context.path,
+        {
+          suggestion:
+            context.naming === 'hf'
+              ? `add \`${hfNames[field] ?? specSymbols[field]}\` to the config`
+              : `add \`${specSymbols[field]}\`, or give \`params\` alone for a weights-only estimate`,
+        },
+      ),
+    )
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
+
+  const architecture: Architecture = {
+    id: context.id,
+    name: context.name,
+    givenParams: spec.givenParams,
+    layers,
+    hidden,
+    ffn,
+    heads,
+    kvHeads,
+    headDim,
+    vocab,
+    mlp,
+    norm,
+    normsPerLayer: spec.normsPerLayer ?? 2,
+    bias: spec.bias ?? false,
+    qkvBias: spec.qkvBias ?? false,
+    attentionBias: spec.attentionBias ?? false,
+    qkNorm: spec.qkNorm ?? false,
+    attentionSinks: spec.attentionSinks ?? false,
+    tiedEmbeddings: spec.tiedEmbeddings ?? false,
+    dropout: spec.dropout ?? 0,
+    positionEmbeddings: spec.positions,
+    moe,
+    mla,
+    slidingWindow,
+    mtpLayers: spec.mtpLayers ?? 0,
+    includeMtp: spec.includeMtp ?? false,
+    contextLength: spec.context,
+  }
+  return {architecture, diagnostics}
+}
+
+/**
+ * The architecture described by a Hugging Face `config.json`.
+ *
+ * Supported `model_type`s: llama, mistral, mixtral, qwen2, qwen2_moe, qwen3,
+ * qwen3_moe, deepseek_v2, deepseek_v3, gemma, gemma2, gemma3_text, phi3,
+ * gpt_oss, gpt2 / gpt_bigcode, gpt_neox; anything else is read as a generic
+ * decoder (Llama-style unless the activation / norm fields say otherwise).
+ * Diagnostics are reported at `options.path` (default: the whole block).
+ */
+export function architectureFromHfConfig(
+  config: Record<string, unknown>,
+  id: string,
+  name?: string,
+  options: {path?: YamlPath | undefined} = {},
+): {architecture?: Architecture; diagnostics: Diagnostic[]} {
+  const path = options.path ?? []
+  const {source, diagnostics} = specFromHfConfig(config, () => path)
+  const built = buildArchitecture(source, {id, name: name ?? id, path, naming: 'hf'})
+  const all = [...diagnostics, ...built.diagnostics]
+  if (!built.architecture || diagnostics.some((d) => d.severity === 'error')) {
+    return {diagnostics: all}
+  }
+  return {architecture: built.architecture, diagnostics: all}
+}

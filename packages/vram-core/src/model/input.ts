@@ -1,0 +1,550 @@
+/**
+ * The block's `model` key → `Architecture`.
+ *
+ * Forms:
+ * - a string: a preset (short id, alias or HF repo id, case-insensitive), or a
+ *   count such as `7B` (same as `{params: 7B}`);
+ * - a number: a parameter count (`model: 7e9`);
+ * - a mapping of the article's symbols (`layers`, `hidden`, `ffn`, `heads`,
+ *   `kv_heads`, ...) and/or Hugging Face config.json field names
+ *   (`num_hidden_layers`, `hidden_size`, ...). Any HF field name makes the
+ *   mapping an HF config overlay (read with the `model_type`'s rules, generic
+ *   Llama-style without one); symbols are then laid over it and win over HF
+ *   names for the same thing. `extends: <preset>` starts from a preset's
+ *   config.json, `config: ./config.json` from a local file (through
+ *   `options.readConfig`); the other keys override it.
+ *
+ * A mapping without `params` must give the whole shape (the parameter count
+ * needs it); with `params` any shape field is optional and the ones given are
+ * kept for the components that need them (KV cache, activations).
+ *
+ * Symbol defaults (GPT-3 style, as in the article): `mlp: gated`, `norm: rms`,
+ * `dropout: 0`, `bias: false`, `tied_embeddings: false`, `kv_heads` = `heads`,
+ * `head_dim` = `hidden / heads`, `ffn` = 4 × `hidden` for `mlp: plain`,
+ * `expert_ffn` = `ffn`, `shared_expert_ffn` = `expert_ffn`, `dense_layers: 0`,
+ * `sliding_layers` = all layers.
+ */
+import type {Architecture} from '../architecture.js'
+import {closest, type Diagnostic, diagnostic, editDistance, type YamlPath} from '../diagnostics.js'
+import {formatCount, parseCount} from './count.js'
+import {
+  buildArchitecture,
+  type FieldNaming,
+  hfConfigFields,
+  type ModelSpec,
+  type SpecSource,
+  specFromHfConfig,
+} from './hf-config.js'
+import {findModelPreset, type ModelPreset, modelPresetNames} from './presets.js'
+
+export interface ModelInputOptions {
+  /**
+   * Read a local HF config.json given as `config: ./path/config.json` (relative
+   * to the markdown file). Only the Node entry point can provide it.
+   */
+  readConfig?: ((relativePath: string) => unknown) | undefined
+}
+
+export interface ModelInputResult {
+  architecture?: Architecture
+  diagnostics: Diagnostic[]
+}
+
+type Parsed =
+  | {ok: true; apply: (spec: ModelSpec) => void}
+  | {ok: false; message: string; suggestion: string}
+
+type SymbolParser = (value: unknown, key: string) => Parsed
+
+const show = (value: unknown): string =>
+  typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value))
+
+/** A parser for an integer ≥ `min` stored into spec field `field`. */
+function integer(field: keyof ModelSpec, example: number, min = 1): SymbolParser {
+  return (value, key) => {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min) {
+      return {ok: true, apply: (spec) => Object.assign(spec, {[field]: value})}
+    }
+    const asNumber = typeof value === 'string' ? Number(value.trim()) : value
+    let suggestion = `e.g. \`${key}: ${example}\``
+    if (typeof value === 'string' && Number.isInteger(asNumber) && (asNumber as number) >= min) {
+      suggestion = `write it as a number: \`${key}: ${asNumber}\``
+    } else if (typeof value === 'number' && Number.isFinite(value) && value >= min) {
+      suggestion = `use a whole number, e.g. \`${key}: ${Math.round(value)}\``
+    }
+    const what = min === 0 ? 'an integer ≥ 0' : 'a positive integer'
+    return {ok: false, message: `\`${key}\` must be ${what}, got ${show(value)}`, suggestion}
+  }
+}
+
+function boolean(field: keyof ModelSpec): SymbolParser {
+  return (value, key) =>
+    typeof value === 'boolean'
+      ? {ok: true, apply: (spec) => Object.assign(spec, {[field]: value})}
+      : {
+          ok: false,
+          message: `\`${key}\` must be true or false, got ${show(value)}`,
+          suggestion: `write \`${key}: true\` or \`${key}: false\``,
+        }
+}
+
+function choice<T extends string>(
+  field: keyof ModelSpec,
+  choices: Record<string, T>,
+  canonical: readonly T[],
+): SymbolParser {
+  return (value, key) => {
+    const normalised = typeof value === 'string' ? choices[value.trim().toLowerCase()] : undefined
+    if (normalised !== undefined) {
+      return {ok: true, apply: (spec) => Object.assign(spec, {[field]: normalised})}
+    }
+    return {
+      ok: false,
+      message: `\`${key}\` must be ${canonical.map((c) => `\`${c}\``).join(' or ')}, got ${show(value)}`,
+      suggestion: canonical.map((c) => `\`${key}: ${c}\``).join(' or '),
+    }
+  }
+}
+
+/** `false`, `null`, 0, `none` (and for positions `rope`/`alibi`) switch a feature off. */
+const isOff = (value: unknown): boolean =>
+  value === false ||
+  value === null ||
+  value === 0 ||
+  (typeof value === 'string' && ['none', 'off', 'rope', 'alibi'].includes(value.toLowerCase()))
+
+const symbolParsers: Record<string, SymbolParser> = {
+  params: (value, key) => {
+    const count = parseCount(value)
+    if (count !== undefined && count > 0) {
+      return {ok: true, apply: (spec) => Object.assign(spec, {givenParams: count})}
+    }
+    return {
+      ok: false,
+      message: `\`${key}\` must be a parameter count, got ${show(value)}`,
+      suggestion: 'e.g. `params: 7B`, `params: 6.74B`, `params: 350M` or `params: 7e9`',
+    }
+  },
+  layers: integer('layers', 32),
+  hidden: integer('hidden', 4096),
+  ffn: integer('ffn', 11008),
+  heads: integer('heads', 32),
+  kv_heads: integer('kvHeads', 8),
+  head_dim: integer('headDim', 128),
+  vocab: integer('vocab', 32000),
+  mlp: choice(
+    'mlp',
+    {gated: 'gated', swiglu: 'gated', geglu: 'gated', glu: 'gated', plain: 'plain', gelu: 'plain'},
+    ['gated', 'plain'],
+  ),
+  norm: choice('norm', {rms: 'rms', rmsnorm: 'rms', layer: 'layer', layernorm: 'layer'}, [
+    'rms',
+    'layer',
+  ]),
+  bias: boolean('bias'),
+  qkv_bias: boolean('qkvBias'),
+  qk_norm: boolean('qkNorm'),
+  tied_embeddings: boolean('tiedEmbeddings'),
+  dropout: (value, key) =>
+    typeof value === 'number' && value >= 0 && value < 1
+      ? {ok: true, apply: (spec) => Object.assign(spec, {dropout: value})}
+      : {
+          ok: false,
+          message: `\`${key}\` must be a probability in [0, 1), got ${show(value)}`,
+          suggestion: 'e.g. `dropout: 0.1` (or `0` for none)',
+        },
+  experts: integer('experts', 8, 0),
+  experts_per_token: integer('expertsPerToken', 2),
+  expert_ffn: integer('expertFfn', 14336),
+  shared_experts: integer('sharedExperts', 1, 0),
+  shared_expert_ffn: integer('sharedExpertFfn', 2048),
+  dense_layers: integer('denseLayers', 3, 0),
+  kv_lora_rank: integer('kvLoraRank', 512),
+  q_lora_rank: (value, key) =>
+    value === null
+      ? {ok: true, apply: (spec) => Object.assign(spec, {qLoraRank: null})}
+      : integer('qLoraRank', 1536)(value, key),
+  qk_rope_head_dim: integer('qkRopeHeadDim', 64),
+  qk_nope_head_dim: integer('qkNopeHeadDim', 128),
+  v_head_dim: integer('vHeadDim', 128),
+  sliding_window: (value, key) =>
+    isOff(value)
+      ? {ok: true, apply: (spec) => Object.assign(spec, {slidingWindow: null})}
+      : integer('slidingWindow', 4096)(value, key),
+  sliding_layers: integer('slidingLayers', 16, 0),
+  mtp: (value, key) => {
+    if (typeof value === 'boolean') {
+      return {
+        ok: true,
+        apply: (spec) => {
+          spec.includeMtp = value
+          if (value) spec.mtpLayers = Math.max(spec.mtpLayers ?? 0, 1)
+        },
+      }
+    }
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+      return {
+        ok: true,
+        apply: (spec) => {
+          spec.mtpLayers = value
+          spec.includeMtp = value > 0
+        },
+      }
+    }
+    return {
+      ok: false,
+      message: `\`${key}\` must be true, false or a number of MTP modules, got ${show(value)}`,
+      suggestion: '`mtp: true` counts the multi-token-prediction modules',
+    }
+  },
+  context: integer('context', 4096),
+  positions: (value, key) =>
+    isOff(value)
+      ? {ok: true, apply: (spec) => Object.assign(spec, {positions: undefined})}
+      : integer('positions', 2048)(value, key),
+  name: (value, key) =>
+    typeof value === 'string' && value.trim() !== ''
+      ? {ok: true, apply: () => {}}
+      : {
+          ok: false,
+          message: `\`${key}\` must be a non-empty string`,
+          suggestion: 'e.g. `name: My 7B`',
+        },
+}
+
+/** The article symbols a `model` mapping accepts. */
+export const modelSymbols: readonly string[] = Object.keys(symbolParsers)
+
+const specialKeys = ['extends', 'config']
+const hfKeys = new Set(hfConfigFields)
+
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * "Did you mean": the candidate nearest by edit distance when one is close
+ * (`num_hiden_layers` → `num_hidden_layers`, not the substring `layers`), else
+ * `closest`'s substring match.
+ */
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const needle = input.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(needle.length / 4)) + 1
+  for (const candidate of candidates) {
+    const distance = editDistance(needle, candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best ?? closest(input, candidates)
+}
+
+function unknownModel(name: string, path: YamlPath): Diagnostic {
+  const suggestion = suggest(name, modelPresetNames())
+  return diagnostic('unknown-model', `unknown model \`${name}\``, path, {
+    suggestion: suggestion
+      ? `did you mean \`${suggestion}\`?`
+      : 'use a preset such as `llama-2-7b` or `Qwen/Qwen2.5-7B`, or a mapping of the shape (`layers`, `hidden`, ...) or `params: 7B`',
+  })
+}
+
+function fromPreset(preset: ModelPreset, path: YamlPath): ModelInputResult {
+  const {source, diagnostics} = specFromHfConfig(preset.config, () => path)
+  return finish(source, diagnostics, {id: preset.id, name: preset.name, path, naming: 'hf'})
+}
+
+function fromParams(count: number, path: YamlPath): ModelInputResult {
+  const source: SpecSource = {spec: {givenParams: count}, origins: {}, hfNames: {}, required: []}
+  return finish(source, [], {
+    id: `params:${formatCount(count)}`,
+    name: formatCount(count),
+    path,
+    naming: 'symbols',
+  })
+}
+
+function finish(
+  source: SpecSource,
+  diagnostics: Diagnostic[],
+  context: {id: string; name: string; path: YamlPath; naming: FieldNaming},
+): ModelInputResult {
+  const built = buildArchitecture(source, context)
+  const all = [...diagnostics, ...built.diagnostics]
+  if (!built.architecture || all.some((d) => d.severity === 'error')) return {diagnostics: all}
+  return {architecture: built.architecture, diagnostics: all}
+}
+
+/**
+ * The architecture for a block's `model` value at `path` (e.g. `['model']` or
+ * `['vary', 'model', 1]`). Never throws: problems come back as diagnostics and
+ * then `architecture` is absent.
+ */
+export function architectureFromInput(
+  value: unknown,
+  path: YamlPath,
+  options: ModelInputOptions = {},
+): ModelInputResult {
+  if (typeof value === 'string') {
+    const preset = findModelPreset(value)
+    if (preset) return fromPreset(preset, path)
+    const count = parseCount(value)
+    if (count !== undefined && count > 0) return fromParams(count, path)
+    return {diagnostics: [unknownModel(value, path)]}
+  }
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value > 0) return fromParams(Math.round(value), path)
+    return {
+      diagnostics: [
+        diagnostic(
+          'invalid-value',
+          `a parameter count must be positive, got ${show(value)}`,
+          path,
+          {
+            suggestion: 'e.g. `model: {params: 7B}`',
+          },
+        ),
+      ],
+    }
+  }
+  if (isMapping(value)) return fromMapping(value, path, options)
+  return {
+    diagnostics: [
+      diagnostic(
+        'invalid-value',
+        `\`model\` must be a preset name or a mapping, got ${show(value)}`,
+        path,
+        {
+          suggestion:
+            'e.g. `model: llama-2-7b`, `model: {params: 7B}` or `model: {extends: llama-2-7b, layers: 16}`',
+        },
+      ),
+    ],
+  }
+}
+
+function fromMapping(
+  mapping: Record<string, unknown>,
+  path: YamlPath,
+  options: ModelInputOptions,
+): ModelInputResult {
+  const diagnostics: Diagnostic[] = []
+  const symbols: Array<[string, unknown]> = []
+  const hf: Record<string, unknown> = {}
+  const candidates = [...modelSymbols, ...specialKeys, ...hfConfigFields]
+  for (const [key, value] of Object.entries(mapping)) {
+    if (key in symbolParsers) symbols.push([key, value])
+    else if (specialKeys.includes(key)) continue
+    else if (hfKeys.has(key)) hf[key] = value
+    else {
+      const suggestion = suggest(key, candidates)
+      diagnostics.push(
+        diagnostic('unknown-key', `unknown model key \`${key}\``, [...path, key], {
+          onKey: true,
+          suggestion: suggestion
+            ? `did you mean \`${suggestion}\`?`
+            : `model keys are the article's symbols (${modelSymbols.slice(0, 8).join(', ')}, ...), HF config.json fields, \`extends\` or \`config\``,
+        }),
+      )
+    }
+  }
+
+  // --- Base: a preset or a local config.json -------------------------------------
+  let base: Record<string, unknown> | undefined
+  let basePath: YamlPath = path
+  let preset: ModelPreset | undefined
+  let configPath: string | undefined
+  const extendsValue = mapping.extends
+  const configValue = mapping.config
+  if (extendsValue !== undefined && configValue !== undefined) {
+    diagnostics.push(
+      diagnostic(
+        'incompatible',
+        '`extends` and `config` cannot both be given',
+        [...path, 'config'],
+        {
+          onKey: true,
+          suggestion: 'start from either a preset (`extends`) or a local config.json (`config`)',
+        },
+      ),
+    )
+  } else if (extendsValue !== undefined) {
+    basePath = [...path, 'extends']
+    if (typeof extendsValue !== 'string') {
+      diagnostics.push(
+        diagnostic(
+          'invalid-value',
+          `\`extends\` must name a preset, got ${show(extendsValue)}`,
+          basePath,
+          {
+            suggestion: 'e.g. `extends: llama-2-7b`',
+          },
+        ),
+      )
+    } else {
+      preset = findModelPreset(extendsValue)
+      if (preset) base = {...preset.config}
+      else diagnostics.push(unknownModel(extendsValue, basePath))
+    }
+  } else if (configValue !== undefined) {
+    basePath = [...path, 'config']
+    const read = readLocalConfig(configValue, basePath, options)
+    if ('diagnostic' in read) diagnostics.push(read.diagnostic)
+    else {
+      base = read.config
+      configPath = configValue as string
+    }
+  }
+
+  // --- Spec: HF fields (base + overlay), then symbols ----------------------------
+  const hfBased = base !== undefined || Object.keys(hf).length > 0
+  let source: SpecSource = {spec: {}, origins: {}, hfNames: {}, required: []}
+  if (hfBased) {
+    const merged = {...base, ...hf}
+    const read = specFromHfConfig(merged, (field) => (field in hf ? [...path, field] : basePath))
+    diagnostics.push(...read.diagnostics)
+    source = read.source
+  }
+  let name: string | undefined
+  for (const [key, value] of symbols) {
+    const parser = symbolParsers[key]
+    if (!parser) continue
+    const parsed = parser(value, key)
+    if (!parsed.ok) {
+      diagnostics.push(
+        diagnostic('invalid-value', parsed.message, [...path, key], {
+          suggestion: parsed.suggestion,
+        }),
+      )
+      continue
+    }
+    parsed.apply(source.spec)
+    if (key === 'name') name = (value as string).trim()
+    const field = specFieldOfSymbol[key]
+    if (field) source.origins[field] = {path: [...path, key], label: `\`${key}\``}
+  }
+  if (extendsValue !== undefined && base === undefined && configValue === undefined) {
+    // The preset was unknown: the rest cannot be checked meaningfully.
+    return {diagnostics}
+  }
+
+  // --- Identity --------------------------------------------------------------------
+  const overrides = symbols.some(([key]) => key !== 'name') || Object.keys(hf).length > 0
+  let id: string
+  let caption: string
+  if (preset) {
+    id = overrides ? `${preset.id}+custom` : preset.id
+    caption = name ?? (overrides ? `${preset.name} (modified)` : preset.name)
+  } else if (configPath !== undefined) {
+    const nameOrPath = base?._name_or_path
+    id = typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : configPath
+    caption = name ?? id
+  } else if (
+    source.spec.givenParams !== undefined &&
+    symbols.every(([key]) => key === 'params' || key === 'name') &&
+    !hfBased
+  ) {
+    id = `params:${formatCount(source.spec.givenParams)}`
+    caption = name ?? formatCount(source.spec.givenParams)
+  } else {
+    id = name ?? 'custom'
+    caption = name ?? 'custom model'
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
+  return finish(source, diagnostics, {
+    id,
+    name: caption,
+    path,
+    naming: hfBased ? 'both' : 'symbols',
+  })
+}
+
+const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
+  params: 'givenParams',
+  layers: 'layers',
+  hidden: 'hidden',
+  ffn: 'ffn',
+  heads: 'heads',
+  kv_heads: 'kvHeads',
+  head_dim: 'headDim',
+  vocab: 'vocab',
+  mlp: 'mlp',
+  norm: 'norm',
+  bias: 'bias',
+  qkv_bias: 'qkvBias',
+  qk_norm: 'qkNorm',
+  tied_embeddings: 'tiedEmbeddings',
+  dropout: 'dropout',
+  experts: 'experts',
+  experts_per_token: 'expertsPerToken',
+  expert_ffn: 'expertFfn',
+  shared_experts: 'sharedExperts',
+  shared_expert_ffn: 'sharedExpertFfn',
+  dense_layers: 'denseLayers',
+  kv_lora_rank: 'kvLoraRank',
+  q_lora_rank: 'qLoraRank',
+  qk_rope_head_dim: 'qkRopeHeadDim',
+  qk_nope_head_dim: 'qkNopeHeadDim',
+  v_head_dim: 'vHeadDim',
+  sliding_window: 'slidingWindow',
+  sliding_layers: 'slidingLayers',
+  mtp: 'includeMtp',
+  context: 'context',
+  positions: 'positions',
+}
+
+function readLocalConfig(
+  value: unknown,
+  path: YamlPath,
+  options: ModelInputOptions,
+): {config: Record<string, unknown>} | {diagnostic: Diagnostic} {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return {
+      diagnostic: diagnostic(
+        'invalid-value',
+        `\`config\` must be a file path, got ${show(value)}`,
+        path,
+        {
+          suggestion: 'e.g. `config: ./models/config.json`',
+        },
+      ),
+    }
+  }
+  if (!options.readConfig) {
+    return {
+      diagnostic: diagnostic(
+        'config-read',
+        `cannot read \`${value}\`: local config.json files need the Node entry point (\`vram-core/node\`) and a file path`,
+        path,
+        {
+          suggestion:
+            'use a preset (`extends: llama-2-7b`) or write the config fields in the block',
+        },
+      ),
+    }
+  }
+  let raw: unknown
+  try {
+    raw = options.readConfig(value)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return {
+      diagnostic: diagnostic('config-read', `cannot read \`${value}\`: ${reason}`, path, {
+        suggestion: 'the path is relative to the markdown file',
+      }),
+    }
+  }
+  if (!isMapping(raw)) {
+    return {
+      diagnostic: diagnostic(
+        'config-read',
+        `\`${value}\` is not a JSON object (a config.json)`,
+        path,
+        {
+          suggestion: 'point `config` at a Hugging Face config.json',
+        },
+      ),
+    }
+  }
+  return {config: raw}
+}

@@ -1,0 +1,690 @@
+import type {Architecture} from './architecture.js'
+import {closest, type Diagnostic, diagnostic, type YamlPath} from './diagnostics.js'
+import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
+import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
+import {architectureFromInput} from './model/input.js'
+import type {
+  Accounting,
+  Attention,
+  Dtype,
+  Metric,
+  Mode,
+  Optimizer,
+  Parallel,
+  Precision,
+  Recompute,
+  Scenario,
+  ShowKind,
+  SolveTarget,
+  Units,
+} from './types.js'
+import {GB, parseFraction, parseSize} from './units.js'
+
+/** Every top-level key of a block. Unknown keys are rejected, not ignored. */
+export const blockKeys = [
+  'model',
+  'mode',
+  'dtype',
+  'kv_dtype',
+  'precision',
+  'grad_dtype',
+  'optimizer',
+  'batch',
+  'micro_batch',
+  'grad_accum',
+  'seq',
+  'attention',
+  'recompute',
+  'parallel',
+  'gpu',
+  'usable',
+  'buffers',
+  'accounting',
+  'units',
+  'show',
+  'vary',
+  'metric',
+  'solve',
+  'expect',
+  'id',
+] as const
+
+export const parallelKeys = [
+  'dp',
+  'tp',
+  'pp',
+  'vpp',
+  'ep',
+  'etp',
+  'cp',
+  'sp',
+  'zero',
+  'offload',
+] as const
+
+export const modes: readonly Mode[] = ['inference', 'training']
+export const precisions: readonly Precision[] = ['mixed', 'bf16', 'fp32']
+export const optimizers: readonly Optimizer[] = [
+  'adamw',
+  'adam',
+  'adamw-8bit',
+  'sgd',
+  'sgd-momentum',
+  'adafactor',
+  'lion',
+]
+export const attentions: readonly Attention[] = ['flash', 'eager']
+export const recomputes: readonly Recompute[] = ['none', 'selective', 'full']
+export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
+export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
+export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
+export const metrics: readonly Metric[] = [
+  'total',
+  'params',
+  'weights',
+  'gradients',
+  'optimizer',
+  'activations',
+  'kvCache',
+  'buffers',
+]
+
+/** Default temporary buffers per device: the article's §3.6 "usually about 1–2 GB", upper end. */
+export const defaultBuffers = 2 * GB
+/** Default sequence length when neither `seq` nor a shorter model context is given. */
+export const defaultSeq = 4096
+
+/** Options that are not part of the scenario itself. */
+export interface BlockOptions {
+  id?: string | undefined
+  units?: Units | undefined
+  show?: ShowKind[] | undefined
+  metric?: Metric | undefined
+  solve?: SolveTarget | undefined
+  vary?: Array<{key: string; values: unknown[]}> | undefined
+  expect?: Record<string, unknown> | undefined
+}
+
+export interface ReadContext {
+  /** Reads a local HF `config.json` for `model: {config: ./path}` (Node only). */
+  readConfig?: ((relativePath: string) => unknown) | undefined
+  /** Defaults the host supplies (plugin options): a GPU, units. */
+  defaults?: {gpu?: unknown; units?: Units | undefined} | undefined
+}
+
+type Raw = Record<string, unknown>
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function unknownKeys(raw: Raw, known: readonly string[], base: YamlPath): Diagnostic[] {
+  const out: Diagnostic[] = []
+  for (const key of Object.keys(raw)) {
+    if (known.includes(key)) continue
+    const guess = closest(key, known)
+    out.push(
+      diagnostic('unknown-key', `Unknown key \`${key}\``, [...base, key], {
+        onKey: true,
+        suggestion: guess ? `did you mean \`${guess}\`?` : `known keys: ${known.join(', ')}`,
+      }),
+    )
+  }
+  return out
+}
+
+function oneOf<T extends string>(
+  raw: Raw,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+  out: Diagnostic[],
+  base: YamlPath = [],
+): T {
+  const value = raw[key]
+  if (value === undefined || value === null) return fallback
+  const text = String(value).trim().toLowerCase()
+  const hit = allowed.find((candidate) => candidate.toLowerCase() === text)
+  if (hit) return hit
+  const guess = closest(text, allowed)
+  out.push(
+    diagnostic('invalid-value', `\`${key}\` must be one of ${allowed.join(', ')}`, [...base, key], {
+      suggestion: guess ? `did you mean \`${guess}\`?` : `use one of ${allowed.join(', ')}`,
+    }),
+  )
+  return fallback
+}
+
+function positiveInteger(
+  raw: Raw,
+  key: string,
+  fallback: number,
+  out: Diagnostic[],
+  base: YamlPath = [],
+  minimum = 1,
+): number {
+  const value = raw[key]
+  if (value === undefined || value === null) return fallback
+  if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return value
+  const hint =
+    typeof value === 'number' && value > 0
+      ? `use a whole number such as ${Math.round(value) || 1}`
+      : undefined
+  out.push(
+    diagnostic(
+      'invalid-value',
+      `\`${key}\` must be a whole number ≥ ${minimum}, not \`${String(value)}\``,
+      [...base, key],
+      {suggestion: hint},
+    ),
+  )
+  return fallback
+}
+
+function dtypeValue(
+  raw: Raw,
+  key: string,
+  out: Diagnostic[],
+  base: YamlPath = [],
+): Dtype | undefined {
+  const value = raw[key]
+  if (value === undefined || value === null) return undefined
+  const parsed = parseDtype(value)
+  if (parsed) return parsed
+  const guess = typeof value === 'string' ? closest(value, dtypeNames) : undefined
+  out.push(
+    diagnostic(
+      'invalid-value',
+      `\`${key}\` must be one of ${dtypeNames.join(', ')} or bits per weight such as \`4.5bpw\``,
+      [...base, key],
+      {suggestion: guess ? `did you mean \`${guess}\`?` : undefined},
+    ),
+  )
+  return undefined
+}
+
+/** 16-bit storage for activations, gradients and KV cache when weights are integers. */
+function floatOr16(type: Dtype): Dtype {
+  return isFloat(type) ? (type.name === 'tf32' ? dtype('fp32') : type) : dtype('bf16')
+}
+
+/**
+ * Normalises and validates one block's keys (all but `vary`'s expansion):
+ * returns the scenario with every default applied and the block options.
+ */
+export function readScenario(
+  raw: unknown,
+  context: ReadContext = {},
+): {scenario?: Scenario | undefined; options: BlockOptions; diagnostics: Diagnostic[]} {
+  const out: Diagnostic[] = []
+  const options: BlockOptions = {}
+  if (!isRecord(raw)) {
+    out.push(
+      diagnostic('invalid-value', 'A vram block must be a YAML mapping of keys to values', [], {
+        suggestion: 'start with `model: llama-2-7b`',
+      }),
+    )
+    return {options, diagnostics: out}
+  }
+  out.push(...unknownKeys(raw, blockKeys, []))
+
+  // Block options first: they do not depend on the model.
+  if (raw.id !== undefined) {
+    if (typeof raw.id === 'string' && /^[A-Za-z_][\w-]*$/.test(raw.id)) options.id = raw.id
+    else
+      out.push(
+        diagnostic('invalid-value', '`id` must be a name of letters, digits, `_` and `-`', ['id'], {
+          suggestion: 'for example `id: qwen`',
+        }),
+      )
+  }
+  if (raw.units !== undefined)
+    options.units = oneOf(raw, 'units', ['GB', 'GiB'] as const, 'GB', out)
+  if (raw.show !== undefined) {
+    const list = Array.isArray(raw.show) ? raw.show : [raw.show]
+    options.show = []
+    list.forEach((item, index) => {
+      const hit = showKinds.find((kind) => kind === String(item).trim().toLowerCase())
+      if (hit) options.show?.push(hit)
+      else {
+        const guess = closest(String(item), showKinds)
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`show\` takes ${showKinds.join(', ')}`,
+            Array.isArray(raw.show) ? ['show', index] : ['show'],
+            {
+              suggestion: guess ? `did you mean \`${guess}\`?` : undefined,
+            },
+          ),
+        )
+      }
+    })
+  }
+  if (raw.metric !== undefined) {
+    const normalised =
+      String(raw.metric).trim() === 'kv_cache' ? 'kvCache' : String(raw.metric).trim()
+    options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
+  }
+  if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
+  if (raw.expect !== undefined) {
+    if (isRecord(raw.expect)) options.expect = raw.expect
+    else
+      out.push(
+        diagnostic('invalid-value', '`expect` must be a mapping such as `{total: 174 GB}`', [
+          'expect',
+        ]),
+      )
+  }
+  if (raw.vary !== undefined) {
+    if (!isRecord(raw.vary) || Object.keys(raw.vary).length === 0) {
+      out.push(
+        diagnostic(
+          'invalid-value',
+          '`vary` must map one or two keys to lists of values',
+          ['vary'],
+          {
+            suggestion: 'for example `vary: {dtype: [fp32, fp16, int8, int4]}`',
+          },
+        ),
+      )
+    } else {
+      const entries = Object.entries(raw.vary)
+      if (entries.length > 2)
+        out.push(
+          diagnostic(
+            'invalid-value',
+            '`vary` takes at most two keys (a table or a matrix)',
+            ['vary'],
+            {
+              suggestion: 'split the sweep into several blocks',
+            },
+          ),
+        )
+      options.vary = []
+      for (const [key, values] of entries.slice(0, 2)) {
+        if (!Array.isArray(values) || values.length === 0) {
+          out.push(
+            diagnostic('invalid-value', `\`vary.${key}\` must be a non-empty list`, ['vary', key], {
+              suggestion: `for example \`${key}: [..., ...]\``,
+            }),
+          )
+          continue
+        }
+        const [head, tail] = key.split('.', 2)
+        const knownTop = (blockKeys as readonly string[]).filter(
+          (name) => !['vary', 'expect', 'show', 'solve', 'metric', 'id', 'units'].includes(name),
+        )
+        if (
+          !knownTop.includes(head as string) ||
+          (tail !== undefined && head !== 'parallel') ||
+          (head === 'parallel' && !(parallelKeys as readonly string[]).includes(tail ?? ''))
+        ) {
+          const candidates = [...knownTop, ...parallelKeys.map((name) => `parallel.${name}`)]
+          const guess = closest(key, candidates)
+          out.push(
+            diagnostic('unknown-key', `\`vary\` cannot sweep \`${key}\``, ['vary', key], {
+              onKey: true,
+              suggestion: guess ? `did you mean \`${guess}\`?` : undefined,
+            }),
+          )
+          continue
+        }
+        options.vary.push({key, values})
+      }
+    }
+  }
+
+  const scenario = readCore(raw, context, out)
+  return {scenario, options, diagnostics: out}
+}
+
+/** The scenario keys proper; shared by plain blocks and each `vary` case. */
+export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Scenario | undefined {
+  const errorsBefore = out.filter((entry) => entry.severity === 'error').length
+  let model: Architecture | undefined
+  if (raw.model === undefined || raw.model === null) {
+    out.push(
+      diagnostic('missing-field', 'A vram block needs a `model`', [], {
+        suggestion: 'add `model: llama-2-7b` (a preset), or `model: {params: 7B}`',
+      }),
+    )
+  } else {
+    const read = architectureFromInput(raw.model, ['model'], {readConfig: context.readConfig})
+    out.push(...read.diagnostics)
+    model = read.architecture
+  }
+
+  const mode = oneOf(raw, 'mode', modes, 'inference', out)
+  const precision = oneOf(raw, 'precision', precisions, 'mixed', out)
+  const optimizer = oneOf(raw, 'optimizer', optimizers, 'adamw', out)
+  const attention = oneOf(raw, 'attention', attentions, 'flash', out)
+  const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
+  const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
+
+  const givenDtype = dtypeValue(raw, 'dtype', out)
+  const weightType =
+    givenDtype ?? (mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16'))
+  if (mode === 'training') {
+    if (!isFloat(weightType) || weightType.name === 'fp8') {
+      out.push(
+        diagnostic(
+          'incompatible',
+          `Training with \`${weightType.name}\` weights needs adapters (LoRA/QLoRA), which this engine does not model`,
+          ['dtype'],
+          {suggestion: 'use `dtype: bf16` (or fp16/fp32) for training'},
+        ),
+      )
+    } else if (precision === 'fp32' && weightType.bits !== 32) {
+      out.push(
+        diagnostic('incompatible', '`precision: fp32` trains fp32 weights', ['dtype'], {
+          suggestion: 'remove `dtype`, or use `precision: mixed` for 16-bit weights',
+        }),
+      )
+    } else if (precision !== 'fp32' && weightType.bits !== 16) {
+      out.push(
+        diagnostic(
+          'incompatible',
+          `\`precision: ${precision}\` keeps 16-bit weights, not \`${weightType.name}\``,
+          ['dtype'],
+          {suggestion: 'use `dtype: bf16` or `fp16`, or `precision: fp32`'},
+        ),
+      )
+    }
+  }
+  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(weightType)
+  const gradDtype =
+    dtypeValue(raw, 'grad_dtype', out) ??
+    (precision === 'fp32' ? dtype('fp32') : floatOr16(weightType))
+
+  // Parallel layout.
+  const parallelRaw = raw.parallel
+  const parallelOut: Parallel = {
+    dp: 1,
+    tp: 1,
+    pp: 1,
+    vpp: 1,
+    ep: 1,
+    etp: 1,
+    cp: 1,
+    sp: false,
+    zero: 0,
+    offload: 'none',
+  }
+  if (parallelRaw !== undefined && parallelRaw !== null) {
+    if (!isRecord(parallelRaw)) {
+      out.push(
+        diagnostic('invalid-value', '`parallel` must be a mapping such as `{tp: 2, dp: 4}`', [
+          'parallel',
+        ]),
+      )
+    } else {
+      out.push(...unknownKeys(parallelRaw, parallelKeys, ['parallel']))
+      const base = ['parallel']
+      parallelOut.dp = positiveInteger(parallelRaw, 'dp', 1, out, base)
+      parallelOut.tp = positiveInteger(parallelRaw, 'tp', 1, out, base)
+      parallelOut.pp = positiveInteger(parallelRaw, 'pp', 1, out, base)
+      parallelOut.vpp = positiveInteger(parallelRaw, 'vpp', 1, out, base)
+      parallelOut.ep = positiveInteger(parallelRaw, 'ep', 1, out, base)
+      parallelOut.etp = positiveInteger(parallelRaw, 'etp', parallelOut.tp, out, base)
+      parallelOut.cp = positiveInteger(parallelRaw, 'cp', 1, out, base)
+      if (parallelRaw.sp !== undefined) {
+        if (typeof parallelRaw.sp === 'boolean') parallelOut.sp = parallelRaw.sp
+        else
+          out.push(
+            diagnostic('invalid-value', '`parallel.sp` must be true or false', ['parallel', 'sp']),
+          )
+      }
+      const zero = parallelRaw.zero
+      if (zero !== undefined) {
+        if (zero === 0 || zero === 1 || zero === 2 || zero === 3) parallelOut.zero = zero
+        else
+          out.push(
+            diagnostic(
+              'invalid-value',
+              '`parallel.zero` is a ZeRO stage: 0, 1, 2 or 3',
+              ['parallel', 'zero'],
+              {
+                suggestion: 'ZeRO-2 is the usual choice for training',
+              },
+            ),
+          )
+      }
+      parallelOut.offload = oneOf(
+        parallelRaw,
+        'offload',
+        ['none', 'optimizer', 'params'] as const,
+        'none',
+        out,
+        base,
+      )
+    }
+  }
+
+  // Batch and sequence.
+  const dataParallel = parallelOut.dp * parallelOut.ep
+  const gradAccum = positiveInteger(raw, 'grad_accum', 1, out)
+  const givenMicro =
+    raw.micro_batch === undefined ? undefined : positiveInteger(raw, 'micro_batch', 1, out)
+  const givenBatch = raw.batch === undefined ? undefined : positiveInteger(raw, 'batch', 1, out)
+  let batch = givenBatch ?? (givenMicro ?? 1) * gradAccum * dataParallel
+  let microBatch = givenMicro ?? batch / (gradAccum * dataParallel)
+  if (
+    givenBatch !== undefined &&
+    givenMicro !== undefined &&
+    givenMicro * gradAccum * dataParallel !== givenBatch
+  ) {
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `\`batch\` (${givenBatch}) must equal micro_batch × grad_accum × data-parallel ranks (${givenMicro} × ${gradAccum} × ${dataParallel} = ${givenMicro * gradAccum * dataParallel})`,
+        ['batch'],
+        {suggestion: 'give `batch` or `micro_batch`, not both, unless they agree'},
+      ),
+    )
+  } else if (givenBatch !== undefined && !Number.isInteger(microBatch)) {
+    const step = gradAccum * dataParallel
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `\`batch\` (${givenBatch}) must split evenly over grad_accum × data-parallel ranks (${step})`,
+        ['batch'],
+        {
+          suggestion: `use a multiple of ${step}, e.g. ${Math.max(step, Math.round(givenBatch / step) * step)}`,
+        },
+      ),
+    )
+    microBatch = Math.max(1, Math.floor(microBatch))
+    batch = microBatch * step
+  }
+
+  const context_ = model?.contextLength
+  const seqDefault = context_ !== undefined ? Math.min(defaultSeq, context_) : defaultSeq
+  const seq = positiveInteger(raw, 'seq', seqDefault, out)
+
+  // GPU, buffers, usable share.
+  let gpu: Scenario['gpu']
+  const gpuValue = raw.gpu ?? context.defaults?.gpu
+  if (gpuValue !== undefined && gpuValue !== null) {
+    gpu = gpuFromInput(gpuValue)
+    if (!gpu) {
+      const guess = typeof gpuValue === 'string' ? gpuSuggestion(gpuValue) : undefined
+      out.push(
+        diagnostic(
+          'unknown-gpu',
+          `Unknown GPU \`${String(gpuValue)}\``,
+          raw.gpu === undefined ? [] : ['gpu'],
+          {
+            suggestion: guess
+              ? `did you mean \`${guess}\`?`
+              : 'use a preset such as `h100-sxm-80gb` or a capacity such as `80 GB`',
+          },
+        ),
+      )
+    }
+  }
+  let usable = defaultUsable
+  if (raw.usable !== undefined) {
+    const fraction = parseFraction(raw.usable)
+    if (fraction !== undefined && fraction > 0 && fraction <= 1) usable = fraction
+    else
+      out.push(
+        diagnostic(
+          'invalid-value',
+          '`usable` must be a fraction of the GPU between 0 and 1',
+          ['usable'],
+          {
+            suggestion: 'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
+          },
+        ),
+      )
+  }
+  let buffers = defaultBuffers
+  if (raw.buffers !== undefined) {
+    const size = parseSize(raw.buffers)
+    if (size !== undefined) buffers = size
+    else
+      out.push(
+        diagnostic('invalid-value', '`buffers` must be a size such as `2 GB` or `0`', ['buffers'], {
+          suggestion: 'write a number with a unit: `1.5 GB`, `512 MiB`',
+        }),
+      )
+  }
+
+  // Combinations that cannot run.
+  const p = parallelOut
+  if (mode === 'inference' && p.zero > 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        'ZeRO shards training state; inference has none',
+        ['parallel', 'zero'],
+        {
+          suggestion: 'remove `zero`, or set `mode: training`',
+        },
+      ),
+    )
+  if (p.offload === 'params' && p.zero !== 3)
+    out.push(
+      diagnostic('incompatible', 'Offloading parameters needs ZeRO-3', ['parallel', 'offload'], {
+        suggestion: 'set `zero: 3`, or use `offload: optimizer`',
+      }),
+    )
+  if (p.offload === 'optimizer' && p.zero === 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        'Optimizer offload is a ZeRO feature (stage 1–3)',
+        ['parallel', 'offload'],
+        {
+          suggestion: 'set `zero: 2`',
+        },
+      ),
+    )
+  if (p.vpp > 1 && p.pp === 1)
+    out.push(
+      diagnostic('incompatible', 'Interleaved pipelining (`vpp`) needs `pp` > 1', [
+        'parallel',
+        'vpp',
+      ]),
+    )
+  if (model) checkModelFit(model, p, seq, out)
+
+  const failed = out.filter((entry) => entry.severity === 'error').length > errorsBefore
+  if (failed || !model) return undefined
+  return {
+    model,
+    mode,
+    dtype: weightType,
+    kvDtype,
+    precision,
+    gradDtype,
+    optimizer,
+    batch,
+    microBatch,
+    gradAccum,
+    seq,
+    attention,
+    recompute,
+    parallel: parallelOut,
+    gpu,
+    usable,
+    buffers,
+    accounting,
+  }
+}
+
+function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagnostic[]): void {
+  const divisors = (n: number) =>
+    Array.from({length: n}, (_, index) => index + 1)
+      .filter((d) => n % d === 0)
+      .slice(0, 8)
+  if (model.heads !== undefined && p.tp > 1 && model.heads % p.tp !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `Tensor parallelism splits attention heads: ${model.heads} heads do not split over tp=${p.tp}`,
+        ['parallel', 'tp'],
+        {suggestion: `use tp in ${divisors(model.heads).join(', ')}`},
+      ),
+    )
+  const kv = model.mla ? undefined : model.kvHeads
+  if (kv !== undefined && p.tp > 1 && kv % p.tp !== 0 && p.tp % kv !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `${kv} KV heads neither split over nor replicate evenly to tp=${p.tp}`,
+        ['parallel', 'tp'],
+      ),
+    )
+  if (model.layers !== undefined && p.pp > model.layers)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `pp=${p.pp} exceeds the model's ${model.layers} layers`,
+        ['parallel', 'pp'],
+        {
+          suggestion: `use pp ≤ ${model.layers}`,
+        },
+      ),
+    )
+  if (model.layers !== undefined && p.vpp > 1 && model.layers % (p.pp * p.vpp) !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `Interleaving needs layers (${model.layers}) divisible by pp × vpp (${p.pp * p.vpp})`,
+        ['parallel', 'vpp'],
+      ),
+    )
+  if (p.ep > 1 && !model.moe)
+    out.push(
+      diagnostic(
+        'incompatible',
+        'Expert parallelism (`ep`) needs a mixture-of-experts model',
+        ['parallel', 'ep'],
+        {
+          suggestion: 'remove `ep`, or pick an MoE model such as `mixtral-8x7b`',
+        },
+      ),
+    )
+  if (model.moe && model.moe.experts % p.ep !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `${model.moe.experts} experts do not split over ep=${p.ep}`,
+        ['parallel', 'ep'],
+        {suggestion: `use ep in ${divisors(model.moe.experts).join(', ')}`},
+      ),
+    )
+  if (p.cp > 1 && seq % p.cp !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `Context parallelism splits the sequence: seq ${seq} over cp=${p.cp}`,
+        ['parallel', 'cp'],
+        {
+          suggestion: `use a sequence length divisible by ${p.cp}`,
+        },
+      ),
+    )
+}

@@ -1,0 +1,242 @@
+import type {Architecture, ParamInventory} from './architecture.js'
+import type {Diagnostic} from './diagnostics.js'
+
+export type Mode = 'inference' | 'training'
+export type Precision = 'mixed' | 'bf16' | 'fp32'
+export type Optimizer =
+  | 'adamw'
+  | 'adam'
+  | 'adamw-8bit'
+  | 'sgd'
+  | 'sgd-momentum'
+  | 'adafactor'
+  | 'lion'
+export type Attention = 'flash' | 'eager'
+export type Recompute = 'none' | 'selective' | 'full'
+export type Offload = 'none' | 'optimizer' | 'params'
+export type Units = 'GB' | 'GiB'
+export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
+export type Accounting = 'deepspeed' | 'paper'
+
+/** A storage format: a named dtype or an explicit bits-per-weight figure. */
+export interface Dtype {
+  /** As the writer spelled it, normalised: `bf16`, `int4`, `4.5bpw`. */
+  name: string
+  /** Bits per element, scale overhead included where the format has it. */
+  bits: number
+}
+
+export interface Parallel {
+  dp: number
+  tp: number
+  pp: number
+  /** Virtual (interleaved) pipeline chunks per rank. */
+  vpp: number
+  ep: number
+  /** Expert tensor parallelism (defaults to `tp`). */
+  etp: number
+  cp: number
+  /** Sequence parallelism (needs tp > 1 to matter). */
+  sp: boolean
+  /** ZeRO stage 0–3. */
+  zero: 0 | 1 | 2 | 3
+  offload: Offload
+}
+
+export interface Gpu {
+  /** Preset id, or `custom`. */
+  id: string
+  name: string
+  /** Bytes the driver reports (nvidia-smi total), or the capacity the writer gave. */
+  capacity: number
+  /** Where the capacity comes from. */
+  source: string
+}
+
+/** A fully normalised, validated scenario: every default applied. */
+export interface Scenario {
+  model: Architecture
+  mode: Mode
+  dtype: Dtype
+  kvDtype: Dtype
+  precision: Precision
+  gradDtype: Dtype
+  optimizer: Optimizer
+  /** Global batch B (sequences per step, all data-parallel ranks together). */
+  batch: number
+  /** Sequences per micro-batch per data-parallel rank. */
+  microBatch: number
+  /** Micro-batches per step per rank (gradient accumulation / pipeline micro-batches). */
+  gradAccum: number
+  seq: number
+  attention: Attention
+  recompute: Recompute
+  parallel: Parallel
+  gpu?: Gpu | undefined
+  /** Fraction of `gpu.capacity` a job may use. */
+  usable: number
+  /** Bytes of temporary buffers and context per device. */
+  buffers: number
+  accounting: Accounting
+}
+
+/** A LaTeX formula, symbolic and with the numbers substituted. */
+export interface Formula {
+  symbolic: string
+  substituted: string
+}
+
+export interface Source {
+  /** Short citation, e.g. `Korthikanti et al. 2022, Table 2`. */
+  title: string
+  url?: string | undefined
+}
+
+export type ComponentKey =
+  | 'weights'
+  | 'gradients'
+  | 'optimizer'
+  | 'activations'
+  | 'kvCache'
+  | 'buffers'
+
+export const componentKeys: readonly ComponentKey[] = [
+  'weights',
+  'gradients',
+  'optimizer',
+  'activations',
+  'kvCache',
+  'buffers',
+]
+
+export interface Component {
+  key: ComponentKey
+  /** Bytes on the most loaded device. */
+  bytes: number
+  formula: Formula
+  source: Source
+  /** A sentence on what is included, for footnotes. */
+  note?: string | undefined
+}
+
+export type PerDevice = Record<ComponentKey | 'total', number>
+
+export interface Result {
+  scenario: Scenario
+  model: {id: string; name: string; params: number; activeParams: number}
+  inventory?: ParamInventory | undefined
+  devices: number
+  /** Pipeline stage of the most loaded device (0-based). */
+  stage: number
+  perDevice: PerDevice
+  /** Components that apply to the mode, in table order. */
+  components: Component[]
+  /** Bytes kept in host (CPU) memory by offload, per device. */
+  offloaded: number
+  capacity?: number | undefined
+  /** capacity × usable. */
+  usableCapacity?: number | undefined
+  fits?: boolean | undefined
+  /**
+   * Components a params-only model could not compute (partial computation), with
+   * why; they count as 0 and the total is not meaningful.
+   */
+  missing?: Partial<Record<ComponentKey, string[]>> | undefined
+}
+
+export type SolveTarget = 'batch' | 'seq' | 'gpus'
+
+export interface Solved {
+  target: SolveTarget
+  /** The solved value; `undefined` when nothing fits (see `reason`). */
+  value?: number | undefined
+  /** For `gpus`: the parallel axis grown. */
+  axis?: string | undefined
+  reason?: string | undefined
+  /** The scenario at the solved value. */
+  result?: Result | undefined
+}
+
+export type Metric = 'total' | 'params' | ComponentKey
+
+export interface VaryCase {
+  /** The swept keys and their values, as written (`{dtype: 'fp16'}`). */
+  vary: Record<string, unknown>
+  /** A label for each swept value, for table headers. */
+  labels: Record<string, string>
+  result: Result
+  solved?: Solved | undefined
+}
+
+export interface Expectation {
+  /** `total`, `weights`, `kv_cache`, `params`, ... as written. */
+  key: string
+  path: ReadonlyArray<string | number>
+  expected: number
+  actual: number
+  /** Absolute tolerance in the same unit as `expected`. */
+  tolerance: number
+  /** The value as written, e.g. `32.8 GB`. */
+  written: string
+  kind: 'bytes' | 'count'
+  ok: boolean
+  /** Why the written figure is wrong, when the writer marked it as a known erratum. */
+  erratum?: string | undefined
+}
+
+export type AdviceNodeKind = 'start' | 'question' | 'action' | 'leaf'
+
+export interface AdviceNode {
+  id: string
+  kind: AdviceNodeKind
+  /** A label key (`advice.start`, `advice.zero`, ...) the renderer translates. */
+  label: string
+  /** Values substituted into the label (`{stage: 2}`). */
+  params?: Record<string, string | number> | undefined
+  /** Per-device total of the configuration this node stands for, when recomputed. */
+  total?: number | undefined
+  fits?: boolean | undefined
+  /** The configuration change this node applies (dot paths → values). */
+  change?: Record<string, string | number | boolean> | undefined
+}
+
+export interface AdviceEdge {
+  from: string
+  to: string
+  /** Label key (`advice.edge.training`, ...). */
+  label?: string | undefined
+}
+
+export interface Advice {
+  nodes: AdviceNode[]
+  edges: AdviceEdge[]
+  /** Node ids on the path taken, in order. */
+  path: string[]
+  /** The first configuration that fits, if any. */
+  solution?:
+    | {change: Record<string, string | number | boolean>; total: number; devices: number}
+    | undefined
+}
+
+/** A computed block: what the plugin renders and the CLI prints. */
+export interface BlockResult {
+  id?: string | undefined
+  show: ShowKind[]
+  units?: Units | undefined
+  metric: Metric
+  /** Present without `vary`. */
+  result?: Result | undefined
+  /** Present with `vary`: one case per combination, first key varying slowest. */
+  cases?: VaryCase[] | undefined
+  /** Swept keys in order (one → comparison table, two → matrix). */
+  varyKeys?: string[] | undefined
+  solved?: Solved | undefined
+  advice?: Advice | undefined
+  expectations: Expectation[]
+}
+
+export interface Evaluation {
+  /** `undefined` when an error diagnostic stopped the block. */
+  block?: BlockResult | undefined
+  diagnostics: Diagnostic[]
+}
