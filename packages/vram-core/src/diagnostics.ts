@@ -81,19 +81,27 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] as number
 }
 
-/** The closest candidate within a sensible distance, for "did you mean". */
+/**
+ * "Did you mean": the candidate nearest by edit distance when one is close
+ * (`num_hiden_layers` → `num_hidden_layers`, not the substring `layers`), else
+ * a candidate that contains the input or is contained in it (`h100` →
+ * `h100-sxm-80gb`).
+ */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
   const needle = input.toLowerCase()
+  const list = [...candidates]
   let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const candidate of candidates) {
-    const hay = candidate.toLowerCase()
-    const distance = hay.includes(needle) || needle.includes(hay) ? 1 : editDistance(needle, hay)
+  let bestDistance = Math.max(2, Math.floor(needle.length / 4)) + 1
+  for (const candidate of list) {
+    const distance = editDistance(needle, candidate.toLowerCase())
     if (distance < bestDistance) {
       best = candidate
       bestDistance = distance
     }
   }
-  const limit = Math.max(2, Math.floor(needle.length / 3))
-  return bestDistance <= limit ? best : undefined
+  if (best !== undefined || needle.length < 2) return best
+  return list.find((candidate) => {
+    const hay = candidate.toLowerCase()
+    return hay.includes(needle) || needle.includes(hay)
+  })
 }

@@ -25,7 +25,7 @@
  * `sliding_layers` = all layers.
  */
 import type {Architecture} from '../architecture.js'
-import {closest, type Diagnostic, diagnostic, editDistance, type YamlPath} from '../diagnostics.js'
+import {closest, type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
 import {formatCount, parseCount} from './count.js'
 import {
   buildArchitecture,
@@ -221,27 +221,8 @@ const hfKeys = new Set(hfConfigFields)
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/**
- * "Did you mean": the candidate nearest by edit distance when one is close
- * (`num_hiden_layers` → `num_hidden_layers`, not the substring `layers`), else
- * `closest`'s substring match.
- */
-export function suggest(input: string, candidates: readonly string[]): string | undefined {
-  const needle = input.toLowerCase()
-  let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(needle.length / 4)) + 1
-  for (const candidate of candidates) {
-    const distance = editDistance(needle, candidate.toLowerCase())
-    if (distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
-  }
-  return best ?? closest(input, candidates)
-}
-
 function unknownModel(name: string, path: YamlPath): Diagnostic {
-  const suggestion = suggest(name, modelPresetNames())
+  const suggestion = closest(name, modelPresetNames())
   return diagnostic('unknown-model', `unknown model \`${name}\``, path, {
     suggestion: suggestion
       ? `did you mean \`${suggestion}\`?`
@@ -337,7 +318,7 @@ function fromMapping(
     else if (specialKeys.includes(key)) continue
     else if (hfKeys.has(key)) hf[key] = value
     else {
-      const suggestion = suggest(key, candidates)
+      const suggestion = closest(key, candidates)
       diagnostics.push(
         diagnostic('unknown-key', `unknown model key \`${key}\``, [...path, key], {
           onKey: true,
