@@ -4,7 +4,8 @@ import {parse} from 'yaml'
 import {evaluateBlock, parseBlockSource} from '../dist/index.js'
 
 const blocks = {
-  'inference (Qwen2.5-7B)': 'model: Qwen/Qwen2.5-7B\nmode: inference\ndtype: fp16\nbatch: 16\nseq: 32768\ngpu: h100-sxm-80gb\n',
+  'inference (Qwen2.5-7B)':
+    'model: Qwen/Qwen2.5-7B\nmode: inference\ndtype: fp16\nbatch: 16\nseq: 32768\ngpu: h100-sxm-80gb\n',
   'training (Llama-2-7B, ZeRO-2, 8 GPUs)':
     'model: llama-2-7b\nmode: training\nbatch: 32\nseq: 4096\nparallel: {dp: 8, zero: 2}\ngpu: h100-sxm-80gb\n',
   'vary 3 × 4 (article §3.1)':
@@ -33,6 +34,9 @@ console.log('| block | (parse + evaluate) ÷ YAML parse |')
 console.log('| --- | ---: |')
 for (const [name, source] of Object.entries(blocks)) {
   const baseline = measure(() => parse(source))
-  const full = measure(() => evaluateBlock(parseBlockSource(source).value), name.startsWith('advice') ? 20 : 200)
+  const full = measure(
+    () => evaluateBlock(parseBlockSource(source).value),
+    name.startsWith('advice') ? 20 : 200,
+  )
   console.log(`| ${name} | ${(full / baseline).toFixed(1)}× |`)
 }

@@ -27,9 +27,12 @@ function tpDegrees(s: Scenario): number[] {
 const remedies: Record<string, Remedy> = {
   t3: {
     label: 'advice.enableZero',
+    // ZeRO shards over data-parallel replicas: with one replica it changes nothing.
     candidates: (s) =>
       ([1, 2] as const)
-        .filter((stage) => stage > s.parallel.zero)
+        .filter(
+          (stage) => stage > s.parallel.zero && s.parallel.dp * s.parallel.ep * s.parallel.cp > 1,
+        )
         .map((stage) => ({
           scenario: withParallel(s, {zero: stage}),
           change: {'parallel.zero': stage},
