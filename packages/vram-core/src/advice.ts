@@ -261,7 +261,7 @@ export function advise(scenario: Scenario): Advice {
       Object.assign(node, {
         total: safe(current)?.perDevice.total,
         fits: false,
-        params: {...node.params, none: 1},
+        skipped: true,
         change: undefined,
       })
       return false

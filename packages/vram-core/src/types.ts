@@ -196,6 +196,8 @@ export interface AdviceNode {
   /** Per-device total of the configuration this node stands for, when recomputed. */
   total?: number | undefined
   fits?: boolean | undefined
+  /** On the path, but the remedy does not apply here (ZeRO with one data-parallel replica, ...). */
+  skipped?: boolean | undefined
   /** The configuration change this node applies (dot paths → values). */
   change?: Record<string, string | number | boolean> | undefined
 }
