@@ -240,17 +240,37 @@ function stageMemory(
   }
   if (gather) weights += bytesOf(largest, w)
   const P = stages === 1 && deviceCount(scenario) === 1 ? 'P' : 'P_{dev}'
-  const weightsFormula: Formula =
-    zero === 3
-      ? {
-          symbolic: `M_{params} = \\frac{${P}}{N_{dp}} \\times b${gather ? ' + LL \\times b' : ''}`,
-          substituted: `\\frac{${tex(onDevice)}}{${tex(zDense)}} \\times ${byteWidth(w.bits)}${gather ? ` + ${tex(largest)} \\times ${byteWidth(w.bits)}` : ''}`,
-        }
-      : {
-          symbolic: `M_{params} = ${P} \\times b`,
-          substituted: `${tex(onDevice)} \\times ${byteWidth(w.bits)}`,
-        }
-  if (offloadParams) weightsFormula.substituted += '\\ (\\text{partition offloaded})'
+  // One term of a model-state formula: P × width, or its ZeRO shard (dense and expert
+  // parameters shard over different data-parallel groups).
+  const splitExperts = expertElements > 0 && zExpert !== zDense
+  const term = (sharded: boolean, width: string, symbol: string): Formula => {
+    if (!sharded)
+      return {symbolic: `${P} \\times ${symbol}`, substituted: `${tex(onDevice)} \\times ${width}`}
+    if (!splitExperts) {
+      return {
+        symbolic: `\\frac{${P}}{N_{dp}} \\times ${symbol}`,
+        substituted: `\\frac{${tex(onDevice)}}{${tex(zDense)}} \\times ${width}`,
+      }
+    }
+    return {
+      symbolic: `\\left(\\frac{P_{dense}}{N_{dp}} + \\frac{P_{exp}}{N_{edp}}\\right) \\times ${symbol}`,
+      substituted: `\\left(\\frac{${tex(denseElements)}}{${tex(zDense)}} + \\frac{${tex(expertElements)}}{${tex(zExpert)}}\\right) \\times ${width}`,
+    }
+  }
+  const join = (name: string, terms: Formula[], suffix = ''): Formula => ({
+    symbolic: `${name} = ${terms.map((entry) => entry.symbolic).join(' + ') || '0'}`,
+    substituted: (terms.map((entry) => entry.substituted).join(' + ') || '0') + suffix,
+  })
+  const largestTerm = (width: string, symbol: string): Formula => ({
+    symbolic: `LL \\times ${symbol}`,
+    substituted: `${tex(largest)} \\times ${width}`,
+  })
+  const wb = byteWidth(w.bits)
+  const weightsFormula = join(
+    'M_{params}',
+    [term(zero === 3, wb, 'b'), ...(gather ? [largestTerm(wb, 'b')] : [])],
+    offloadParams ? '\\ (\\text{partition offloaded})' : '',
+  )
   if (P !== 'P')
     notes.weights = `P_dev = ${onDevice} parameters on the most loaded device (pipeline stage ${stage.index + 1} of ${stages}, 1/${p.tp} of each tensor-parallel matrix${model.moe ? `, ${Math.ceil(model.moe.experts / p.ep)} of ${model.moe.experts} experts per layer` : ''})`
 
@@ -281,26 +301,11 @@ function stageMemory(
     const gatherGrads = gather ? bytesOf(largest, g) : 0
     gradients = onGpu + copy + gatherGrads
     const gb = byteWidth(g.bits)
-    const parts: string[] = []
-    const symbols: string[] = []
-    const share = (sharded: boolean, width: string, symbol: string) => {
-      symbols.push(sharded ? `\\frac{${P}}{N_{dp}} \\times ${symbol}` : `${P} \\times ${symbol}`)
-      parts.push(
-        sharded
-          ? `\\frac{${tex(onDevice)}}{${tex(zDense)}} \\times ${width}`
-          : `${tex(onDevice)} \\times ${width}`,
-      )
-    }
-    if (onGpu > 0) share(zero >= 2, gb, 'b_{grad}')
-    if (copy > 0) share(zero >= 1, '4', '4')
-    if (gatherGrads > 0) {
-      symbols.push('LL \\times b_{grad}')
-      parts.push(`${tex(largest)} \\times ${gb}`)
-    }
-    gradientsFormula = {
-      symbolic: `M_{grad} = ${symbols.join(' + ') || '0'}`,
-      substituted: parts.join(' + ') || '0',
-    }
+    gradientsFormula = join('M_{grad}', [
+      ...(onGpu > 0 ? [term(zero >= 2, gb, 'b_{grad}')] : []),
+      ...(copy > 0 ? [term(zero >= 1, '4', '4')] : []),
+      ...(gatherGrads > 0 ? [largestTerm(gb, 'b_{grad}')] : []),
+    ])
     if (fp32Copy) notes.gradients = `${g.name} gradients plus the fp32 copy the optimizer steps on`
   }
 
@@ -310,35 +315,38 @@ function stageMemory(
   if (training) {
     const master = scenario.precision === 'mixed' ? 4 : 0
     const {bytes: stateBytes, terms} = optimizerStateBytes(scenario)
-    let perDevice: number
-    let factor: string
+    const sharded = zero >= 1
+    const suffix = offloadOptimizer ? '\\ (\\text{offloaded})' : ''
     if (scenario.optimizer === 'adafactor') {
+      // Factored second moments: F = Σ (rows + columns) per matrix, full size for vectors.
       const factored = shares.reduce((sum, share) => sum + adafactorElements(share), 0)
-      const divide = zero >= 1 ? zDense : 1
-      perDevice =
-        Math.ceil((factored * 4) / divide) + Math.ceil((zero >= 1 ? partition : onDevice) * master)
-      factor = 'k_{opt}'
+      const divide = sharded ? zDense : 1
+      optimizer =
+        Math.ceil((factored * 4) / divide) + Math.ceil((sharded ? partition : onDevice) * master)
+      const stats: Formula = sharded
+        ? {
+            symbolic: '\\frac{F_{dev}}{N_{dp}} \\times 4',
+            substituted: `\\frac{${tex(factored)}}{${tex(zDense)}} \\times 4`,
+          }
+        : {symbolic: 'F_{dev} \\times 4', substituted: `${tex(factored)} \\times 4`}
+      optimizerFormula = join(
+        'M_{optim}',
+        [stats, ...(master ? [term(sharded, '4', '4')] : [])],
+        suffix,
+      )
     } else {
-      const elements = zero >= 1 ? partition : onDevice
-      perDevice = Math.ceil(elements * (stateBytes + master))
-      factor = [...(master ? ['4'] : []), ...terms].join(' + ') || '0'
+      optimizer = Math.ceil((sharded ? partition : onDevice) * (stateBytes + master))
+      const factor = [...(master ? ['4'] : []), ...terms].join(' + ') || '0'
+      optimizerFormula = join(
+        'M_{optim}',
+        [term(sharded, tex(stateBytes + master), `(${factor})`)],
+        suffix,
+      )
     }
-    optimizer = perDevice
     if (offloadOptimizer) {
       offloaded += optimizer
       optimizer = 0
     }
-    const k = stateBytes + master
-    optimizerFormula =
-      zero >= 1
-        ? {
-            symbolic: `M_{optim} = \\frac{${P}}{N_{dp}} \\times (${factor})`,
-            substituted: `\\frac{${tex(onDevice)}}{${tex(zDense)}} \\times ${tex(k)}${offloadOptimizer ? '\\ (\\text{offloaded})' : ''}`,
-          }
-        : {
-            symbolic: `M_{optim} = ${P} \\times (${factor})`,
-            substituted: `${tex(onDevice)} \\times ${tex(k)}`,
-          }
   }
 
   // Activations.
@@ -457,33 +465,47 @@ function activationBytes(
     )
     perLayerTotal = stage.layers * input * inflight + working
     symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
-    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${h}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
   } else {
     perLayerTotal = layerSum * inflight
-    // Express the dense layer as Korthikanti's s·b·h(α + β·a·s/h).
-    const tensors = savedTensors(model, shape, scenario, moe > 0 && dense === 0 ? 'moe' : 'dense')
-    const linear =
-      rankBytes(
-        tensors.filter((t) => !t.quadratic),
-        p.tp,
-        p.sp,
-        false,
-      ) /
-      (tokens * h)
-    const quadratic = dropQuadratic
-      ? 0
-      : rankBytes(
-          tensors.filter((t) => t.quadratic),
+    // Express each layer kind as Korthikanti's s·b·h(α + β·a·s/h).
+    const coefficients = (kind: 'dense' | 'moe') => {
+      const tensors = savedTensors(model, shape, scenario, kind)
+      const part = (quadratic: boolean) =>
+        rankBytes(
+          tensors.filter((t) => t.quadratic === quadratic),
           p.tp,
           p.sp,
           false,
-        ) /
-        (a * tokens * scenario.seq)
-    const alpha = tex(Number(linear.toPrecision(6)))
-    const beta = quadratic ? ` + ${tex(Number((quadratic * a).toPrecision(6)))} \\frac{a s}{h}` : ''
-    symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot s b h \\left(\\alpha${quadratic ? ' + \\beta \\frac{a s}{h}' : ''}\\right)`
-    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${h} \\left(${alpha}${beta}\\right)`
-    if (dense > 0 && moe > 0) substituted += '\\ (\\text{dense and MoE layers})'
+        )
+      const alpha = part(false) / (tokens * h)
+      const beta = dropQuadratic ? 0 : part(true) / (a * tokens * scenario.seq)
+      return {alpha, beta}
+    }
+    const kinds = [
+      ...(dense > 0 ? [{layers: dense, ...coefficients('dense')}] : []),
+      ...(moe > 0 ? [{layers: moe, ...coefficients('moe')}] : []),
+    ]
+    const coefficient = (value: number) =>
+      Number.isInteger(value) ? tex(value) : String(Number(value.toPrecision(6)))
+    const bracket = (entry: {alpha: number; beta: number}, symbols: boolean) =>
+      entry.beta
+        ? symbols
+          ? '\\alpha + \\beta \\frac{a s}{h}'
+          : `${coefficient(entry.alpha)} + ${coefficient(entry.beta)} \\cdot \\frac{${a} \\cdot ${tex(scenario.seq)}}{${tex(h)}}`
+        : symbols
+          ? '\\alpha'
+          : coefficient(entry.alpha)
+    const prefix = `${tex(inflight)} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}`
+    if (kinds.length === 1) {
+      const only = kinds[0] as (typeof kinds)[number]
+      symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot s b h \\left(${bracket(only, true)}\\right)`
+      substituted = `${tex(inflight)} \\cdot ${only.layers} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)} \\left(${bracket(only, false)}\\right)`
+    } else {
+      symbolic =
+        'M_{act} = n_{mb} \\cdot s b h \\left(L_{dense} \\alpha_{dense} + L_{moe} \\alpha_{moe}\\right)'
+      substituted = `${prefix} \\left(${kinds.map((entry) => `${entry.layers} \\left(${bracket(entry, false)}\\right)`).join(' + ')}\\right)`
+    }
   }
   // First stage: token ids (int64) and the embedding dropout mask per micro-batch in flight.
   let extras = 0
@@ -496,7 +518,7 @@ function activationBytes(
   const total = Math.ceil(perLayerTotal + extras)
   symbolic += ' + M_{emb} + M_{logits}'
   substituted += ` + ${tex(Math.round(extras))}`
-  const note = `${stage.layers} layers on the most loaded stage, ${tex(inflight)} micro-batch(es) in flight, micro-batch ${b} × ${tex(seqLocal)} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
+  const note = `${stage.layers} layers on the most loaded stage, ${Number(inflight.toPrecision(4))} micro-batch(es) in flight, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
   return {bytes: total, formula: {symbolic, substituted}, note}
 }
 
@@ -529,8 +551,9 @@ function kvCacheBytes(scenario: Scenario, stage: Stage): {bytes: number; formula
   const window = model.slidingWindow?.window ?? seq
   const tokens = full * seq + stage.slidingLayers * Math.min(seq, window)
   const bytes = Math.ceil(2 * batch * tokens * kvPerRank * dh * bkv)
-  const kvSymbol = p.tp > 1 ? '\\frac{n_{kv}}{N_{tp}}' : 'n_{kv}'
-  const kvValue = p.tp > 1 ? `\\frac{${k}}{${p.tp}}` : `${k}`
+  // Past one head per rank the heads replicate, so the divisor stops at n_kv.
+  const kvSymbol = p.tp > 1 ? (p.tp > k ? '1' : '\\frac{n_{kv}}{N_{tp}}') : 'n_{kv}'
+  const kvValue = p.tp > 1 ? (p.tp > k ? '1' : `\\frac{${k}}{${p.tp}}`) : `${k}`
   if (stage.slidingLayers > 0) {
     return {
       bytes,
