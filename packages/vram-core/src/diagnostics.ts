@@ -105,3 +105,16 @@ export function closest(input: string, candidates: Iterable<string>): string | u
     return hay.includes(needle) || needle.includes(hay)
   })
 }
+
+/**
+ * A user value as text for messages and labels. YAML mappings can carry keys
+ * such as `toString` that break `String(value)`.
+ */
+export function display(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return Array.isArray(value) ? '[list]' : '{mapping}'
+  }
+}

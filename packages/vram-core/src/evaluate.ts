@@ -1,6 +1,13 @@
 import {advise} from './advice.js'
 import {compute} from './compute.js'
-import {closest, type Diagnostic, diagnostic, VramInputError, type YamlPath} from './diagnostics.js'
+import {
+  closest,
+  type Diagnostic,
+  diagnostic,
+  display,
+  VramInputError,
+  type YamlPath,
+} from './diagnostics.js'
 import {parseCount} from './model/count.js'
 import {type BlockOptions, type ReadContext, readCore, readScenario} from './scenario.js'
 import {solve} from './solve.js'
@@ -54,11 +61,11 @@ function withKey(
 export function valueLabel(value: unknown): string {
   if (isRecord(value)) {
     if (typeof value.name === 'string') return value.name
-    if (value.params !== undefined && Object.keys(value).length === 1) return String(value.params)
+    if (value.params !== undefined && Object.keys(value).length === 1) return display(value.params)
     if (typeof value.extends === 'string') return value.extends
     return JSON.stringify(value)
   }
-  return String(value)
+  return display(value)
 }
 
 /** Metrics a model given only by `params` can answer (no activations, no KV cache). */
@@ -208,7 +215,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
   let relative: number | undefined
   let absolute: number | undefined
   if (toleranceRaw !== undefined) {
-    const text = String(toleranceRaw)
+    const text = display(toleranceRaw)
     if (text.trim().endsWith('%')) relative = parseFraction(text)
     else absolute = parseSize(toleranceRaw)
     if (relative === undefined && absolute === undefined) {
@@ -285,7 +292,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
           )
           return
         }
-        erratum = value.erratum === undefined ? undefined : String(value.erratum)
+        erratum = value.erratum === undefined ? undefined : display(value.erratum)
         value = value.value
       }
       const expected = spec.kind === 'bytes' ? parseSize(value) : parseCount(value)
@@ -332,7 +339,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         expected,
         actual,
         tolerance,
-        written: String(value),
+        written: display(value),
         kind: spec.kind,
         ok: Math.abs(actual - expected) <= tolerance,
         erratum,
@@ -354,10 +361,10 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         out.push(
           diagnostic(
             'expect-mismatch',
-            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${String(value)}, computed ${describe(actual, spec.kind)}`,
+            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${display(value)}, computed ${describe(actual, spec.kind)}`,
             path,
             {
-              expected: String(value),
+              expected: display(value),
               actual: describe(actual, spec.kind),
               suggestion: `write ${describe(actual, spec.kind)}, or widen \`expect.tolerance\``,
               severity: 'error',
@@ -371,7 +378,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
 
 function countPrecision(value: unknown): number {
   if (typeof value === 'number') return 0.5
-  const match = /^\s*~?\s*\d+(?:\.(\d+))?\s*([kmbt])?\s*$/i.exec(String(value))
+  const match = /^\s*~?\s*\d+(?:\.(\d+))?\s*([kmbt])?\s*$/i.exec(display(value))
   if (!match) return 0.5
   const scale = {k: 1e3, m: 1e6, b: 1e9, t: 1e12}[(match[2] ?? '').toLowerCase() as 'k'] ?? 1
   return 0.5 * 10 ** -(match[1]?.length ?? 0) * scale
@@ -381,7 +388,7 @@ function countPrecision(value: unknown): number {
 export function describe(value: number, kind: 'bytes' | 'count'): string {
   if (kind === 'count')
     return Number.isInteger(value) && value < 1e6
-      ? String(value)
+      ? display(value)
       : `${Number((value / 1e9).toPrecision(4))}B`
   return `${Number((value / 1e9).toPrecision(4))} GB`
 }

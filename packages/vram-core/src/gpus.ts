@@ -1,4 +1,4 @@
-import {closest} from './diagnostics.js'
+import {closest, display} from './diagnostics.js'
 import type {Gpu} from './types.js'
 import {GiB, parseSize} from './units.js'
 
@@ -89,7 +89,7 @@ export function gpuFromInput(value: unknown): Gpu | undefined {
   }
   const capacity = parseSize(value)
   if (capacity !== undefined && capacity > 0) {
-    return {id: 'custom', name: String(value).trim(), capacity, source: 'given'}
+    return {id: 'custom', name: display(value).trim(), capacity, source: 'given'}
   }
   return undefined
 }

@@ -1,5 +1,5 @@
 import type {Architecture} from './architecture.js'
-import {closest, type Diagnostic, diagnostic, type YamlPath} from './diagnostics.js'
+import {closest, type Diagnostic, diagnostic, display, type YamlPath} from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
@@ -143,7 +143,7 @@ function oneOf<T extends string>(
 ): T {
   const value = raw[key]
   if (value === undefined || value === null) return fallback
-  const text = String(value).trim().toLowerCase()
+  const text = display(value).trim().toLowerCase()
   const hit = allowed.find((candidate) => candidate.toLowerCase() === text)
   if (hit) return hit
   const guess = closest(text, allowed)
@@ -173,7 +173,7 @@ function positiveInteger(
   out.push(
     diagnostic(
       'invalid-value',
-      `\`${key}\` must be a whole number ≥ ${minimum}, not \`${String(value)}\``,
+      `\`${key}\` must be a whole number ≥ ${minimum}, not \`${display(value)}\``,
       [...base, key],
       {suggestion: hint},
     ),
@@ -244,10 +244,10 @@ export function readScenario(
     const list = Array.isArray(raw.show) ? raw.show : [raw.show]
     options.show = []
     list.forEach((item, index) => {
-      const hit = showKinds.find((kind) => kind === String(item).trim().toLowerCase())
+      const hit = showKinds.find((kind) => kind === display(item).trim().toLowerCase())
       if (hit) options.show?.push(hit)
       else {
-        const guess = closest(String(item), showKinds)
+        const guess = closest(display(item), showKinds)
         out.push(
           diagnostic(
             'invalid-value',
@@ -263,7 +263,7 @@ export function readScenario(
   }
   if (raw.metric !== undefined) {
     const normalised =
-      String(raw.metric).trim() === 'kv_cache' ? 'kvCache' : String(raw.metric).trim()
+      display(raw.metric).trim() === 'kv_cache' ? 'kvCache' : display(raw.metric).trim()
     options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
   }
   if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
@@ -512,7 +512,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       out.push(
         diagnostic(
           'unknown-gpu',
-          `Unknown GPU \`${String(gpuValue)}\``,
+          `Unknown GPU \`${display(gpuValue)}\``,
           raw.gpu === undefined ? [] : ['gpu'],
           {
             suggestion: guess

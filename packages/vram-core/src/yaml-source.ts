@@ -59,11 +59,23 @@ export function parseBlockSource(source: string): BlockSource {
     return undefined
   }
 
-  return {
-    value: diagnostics.length > 0 ? undefined : document.toJS({maxAliasCount: 100}),
-    diagnostics,
-    locate,
+  let value: unknown
+  if (diagnostics.length === 0) {
+    try {
+      value = document.toJS({maxAliasCount: 100})
+    } catch (error) {
+      // Unresolved or exploding aliases surface only when converting.
+      const reason = error instanceof Error ? error.message : String(error)
+      diagnostics.push(
+        diagnostic('yaml-syntax', `Invalid YAML: ${reason}`, [], {
+          span: span(0, source.length),
+          suggestion:
+            'define an anchor (`&name`) before using its alias (`*name`), or remove the alias',
+        }),
+      )
+    }
   }
+  return {value, diagnostics, locate}
 }
 
 function syntaxHint(code: string): string | undefined {
