@@ -13,11 +13,17 @@ const group = (n: number) => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 function modelsTable(): string {
   const rows = modelPresets.map((preset) => {
-    const {architecture} = architectureFromHfConfig(preset.config as Record<string, unknown>, preset.id, preset.name)
+    const {architecture} = architectureFromHfConfig(
+      preset.config as Record<string, unknown>,
+      preset.id,
+      preset.name,
+    )
     if (!architecture) throw new Error(`preset ${preset.id} does not build`)
     const inventory = paramInventory(architecture)
     const active = inventory.active === inventory.total ? '' : group(inventory.active)
-    const kv = architecture.mla ? `MLA ${architecture.mla.kvLoraRank}+${architecture.mla.qkRopeHeadDim}` : String(architecture.kvHeads)
+    const kv = architecture.mla
+      ? `MLA ${architecture.mla.kvLoraRank}+${architecture.mla.qkRopeHeadDim}`
+      : String(architecture.kvHeads)
     return `| \`${preset.short}\` | \`${preset.id}\` | ${group(inventory.total)} | ${active} | ${architecture.layers} | ${architecture.hidden} | ${architecture.heads} / ${kv} |`
   })
   return [
@@ -51,7 +57,11 @@ function region(text: string, name: string, body: string): string {
 describe('README', () => {
   it('lists every model and GPU preset with its exact figures', () => {
     const current = readFileSync(readmeUrl, 'utf8')
-    const expected = region(region(current, 'models-table', modelsTable()), 'gpus-table', gpusTable())
+    const expected = region(
+      region(current, 'models-table', modelsTable()),
+      'gpus-table',
+      gpusTable(),
+    )
     if (process.env.UPDATE && expected !== current) writeFileSync(readmeUrl, expected)
     else expect(current).toBe(expected)
   })

@@ -1,0 +1,212 @@
+import {readFileSync} from 'node:fs'
+import {parseArgs} from 'node:util'
+import {createTwoFilesPatch} from 'diff'
+import {expandInputs, WriteError, writeAtomic} from './files.js'
+import {err, errorCode, exit, out, readStdin, UsageError} from './io.js'
+import {
+  formatMessage,
+  isInvalidMessage,
+  isMismatchMessage,
+  type Message,
+  type PluginOptions,
+  planSync,
+  renderMarkdown,
+} from './markdown.js'
+
+const pluginFlags = {
+  locale: {type: 'string'},
+  units: {type: 'string'},
+  gpu: {type: 'string'},
+  mermaid: {type: 'string'},
+  help: {type: 'boolean', short: 'h'},
+} as const
+
+function pluginOptions(values: {
+  locale?: string | undefined
+  units?: string | undefined
+  gpu?: string | undefined
+  mermaid?: string | undefined
+}): PluginOptions {
+  const options: PluginOptions = {}
+  if (values.locale !== undefined) options.locale = values.locale
+  if (values.units !== undefined) {
+    if (values.units !== 'GB' && values.units !== 'GiB') {
+      throw new UsageError(`--units must be GB or GiB, not ${values.units}`)
+    }
+    options.units = values.units
+  }
+  if (values.gpu !== undefined) options.gpu = values.gpu
+  if (values.mermaid !== undefined) {
+    if (!['code', 'pre', 'docusaurus'].includes(values.mermaid)) {
+      throw new UsageError(`--mermaid must be code, pre or docusaurus, not ${values.mermaid}`)
+    }
+    options.mermaid = values.mermaid as NonNullable<PluginOptions['mermaid']>
+  }
+  return options
+}
+
+/** Exit status for a file's messages: 2 on invalid input, 1 on `expect` mismatches, else 0. */
+function statusOf(messages: Message[]): number {
+  if (messages.some(isInvalidMessage)) return exit.invalid
+  if (messages.some(isMismatchMessage)) return exit.failed
+  return exit.ok
+}
+
+function readMarkdown(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    err(`vram: cannot read ${file}: ${errorCode(error)}`)
+    return undefined
+  }
+}
+
+function parse(command: string, args: string[]) {
+  const {values, positionals} = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: pluginFlags,
+  })
+  if (positionals.length === 0) {
+    throw new UsageError(`${command} needs at least one FILE`, `see \`vram ${command} --help\``)
+  }
+  if (command !== 'render' && positionals.includes('-')) {
+    throw new UsageError(
+      `${command} works on files in place and does not read stdin`,
+      'use `vram render -`',
+    )
+  }
+  return {options: pluginOptions(values), inputs: positionals}
+}
+
+/** `vram render FILE...`: each file with every vram block expanded, to stdout. */
+export async function render(args: string[]): Promise<number> {
+  const {options, inputs} = parse('render', args)
+  const files: string[] = []
+  for (const input of inputs) {
+    files.push(...(input === '-' ? ['-'] : await expandInputs([input])))
+  }
+  let status: number = exit.ok
+  for (const file of files) {
+    const text = file === '-' ? await readStdin() : readMarkdown(file)
+    if (text === undefined) {
+      status = Math.max(status, exit.invalid)
+      continue
+    }
+    const name = file === '-' ? '<stdin>' : file
+    const result = renderMarkdown(text, file === '-' ? undefined : file, options)
+    for (const message of result.messages) err(formatMessage(name, message))
+    status = Math.max(status, statusOf(result.messages))
+    if (result.output !== undefined) out(result.output)
+  }
+  return status
+}
+
+function quote(file: string): string {
+  return /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`
+}
+
+/**
+ * `vram sync FILE|GLOB...`: writes each block's expansion right after it,
+ * between markers. A file with a diagnostic, or that cannot be written, is left
+ * as it is.
+ */
+export async function sync(args: string[]): Promise<number> {
+  const {options, inputs} = parse('sync', args)
+  const files = await expandInputs(inputs)
+  let status: number = exit.ok
+  for (const file of files) {
+    const text = readMarkdown(file)
+    if (text === undefined) {
+      status = Math.max(status, exit.invalid)
+      continue
+    }
+    const plan = planSync(text, file, options)
+    for (const message of plan.messages) err(formatMessage(file, message))
+    const fileStatus = statusOf(plan.messages)
+    status = Math.max(status, fileStatus)
+    if (fileStatus !== exit.ok) {
+      err(`vram: ${file} not written (fix the problems above)`)
+      continue
+    }
+    if (plan.text === text) continue
+    try {
+      writeAtomic(file, plan.text)
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error
+      err(`vram: ${error.message}`)
+      status = Math.max(status, exit.invalid)
+      continue
+    }
+    const changed = plan.regions.filter(
+      (region) => region.status !== 'fresh' && region.status !== 'skipped',
+    )
+    const edited = changed.filter((region) => region.status === 'edited')
+    err(
+      `vram: wrote ${file} (${changed.length} region${changed.length === 1 ? '' : 's'} updated${
+        edited.length > 0
+          ? `; replaced hand edits in ${edited.map((region) => region.id).join(', ')}`
+          : ''
+      })`,
+    )
+  }
+  return status
+}
+
+/**
+ * `vram check FILE|GLOB...`: writes nothing; 1 when a generated region is
+ * stale or an `expect` fails (with a unified diff and the fixing command), 2 on
+ * invalid input, 0 otherwise.
+ */
+export async function check(args: string[]): Promise<number> {
+  const {options, inputs} = parse('check', args)
+  const files = await expandInputs(inputs)
+  let status: number = exit.ok
+  const stale: string[] = []
+  for (const file of files) {
+    const text = readMarkdown(file)
+    if (text === undefined) {
+      status = Math.max(status, exit.invalid)
+      continue
+    }
+    const plan = planSync(text, file, options)
+    for (const message of plan.messages) err(formatMessage(file, message))
+    status = Math.max(status, statusOf(plan.messages))
+    if (plan.text === text) continue
+    stale.push(file)
+    status = Math.max(status, exit.failed)
+    for (const region of plan.regions) {
+      if (region.status === 'fresh' || region.status === 'skipped') continue
+      const why =
+        region.status === 'new'
+          ? 'has no generated region yet'
+          : region.status === 'edited'
+            ? 'has a generated region that was edited by hand'
+            : 'has a stale generated region (the block or vram changed)'
+      err(`${file}:${region.line}:1: block \`${region.id}\` ${why} [vram-stale]`)
+    }
+    out(createTwoFilesPatch(file, file, text, plan.text, 'current', 'after vram sync'))
+  }
+  if (stale.length > 0) {
+    const rest = stringFlags(args)
+    err(
+      `vram: ${stale.length} file${stale.length === 1 ? ' is' : 's are'} out of date; fix with:\n  vram sync ${[...rest, ...stale.map(quote)].join(' ')}`,
+    )
+  }
+  return status
+}
+
+/** The plugin flags of `args`, to repeat them in the suggested `vram sync` command. */
+function stringFlags(args: string[]): string[] {
+  const out: string[] = []
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string
+    const name = arg.replace(/^--/, '').split('=')[0]
+    if (!arg.startsWith('--') || name === undefined || !(name in pluginFlags) || name === 'help')
+      continue
+    if (arg.includes('=')) out.push(quote(arg))
+    else if (args[index + 1] !== undefined) out.push(arg, quote(args[++index] as string))
+  }
+  return out
+}

@@ -1,0 +1,167 @@
+import {parseArgs} from 'node:util'
+import {evaluateBlock, GB, GiB, gpuPresets, modelPresets, paramInventory} from 'vram-core'
+import {exit, out, UsageError} from './io.js'
+import {colorEnabled, makeStyle} from './style.js'
+import {formatInteger, textTable} from './table.js'
+
+export interface ModelRow {
+  short: string
+  id: string
+  name: string
+  aliases: string[]
+  /** Exact parameter count (`paramInventory`). */
+  params: number
+  /** Parameters used per token (differs from `params` for MoE models). */
+  activeParams: number
+  layers: number | null
+  hidden: number | null
+  heads: number | null
+  kvHeads: number | null
+  /** Multi-head latent attention (DeepSeek-V3): the cached latent rank and rope dimension. */
+  mla: {kvLoraRank: number; qkRopeHeadDim: number} | null
+  experts: number | null
+  expertsPerToken: number | null
+  contextLength: number | null
+}
+
+/** Every model preset with its exact parameter count and shape, as the engine reads it. */
+export function modelRows(): ModelRow[] {
+  return modelPresets.map((preset) => {
+    const {block, diagnostics} = evaluateBlock({model: preset.short, seq: 1})
+    const architecture = block?.result?.scenario.model
+    if (!architecture) {
+      const reason = diagnostics[0]?.message ?? 'no result'
+      throw new Error(`preset ${preset.short} does not evaluate: ${reason}`)
+    }
+    const inventory = paramInventory(architecture)
+    return {
+      short: preset.short,
+      id: preset.id,
+      name: preset.name,
+      aliases: [...preset.aliases],
+      params: inventory.total,
+      activeParams: inventory.active,
+      layers: architecture.layers ?? null,
+      hidden: architecture.hidden ?? null,
+      heads: architecture.heads ?? null,
+      kvHeads: architecture.kvHeads ?? null,
+      mla: architecture.mla
+        ? {kvLoraRank: architecture.mla.kvLoraRank, qkRopeHeadDim: architecture.mla.qkRopeHeadDim}
+        : null,
+      experts: architecture.moe?.experts ?? null,
+      expertsPerToken: architecture.moe?.expertsPerToken ?? null,
+      contextLength: architecture.contextLength ?? null,
+    }
+  })
+}
+
+function listArgs(command: string, args: string[]): {json: boolean; help: boolean} {
+  const {values, positionals} = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+  })
+  if (positionals.length > 0 && !values.help) {
+    throw new UsageError(`${command} takes no arguments, got \`${positionals[0]}\``)
+  }
+  return {json: values.json === true, help: values.help === true}
+}
+
+const count = (value: number | null) => (value === null ? '—' : formatInteger(value))
+
+/** `vram models [--json]`. */
+export function models(args: string[]): number {
+  const {json} = listArgs('models', args)
+  const rows = modelRows()
+  if (json) {
+    out(JSON.stringify(rows, null, 2))
+    return exit.ok
+  }
+  const style = makeStyle(colorEnabled())
+  out(
+    textTable(
+      [
+        'short id',
+        'Hugging Face id',
+        'params',
+        'active',
+        'layers',
+        'hidden',
+        'heads',
+        'kv heads',
+        'experts',
+      ],
+      rows.map((row) => [
+        row.short,
+        row.id,
+        formatInteger(row.params),
+        row.activeParams === row.params ? '' : formatInteger(row.activeParams),
+        count(row.layers),
+        count(row.hidden),
+        count(row.heads),
+        row.mla ? `MLA ${row.mla.kvLoraRank}+${row.mla.qkRopeHeadDim}` : count(row.kvHeads),
+        row.experts === null ? '' : `${row.expertsPerToken ?? '?'} of ${row.experts}`,
+      ]),
+      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      style,
+    ),
+  )
+  return exit.ok
+}
+
+export interface GpuRow {
+  id: string
+  name: string
+  aliases: string[]
+  /** Bytes the driver reports. */
+  capacity: number
+  /** Capacity in MiB, the unit nvidia-smi prints. */
+  capacityMiB: number
+  capacityGiB: number
+  capacityGB: number
+  marketing: string
+  source: string
+}
+
+export function gpuRows(): GpuRow[] {
+  return gpuPresets.map((gpu) => ({
+    id: gpu.id,
+    name: gpu.name,
+    aliases: [...gpu.aliases],
+    capacity: gpu.capacity,
+    capacityMiB: gpu.capacity / 2 ** 20,
+    capacityGiB: Number((gpu.capacity / GiB).toFixed(2)),
+    capacityGB: Number((gpu.capacity / GB).toFixed(2)),
+    marketing: gpu.marketing,
+    source: gpu.source,
+  }))
+}
+
+/** `vram gpus [--json]`. */
+export function gpus(args: string[]): number {
+  const {json} = listArgs('gpus', args)
+  const rows = gpuRows()
+  if (json) {
+    out(JSON.stringify(rows, null, 2))
+    return exit.ok
+  }
+  const style = makeStyle(colorEnabled())
+  out(
+    textTable(
+      ['id', 'name', 'MiB', 'GiB', 'GB', 'label', 'source'],
+      rows.map((row) => [
+        row.id,
+        row.name,
+        formatInteger(row.capacityMiB),
+        row.capacityGiB.toFixed(2),
+        row.capacityGB.toFixed(2),
+        row.marketing,
+        row.source,
+      ]),
+      ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
+      style,
+    ),
+  )
+  return exit.ok
+}

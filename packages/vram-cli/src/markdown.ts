@@ -1,0 +1,360 @@
+import {createHash} from 'node:crypto'
+import type {Code, Html, Parent, Root} from 'mdast'
+import remarkGfm from 'remark-gfm'
+import remarkMath from 'remark-math'
+import remarkParse from 'remark-parse'
+import remarkStringify from 'remark-stringify'
+import remarkVram, {type Options as VramOptions} from 'remark-vram'
+import {unified} from 'unified'
+import {VFile} from 'vfile'
+
+/** Plugin options the CLI passes through (`--locale`, `--units`, `--gpu`, `--mermaid`). */
+export type PluginOptions = Pick<VramOptions, 'locale' | 'units' | 'gpu' | 'mermaid'>
+
+/** A remark-vram message with its place in the markdown file. */
+export interface Message {
+  line: number
+  column: number
+  /** The plugin's reason (message and suggestion). */
+  reason: string
+  ruleId: string
+  /** An error (`true`) or a warning. */
+  fatal: boolean
+}
+
+function parser() {
+  return unified().use(remarkParse).use(remarkGfm).use(remarkMath)
+}
+
+function pipeline(options: PluginOptions) {
+  return parser()
+    .use(remarkVram, {...options, errors: 'fatal'})
+    .use(remarkStringify)
+}
+
+function isVFileMessage(error: unknown): boolean {
+  return error instanceof Error && error.name !== undefined && 'ruleId' in error && 'fatal' in error
+}
+
+/** Runs remark-vram over `file`; returns the transformed tree, or `undefined` when an error stopped it. */
+function transform(file: VFile, options: PluginOptions): Root | undefined {
+  const processor = pipeline(options)
+  const tree = processor.parse(file)
+  try {
+    return processor.runSync(tree, file) as Root
+  } catch (error) {
+    // The plugin throws its first error after reporting every problem on the file.
+    if (isVFileMessage(error)) return undefined
+    throw error
+  }
+}
+
+function messagesOf(file: VFile): Message[] {
+  return file.messages.map((message) => ({
+    line: message.line ?? 1,
+    column: message.column ?? 1,
+    reason: message.reason,
+    ruleId: message.ruleId ?? 'unknown',
+    fatal: message.fatal === true,
+  }))
+}
+
+/** `FILE:LINE:COLUMN: reason [ruleId]` (warnings get `warning: `). */
+export function formatMessage(name: string, message: Message): string {
+  const level = message.fatal ? '' : 'warning: '
+  return `${name}:${message.line}:${message.column}: ${level}${message.reason} [${message.ruleId}]`
+}
+
+export function isInvalidMessage(message: Message): boolean {
+  return message.fatal && message.ruleId !== 'expect-mismatch'
+}
+
+export function isMismatchMessage(message: Message): boolean {
+  return message.fatal && message.ruleId === 'expect-mismatch'
+}
+
+/** `vram render`: the whole document through the plugin and remark-stringify (gfm, math). */
+export function renderMarkdown(
+  text: string,
+  path: string | undefined,
+  options: PluginOptions = {},
+): {output?: string; messages: Message[]} {
+  const file = new VFile(path === undefined ? {value: text} : {path, value: text})
+  const processor = pipeline(options)
+  const tree = transform(file, options)
+  const messages = messagesOf(file)
+  if (!tree) return {messages}
+  return {output: processor.stringify(tree, file), messages}
+}
+
+/** The line ending a file mostly uses. */
+export function lineEndingOf(text: string): '\r\n' | '\n' {
+  const crlf = text.match(/\r\n/g)?.length ?? 0
+  const lf = (text.match(/\n/g)?.length ?? 0) - crlf
+  return crlf > lf ? '\r\n' : '\n'
+}
+
+/** Checksum of a generated body (LF line endings, no container prefix), for hand-edit detection. */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 12)
+}
+
+const beginPattern = /^<!--\s*vram:begin(?:\s+([^\s]+))?(?:\s+hash=([0-9a-f]+))?\s*-->$/
+const endMarker = '<!-- vram:end -->'
+
+function beginOf(node: unknown): {id: string | undefined; hash: string | undefined} | undefined {
+  const html = node as Html
+  if (html?.type !== 'html') return undefined
+  const match = beginPattern.exec(html.value.trim())
+  if (!match) return undefined
+  return {id: match[1], hash: match[2]}
+}
+
+function isEnd(node: unknown): boolean {
+  const html = node as Html
+  return html?.type === 'html' && html.value.trim() === endMarker
+}
+
+function isVramFence(node: unknown): node is Code {
+  return (node as Code)?.type === 'code' && (node as Code).lang === 'vram'
+}
+
+/** An existing generated region: from the start of its begin marker to the end of its end marker. */
+export interface Region {
+  start: number
+  end: number
+  id: string | undefined
+  hash: string | undefined
+  /** The generated text between the markers, container prefix removed, LF line endings. */
+  body: string
+}
+
+export interface Fence {
+  node: Code
+  /** 1-based among the file's vram blocks. */
+  index: number
+  /** Offset just after the closing fence. */
+  end: number
+  /** What precedes text on the fence's continuation lines (list indentation, `> `). */
+  prefix: string
+  /** Whether the fence has a closing line. */
+  closed: boolean
+  region?: Region | undefined
+}
+
+export interface Layout {
+  fences: Fence[]
+  /** Unclosed fences, begin markers that do not follow a vram block, unterminated regions. */
+  problems: Array<{line: number; column: number; reason: string}>
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1
+}
+
+function stripPrefix(line: string, prefix: string): string {
+  if (line.startsWith(prefix)) return line.slice(prefix.length)
+  const bare = prefix.trimEnd()
+  return line.startsWith(bare) ? line.slice(bare.length) : line
+}
+
+function regionBody(text: string, start: number, end: number, prefix: string): string {
+  const lines = text
+    .slice(start, end)
+    .split(/\r?\n/)
+    .map((line) => stripPrefix(line, prefix))
+  // Drop the marker lines' remainders and the blank lines around the body.
+  lines.shift()
+  lines.pop()
+  while (lines.length > 0 && lines[0]?.trim() === '') lines.shift()
+  while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop()
+  return lines.join('\n')
+}
+
+/** Finds the vram fences and the generated regions that follow them. */
+export function layoutOf(text: string): Layout {
+  const tree = parser().parse(text)
+  const fences: Fence[] = []
+  const problems: Layout['problems'] = []
+  const claimed = new Set<unknown>()
+  const walk = (parent: Parent) => {
+    parent.children.forEach((child, index) => {
+      if (isVramFence(child)) {
+        const end = child.position?.end.offset ?? 0
+        const closingLine = text.slice(lineStart(text, end), end)
+        const prefix = /^[ \t>]*/.exec(closingLine)?.[0] ?? ''
+        const rest = closingLine.slice(prefix.length)
+        const closed =
+          (/^`{3,}\s*$/.test(rest) || /^~{3,}\s*$/.test(rest)) &&
+          (child.position?.end.line ?? 0) > (child.position?.start.line ?? 0)
+        const fence: Fence = {node: child, index: fences.length + 1, end, prefix, closed}
+        if (!closed && child.position) {
+          problems.push({
+            line: child.position.start.line,
+            column: child.position.start.column,
+            reason:
+              'The ```vram block has no closing fence, so its generated region has no place; close the fence',
+          })
+        }
+        const next = parent.children[index + 1]
+        const begin = beginOf(next)
+        if (begin && next?.position) {
+          claimed.add(next)
+          const close = parent.children
+            .slice(index + 2)
+            .find((node) => isEnd(node) || beginOf(node) || isVramFence(node))
+          if (close && isEnd(close) && close.position) {
+            const start = next.position.start.offset ?? 0
+            const stop = close.position.end.offset ?? 0
+            fence.region = {
+              start,
+              end: stop,
+              id: begin.id,
+              hash: begin.hash,
+              body: regionBody(text, start, stop, prefix),
+            }
+          } else {
+            problems.push({
+              line: next.position.start.line,
+              column: next.position.start.column,
+              reason: `The generated region has no \`${endMarker}\`; restore it or delete the region`,
+            })
+          }
+        }
+        fences.push(fence)
+      } else if ('children' in child) {
+        walk(child as Parent)
+      }
+    })
+  }
+  walk(tree)
+  const orphans = (parent: Parent) => {
+    for (const child of parent.children) {
+      if (beginOf(child) && !claimed.has(child) && child.position) {
+        problems.push({
+          line: child.position.start.line,
+          column: child.position.start.column,
+          reason:
+            'A generated region that does not follow a ```vram block; move it right after its block or delete it',
+        })
+      } else if ('children' in child) orphans(child as Parent)
+    }
+  }
+  orphans(tree)
+  return {fences, problems}
+}
+
+/** A fence's expansion: the plugin's output for a document holding just that fence. */
+export function expandFence(
+  node: Code,
+  path: string | undefined,
+  options: PluginOptions = {},
+): string | undefined {
+  const longest = Math.max(0, ...[...node.value.matchAll(/`+/g)].map((match) => match[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  const meta = node.meta ? ` ${node.meta}` : ''
+  const value = `${fence}vram${meta}\n${node.value.replace(/\r\n?/g, '\n')}\n${fence}\n`
+  const file = new VFile(path === undefined ? {value} : {path, value})
+  const tree = transform(file, options)
+  if (!tree) return undefined
+  return pipeline(options).stringify(tree, file).trimEnd()
+}
+
+function markerId(fence: Fence): string {
+  const meta = /(?:^|\s)id=("?)([^\s"]+)\1/.exec(fence.node.meta ?? '')?.[2]
+  const key = /^id:\s*["']?([A-Za-z_][\w-]*)/m.exec(fence.node.value)?.[1]
+  return meta ?? key ?? `block-${fence.index}`
+}
+
+/** The marker lines and body of a region, joined with `eol`, every line after the first prefixed. */
+function regionText(id: string, body: string, prefix: string, eol: string): string {
+  const lines = [
+    `<!-- vram:begin ${id} hash=${bodyHash(body)} -->`,
+    '',
+    ...body.split('\n'),
+    '',
+    endMarker,
+  ]
+  return lines
+    .map((line, index) => {
+      if (index === 0) return line
+      return line === '' ? prefix.trimEnd() : prefix + line
+    })
+    .join(eol)
+}
+
+export type RegionStatus = 'fresh' | 'new' | 'stale' | 'edited' | 'skipped'
+
+export interface RegionReport {
+  id: string
+  line: number
+  status: RegionStatus
+}
+
+export interface Plan {
+  /** The file as `vram sync` would write it. */
+  text: string
+  messages: Message[]
+  regions: RegionReport[]
+}
+
+/**
+ * What `vram sync` does to one file, without writing: each vram fence keeps its
+ * text and gets its expansion right after it, between markers; an existing
+ * region right after a fence is replaced. Nothing else in the file changes.
+ * When the plugin reports an error, `text` is the original.
+ */
+export function planSync(
+  text: string,
+  path: string | undefined,
+  options: PluginOptions = {},
+): Plan {
+  const file = new VFile(path === undefined ? {value: text} : {path, value: text})
+  transform(file, options)
+  const messages = messagesOf(file)
+  const layout = layoutOf(text)
+  for (const problem of layout.problems) {
+    messages.push({...problem, ruleId: 'vram-region', fatal: true})
+  }
+  messages.sort((a, b) => a.line - b.line || a.column - b.column)
+  if (messages.some(isInvalidMessage)) return {text, messages, regions: []}
+  const eol = lineEndingOf(text)
+  const edits: Array<{start: number; end: number; text: string}> = []
+  const regions: RegionReport[] = []
+  for (const fence of layout.fences) {
+    const id = markerId(fence)
+    const line = fence.node.position?.start.line ?? 1
+    const body = fence.closed ? expandFence(fence.node, path, options) : undefined
+    if (body === undefined) {
+      // A block with an `expect` mismatch (or unclosed) keeps its region as it is.
+      regions.push({id, line, status: 'skipped'})
+      continue
+    }
+    const region = regionText(id, body, fence.prefix, eol)
+    if (fence.region) {
+      const old = text.slice(fence.region.start, fence.region.end)
+      const status: RegionStatus =
+        old === region
+          ? 'fresh'
+          : fence.region.hash !== undefined && fence.region.hash !== bodyHash(fence.region.body)
+            ? 'edited'
+            : 'stale'
+      regions.push({id, line, status})
+      if (status !== 'fresh')
+        edits.push({start: fence.region.start, end: fence.region.end, text: region})
+    } else {
+      regions.push({id, line, status: 'new'})
+      const blank = fence.prefix.trimEnd()
+      edits.push({
+        start: fence.end,
+        end: fence.end,
+        text: `${eol}${blank}${eol}${fence.prefix}${region}`,
+      })
+    }
+  }
+  let out = text
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end)
+  }
+  return {text: out, messages, regions}
+}

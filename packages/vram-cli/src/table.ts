@@ -1,0 +1,259 @@
+import type {BlockResult, ComponentKey, Metric, Result, Solved, Units} from 'vram-core'
+import {unitBytes} from 'vram-core'
+import {type Style, visibleWidth} from './style.js'
+
+export const componentLabels: Record<ComponentKey, string> = {
+  weights: 'weights',
+  gradients: 'gradients',
+  optimizer: 'optimizer states',
+  activations: 'activations',
+  kvCache: 'KV cache',
+  buffers: 'buffers',
+}
+
+/** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */
+export function formatSize(bytes: number, units: Units): string {
+  const value = bytes / unitBytes(units)
+  if (value === 0) return '0'
+  if (Math.abs(value) >= 1000) return Number(value.toPrecision(3)).toLocaleString('en-US')
+  return value.toPrecision(3)
+}
+
+/** An exact count with digit groups: `7,615,616,512`. */
+export function formatInteger(value: number): string {
+  return value.toLocaleString('en-US', {maximumFractionDigits: 0})
+}
+
+export function formatShare(part: number, whole: number): string {
+  if (whole <= 0) return ''
+  return `${((part / whole) * 100).toFixed(1)} %`
+}
+
+type Align = 'left' | 'right'
+
+/** A plain-text table: columns padded, numbers right-aligned, header underlined. */
+export function textTable(
+  header: string[],
+  rows: string[][],
+  align: Align[],
+  style: Style,
+  boldRows: ReadonlySet<number> = new Set(),
+): string {
+  const widths = header.map((cell, column) =>
+    Math.max(visibleWidth(cell), ...rows.map((row) => visibleWidth(row[column] ?? ''))),
+  )
+  const pad = (cell: string, column: number) => {
+    const gap = ' '.repeat(Math.max(0, (widths[column] ?? 0) - visibleWidth(cell)))
+    return align[column] === 'right' ? gap + cell : cell + gap
+  }
+  const line = (row: string[]) => row.map(pad).join('  ').replace(/\s+$/, '')
+  const rule = widths.map((width) => '─'.repeat(width)).join('  ')
+  return [
+    style.bold(line(header)),
+    style.dim(rule),
+    ...rows.map((row, index) => (boldRows.has(index) ? style.bold(line(row)) : line(row))),
+  ].join('\n')
+}
+
+/** `TP 2 · DP 4 · ZeRO-2 · 8 GPUs`, or `1 GPU`. */
+export function layoutLabel(result: Result): string {
+  const p = result.scenario.parallel
+  const parts: string[] = []
+  for (const axis of ['tp', 'pp', 'dp', 'ep', 'cp'] as const) {
+    if (p[axis] > 1) parts.push(`${axis.toUpperCase()} ${p[axis]}`)
+  }
+  if (p.vpp > 1) parts.push(`VPP ${p.vpp}`)
+  if (p.ep > 1 && p.etp !== p.tp) parts.push(`ETP ${p.etp}`)
+  if (p.sp && p.tp > 1) parts.push('SP')
+  if (p.zero > 0) parts.push(`ZeRO-${p.zero}`)
+  if (p.offload !== 'none') parts.push(`offload ${p.offload}`)
+  parts.push(result.devices === 1 ? '1 GPU' : `${result.devices} GPUs`)
+  return parts.join(' · ')
+}
+
+/** The caption line: model, mode, dtype, B, N, layout. */
+export function caption(result: Result): string {
+  const s = result.scenario
+  const dtype =
+    s.mode === 'training'
+      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer})`
+      : s.kvDtype.name === s.dtype.name
+        ? s.dtype.name
+        : `${s.dtype.name} (KV ${s.kvDtype.name})`
+  let batch = `B=${s.batch}`
+  if (s.gradAccum > 1 || s.microBatch !== s.batch) {
+    const steps = s.gradAccum > 1 ? ` × ${s.gradAccum} micro-batches` : ''
+    batch += ` (${s.microBatch} per rank${steps})`
+  }
+  const {id, name} = result.model
+  const model = name === id ? id : `${name} (${id})`
+  return [model, s.mode, dtype, batch, `N=${s.seq}`, layoutLabel(result)].join(' · ')
+}
+
+function gpuName(result: Result): string {
+  const gpu = result.scenario.gpu
+  if (!gpu) return ''
+  return gpu.id === 'custom' ? `a ${gpu.name} device` : gpu.name
+}
+
+/** `47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits, 37.4 GB headroom (99 % usable)`. */
+export function summaryLine(result: Result, units: Units, style: Style): string | undefined {
+  if (result.capacity === undefined) return undefined
+  const usable = result.usableCapacity ?? result.capacity
+  const total = result.perDevice.total
+  const head = `${formatSize(total, units)} ${units} of ${formatSize(result.capacity, units)} ${units} on ${result.devices > 1 ? 'each ' : ''}${gpuName(result)} (${formatShare(total, result.capacity)})`
+  const share = Math.round((usable / result.capacity) * 100)
+  const room = usable - total
+  const verdict = result.fits
+    ? style.green(`fits, ${formatSize(room, units)} ${units} headroom`)
+    : style.red(`does not fit, ${formatSize(-room, units)} ${units} over`)
+  return `${head}: ${verdict} (usable ${share} %)`
+}
+
+export function solvedLine(solved: Solved): string {
+  const what =
+    solved.target === 'batch'
+      ? 'largest batch that fits'
+      : solved.target === 'seq'
+        ? 'longest sequence that fits'
+        : `fewest GPUs that fit${solved.axis ? ` (growing ${solved.axis})` : ''}`
+  if (solved.value === undefined) return `${what}: none (${solved.reason ?? 'nothing fits'})`
+  return `${what}: ${solved.value}`
+}
+
+function breakdown(result: Result, units: Units, style: Style): string {
+  const total = result.perDevice.total
+  const rows: string[][] = []
+  for (const component of result.components) {
+    const missing = result.missing?.[component.key]
+    rows.push(
+      missing
+        ? [componentLabels[component.key], 'n/a', `needs ${missing.join(', ')}`]
+        : [
+            componentLabels[component.key],
+            formatSize(component.bytes, units),
+            formatShare(component.bytes, total),
+          ],
+    )
+  }
+  rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
+  const unitHeader = result.devices > 1 ? `${units} per GPU` : units
+  return textTable(
+    ['component', unitHeader, 'share'],
+    rows,
+    ['left', 'right', 'right'],
+    style,
+    new Set([rows.length - 1]),
+  )
+}
+
+function metricValue(result: Result, metric: Metric, units: Units): string {
+  if (metric === 'params') return formatInteger(result.model.params)
+  return formatSize(result.perDevice[metric], units)
+}
+
+function metricLabel(metric: Metric, units: Units): string {
+  if (metric === 'params') return 'params'
+  if (metric === 'total') return `total ${units}`
+  return `${componentLabels[metric]} ${units}`
+}
+
+/** The text form of a computed block, as `vram calc` prints it. */
+export function renderBlock(block: BlockResult, style: Style): string {
+  const units: Units = block.units ?? 'GB'
+  const lines: string[] = []
+  if (block.result) {
+    const result = block.result
+    lines.push(style.dim(caption(result)), '')
+    lines.push(breakdown(result, units, style))
+    if (result.devices > 1) {
+      lines.push(
+        style.dim(
+          `per device: the most loaded GPU${result.scenario.parallel.pp > 1 ? ` (pipeline stage ${result.stage})` : ''}`,
+        ),
+      )
+    }
+    if (result.offloaded > 0) {
+      lines.push(
+        style.dim(
+          `offloaded to CPU memory: ${formatSize(result.offloaded, units)} ${units} per GPU`,
+        ),
+      )
+    }
+    const summary = summaryLine(result, units, style)
+    if (summary) lines.push('', summary)
+    if (block.solved) lines.push(solvedLine(block.solved))
+    const solution = block.advice?.solution
+    if (block.advice) {
+      lines.push(
+        solution
+          ? `advice: ${Object.entries(solution.change)
+              .map(([key, value]) => `${key}=${String(value)}`)
+              .join(
+                ', ',
+              )} → ${formatSize(solution.total, units)} ${units} per GPU on ${solution.devices} GPU${solution.devices === 1 ? '' : 's'}`
+          : 'advice: no remedy in the decision tree fits',
+      )
+    }
+  } else if (block.cases) {
+    const keys = block.varyKeys ?? []
+    const first = block.cases[0]?.result
+    if (first) lines.push(style.dim(`${caption(first)} · varying ${keys.join(' × ')}`), '')
+    const capacity = block.cases.some((entry) => entry.result.capacity !== undefined)
+    const solvedTarget = block.cases.find((entry) => entry.solved)?.solved?.target
+    const header = [...keys, metricLabel(block.metric, units)]
+    const align: Align[] = [...keys.map((): Align => 'left'), 'right']
+    if (block.metric !== 'total') {
+      header.push(`total ${units}`)
+      align.push('right')
+    }
+    if (capacity) {
+      header.push('fits')
+      align.push('left')
+    }
+    if (solvedTarget) {
+      header.push(solvedTarget === 'gpus' ? 'GPUs' : `max ${solvedTarget}`)
+      align.push('right')
+    }
+    const partial = block.cases.some((entry) => entry.result.missing)
+    const rows = block.cases.map((entry) => {
+      const row = [
+        ...keys.map((key) => entry.labels[key] ?? ''),
+        metricValue(entry.result, block.metric, units),
+      ]
+      if (block.metric !== 'total') {
+        row.push(entry.result.missing ? 'n/a' : formatSize(entry.result.perDevice.total, units))
+      }
+      if (capacity) {
+        row.push(
+          entry.result.fits === undefined
+            ? ''
+            : entry.result.fits
+              ? style.green('yes')
+              : style.red('no'),
+        )
+      }
+      if (solvedTarget)
+        row.push(entry.solved?.value === undefined ? '—' : String(entry.solved.value))
+      return row
+    })
+    lines.push(textTable(header, rows, align, style))
+    if (partial) lines.push(style.dim('n/a: the model is given by params only'))
+  }
+  for (const expectation of block.expectations) {
+    const unit = expectation.kind === 'bytes' ? ` ${units}` : ''
+    const actual =
+      expectation.kind === 'bytes'
+        ? formatSize(expectation.actual, units)
+        : formatInteger(expectation.actual)
+    const mark = expectation.ok
+      ? style.green('ok')
+      : expectation.erratum !== undefined
+        ? style.yellow('erratum')
+        : style.red('MISMATCH')
+    lines.push(
+      `expect ${expectation.key} ${expectation.written}: computed ${actual}${unit} ${mark}`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
