@@ -184,7 +184,10 @@ export function advise(scenario: Scenario): Advice {
   Object.assign(byId('start'), {total: base.perDevice.total, fits: base.fits})
 
   // Off-path figures: each remedy alone, on the writer's configuration.
+  // Only the branch of this mode: quantizing weights says nothing about a training job.
+  const branch = scenario.mode === 'training' ? 't' : 'i'
   for (const [id, remedy] of Object.entries(remedies)) {
+    if (!id.startsWith(branch)) continue
     const options = remedy.candidates(scenario)
     const best = options
       .map((option) => ({option, result: safe(option.scenario)}))

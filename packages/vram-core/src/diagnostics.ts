@@ -52,7 +52,9 @@ export function diagnostic(
   path: YamlPath,
   extra: Partial<Omit<Diagnostic, 'ruleId' | 'message' | 'path'>> = {},
 ): Diagnostic {
-  return {ruleId, message, path, severity: 'error', ...extra}
+  // Messages read as sentences, whoever wrote them.
+  const sentence = message.charAt(0).toUpperCase() + message.slice(1)
+  return {ruleId, message: sentence, path, severity: 'error', ...extra}
 }
 
 /** Thrown inside the engine when an input cannot be computed; caught at the API boundary. */
