@@ -24,9 +24,18 @@ export const deepspeed: Source = {
 /** The source each component's formula follows. */
 export const sources: Record<ComponentKey, Source> = {
   weights: {title: 'article §3.1; sharding as in Megatron-LM', url: megatron.url},
-  gradients: {title: 'article §3.3; fp32 copy and ZeRO partitions as in DeepSpeed', url: deepspeed.url},
-  optimizer: {title: 'article §3.2; ZeRO paper (K = 12 for mixed-precision Adam)', url: zeroPaper.url},
-  activations: {title: 'Korthikanti et al. 2022, Table 2, derived per saved tensor', url: korthikanti.url},
+  gradients: {
+    title: 'article §3.3; fp32 copy and ZeRO partitions as in DeepSpeed',
+    url: deepspeed.url,
+  },
+  optimizer: {
+    title: 'article §3.2; ZeRO paper (K = 12 for mixed-precision Adam)',
+    url: zeroPaper.url,
+  },
+  activations: {
+    title: 'Korthikanti et al. 2022, Table 2, derived per saved tensor',
+    url: korthikanti.url,
+  },
   kvCache: {title: 'article §3.5; GQA, sliding window and MLA from the model config'},
   buffers: {title: 'article §3.6 ("usually about 1–2 GB")'},
 }

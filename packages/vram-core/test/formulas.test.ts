@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {evaluateBlock} from '../src/evaluate.js'
+import {gpt3} from './helpers.js'
 
 /**
  * Evaluates the arithmetic of a substituted LaTeX formula (`\frac`, `\times`,
@@ -73,16 +74,7 @@ describe('formulas', () => {
   })
   it('the GPT-3 layer prints as Korthikanti’s sbh(34 + 5as/h)', () => {
     const {block} = evaluateBlock({
-      model: {
-        layers: 96,
-        hidden: 12288,
-        heads: 96,
-        vocab: 51200,
-        mlp: 'plain',
-        dropout: 0.1,
-        bias: true,
-        norm: 'layer',
-      },
+      model: gpt3,
       mode: 'training',
       attention: 'eager',
       seq: 2048,

@@ -26,3 +26,15 @@ export function modelStates(result: Result): number {
 
 export const GB = 1e9
 export const GiB = 2 ** 30
+
+/** GPT-3 175B's shape in the article's symbols (Korthikanti et al. 2022 evaluate it). */
+export const gpt3 = {
+  layers: 96,
+  hidden: 12288,
+  heads: 96,
+  vocab: 51200,
+  mlp: 'plain',
+  dropout: 0.1,
+  bias: true,
+  norm: 'layer',
+}

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {rankBytes, savedTensors} from '../src/activations.js'
-import {GB, GiB, modelStates, run} from './helpers.js'
+import {GB, GiB, gpt3, modelStates, run} from './helpers.js'
 
 describe('ZeRO paper, Table 1 (Ψ = 7.5B, K = 12, GB = 10^9)', () => {
   // Printed per-device model-state memory for 7.5B (Rajbhandari et al. 2020, Table 1),
@@ -160,16 +160,7 @@ describe('Korthikanti et al. 2022, Table 2 (bytes per layer)', () => {
   })
   it('full recompute keeps 2sbh per layer plus one layer being recomputed', () => {
     const r = run({
-      model: {
-        layers: 96,
-        hidden: 12288,
-        heads: 96,
-        vocab: 51200,
-        mlp: 'plain',
-        dropout: 0.1,
-        bias: true,
-        norm: 'layer',
-      },
+      model: gpt3,
       mode: 'training',
       attention: 'eager',
       recompute: 'full',
