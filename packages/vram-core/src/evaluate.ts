@@ -19,9 +19,10 @@ import type {
   Scenario,
   ShowKind,
   Solved,
+  Units,
   VaryCase,
 } from './types.js'
-import {parseFraction, parseSize, writtenPrecision} from './units.js'
+import {parseFraction, parseSize, unitBytes, writtenPrecision} from './units.js'
 
 export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
 
@@ -349,7 +350,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         out.push(
           diagnostic(
             'expect-mismatch',
-            `\`expect.${key}\` is marked as an erratum but now matches (${describe(actual, spec.kind)})`,
+            `\`expect.${key}\` is marked as an erratum but now matches (${describe(actual, spec.kind, block.units)})`,
             path,
             {
               severity: 'warning',
@@ -361,12 +362,12 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         out.push(
           diagnostic(
             'expect-mismatch',
-            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${display(value)}, computed ${describe(actual, spec.kind)}`,
+            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${display(value)}, computed ${describe(actual, spec.kind, block.units)}`,
             path,
             {
               expected: display(value),
-              actual: describe(actual, spec.kind),
-              suggestion: `write ${describe(actual, spec.kind)}, or widen \`expect.tolerance\``,
+              actual: describe(actual, spec.kind, block.units),
+              suggestion: `write ${describe(actual, spec.kind, block.units)}, or widen \`expect.tolerance\``,
               severity: 'error',
             },
           ),
@@ -384,11 +385,11 @@ function countPrecision(value: unknown): number {
   return 0.5 * 10 ** -(match[1]?.length ?? 0) * scale
 }
 
-/** Plain-text figure for messages (decimal GB, the unit writers use). */
-export function describe(value: number, kind: 'bytes' | 'count'): string {
+/** Plain-text figure for messages, in the block's units (decimal GB by default). */
+export function describe(value: number, kind: 'bytes' | 'count', units: Units = 'GB'): string {
   if (kind === 'count')
     return Number.isInteger(value) && value < 1e6
       ? display(value)
       : `${Number((value / 1e9).toPrecision(4))}B`
-  return `${Number((value / 1e9).toPrecision(4))} GB`
+  return `${Number((value / unitBytes(units)).toPrecision(4))} ${units}`
 }
