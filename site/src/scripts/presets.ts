@@ -1,0 +1,93 @@
+/** Example blocks for the playground (the spec's examples and the article's cases). */
+export interface Preset {
+  id: string
+  label: string
+  source: string
+}
+
+export const presets: Preset[] = [
+  {
+    id: 'qwen-inference',
+    label: 'Qwen2.5-7B inference on one H100 (article §7)',
+    source: `model: Qwen/Qwen2.5-7B   # a preset or HF repo id
+mode: inference
+dtype: fp16
+batch: 16
+seq: 32768
+gpu: h100-sxm-80gb
+show: [breakdown, formulas, summary]
+`,
+  },
+  {
+    id: 'llama-training',
+    label: 'Llama-2-7B training, B=32, N=4096 (article §4)',
+    source: `model: llama-2-7b
+mode: training
+dtype: fp16
+batch: 32
+seq: 4096
+parallel: {dp: 8, zero: 2}
+recompute: full
+gpu: h100-sxm-80gb
+show: [breakdown, formulas, summary]
+`,
+  },
+  {
+    id: 'weights-matrix',
+    label: 'Sweep: weights of 7B / 13B / 70B × dtype (article §3.1)',
+    source: `model: {params: 7B}
+vary:
+  model: [{params: 7B}, {params: 13B}, {params: 70B}]
+  dtype: [fp32, fp16, int8, int4]
+metric: weights
+`,
+  },
+  {
+    id: 'tp-plans',
+    label: 'Sweep + solve: largest batch per TP degree (article §7 plans)',
+    source: `model: qwen2.5-7b
+dtype: fp16
+seq: 32768
+gpu: h100-sxm-80gb
+vary:
+  parallel.tp: [1, 2, 4]
+solve: batch
+`,
+  },
+  {
+    id: 'advice',
+    label: 'Advice: the §8 decision tree, recomputed',
+    source: `model: llama-2-7b
+mode: training
+dtype: fp16
+batch: 32
+seq: 4096
+parallel: {dp: 8}
+gpu: h100-sxm-80gb
+show: [advice]
+`,
+  },
+  {
+    id: 'moe',
+    label: 'Mixtral-8x7B inference with expert parallelism',
+    source: `model: mixtral-8x7b
+dtype: bf16
+batch: 8
+seq: 8192
+parallel: {ep: 4}
+gpu: a100-80gb
+show: [breakdown, summary]
+`,
+  },
+  {
+    id: 'broken',
+    label: 'Bad input: see the diagnostics',
+    source: `model: qwen2.5-7b
+mode: inference
+batch: 16
+sqe: 32768
+gpu: h100-sxm-80gb
+parallel: {tp: 3}
+`,
+  },
+]

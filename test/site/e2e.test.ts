@@ -1,0 +1,192 @@
+import {existsSync, mkdirSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import type {AddressInfo} from 'node:net'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {buildSite, buildTimeout, distDir, outputDir, siteDir} from './helpers.js'
+import {serveStatic} from './static-server.js'
+
+// End to end in a real browser: Debian's Chromium driven by playwright-core
+// (the site's dev dependency; no browser download). The built site is served
+// from 127.0.0.1; any request to another host is blocked and fails the test.
+
+type Playwright = typeof import('playwright-core')
+type Browser = import('playwright-core').Browser
+type Page = import('playwright-core').Page
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const haveChromium = existsSync(chromium)
+if (!haveChromium && process.env.CI) {
+  throw new Error(`Chromium is missing at ${chromium} (.ci/run installs Debian's chromium)`)
+}
+
+let browser: Browser
+let server: import('node:http').Server
+let base = ''
+
+beforeAll(async () => {
+  await buildSite()
+  server = await serveStatic(distDir)
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // playwright-core is a dependency of site/, so resolve it from there.
+  const require = createRequire(path.join(siteDir, 'package.json'))
+  const playwright = (await import(require.resolve('playwright-core'))) as Playwright
+  browser = await playwright.chromium.launch({
+    executablePath: chromium,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  })
+  mkdirSync(outputDir, {recursive: true})
+}, buildTimeout)
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => server?.close(resolve))
+})
+
+interface Watched {
+  page: Page
+  errors: string[]
+  offsite: string[]
+}
+
+/** A page that records console errors, page errors, failed requests and off-site requests. */
+async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Watched> {
+  const page = await browser.newPage({viewport: {width: 1280, height: 900}, colorScheme})
+  const errors: string[] = []
+  const offsite: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`))
+  page.on('requestfailed', (request) => {
+    if (!offsite.includes(request.url()))
+      errors.push(`request failed: ${request.url()} ${request.failure()?.errorText}`)
+  })
+  await page.route('**/*', (route) => {
+    const target = new URL(route.request().url())
+    if (target.hostname === '127.0.0.1' || target.protocol === 'data:') return route.continue()
+    offsite.push(target.href)
+    return route.abort()
+  })
+  await page.goto(`${base}${url}`, {waitUntil: 'load'})
+  return {page, errors, offsite}
+}
+
+async function expectArticle(url: string, name: string): Promise<void> {
+  const {page, errors, offsite} = await open(url)
+  // KaTeX: server-rendered formulas, styled by the bundled stylesheet and fonts.
+  expect(await page.locator('.katex').count()).toBeGreaterThan(20)
+  const katexFont = await page
+    .locator('.katex .mord')
+    .first()
+    .evaluate((node) => getComputedStyle(node).fontFamily)
+  expect(katexFont).toMatch(/KaTeX/)
+  // The bundled KaTeX fonts were actually loaded (from this server: off-site requests fail).
+  await page.waitForFunction(() => document.fonts.status === 'loaded')
+  const loaded = await page.evaluate(() =>
+    [...document.fonts]
+      .filter((face) => face.family.includes('KaTeX') && face.status === 'loaded')
+      .map((face) => face.family),
+  )
+  expect(loaded).toContain('KaTeX_Main')
+  // Mermaid: the advice chart became an SVG with the recomputed nodes.
+  const svg = page.locator('pre.mermaid svg')
+  await page.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
+  expect(await svg.count()).toBeGreaterThan(0)
+  expect(await page.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
+  // The errata box.
+  expect(await page.locator('aside.errata tbody tr').count()).toBeGreaterThan(5)
+  await page.screenshot({path: path.join(outputDir, `${name}.png`), fullPage: true})
+  // Dark scheme: the diagram is drawn again in mermaid's dark theme.
+  await page.emulateMedia({colorScheme: 'dark'})
+  await page.waitForFunction(
+    () => {
+      const node = document.querySelector('pre.mermaid svg')
+      return (
+        node !== null && getComputedStyle(document.body).backgroundColor !== 'rgb(253, 253, 251)'
+      )
+    },
+    undefined,
+    {timeout: 30_000},
+  )
+  await page.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
+  await page
+    .locator('pre.mermaid')
+    .first()
+    .screenshot({path: path.join(outputDir, `${name}-dark-advice.png`)})
+  expect(errors).toEqual([])
+  expect(offsite).toEqual([])
+  await page.close()
+}
+
+describe.skipIf(!haveChromium)('site in Chromium', () => {
+  it('renders the Chinese article: KaTeX, mermaid SVG, errata, no errors', async () => {
+    await expectArticle('/zh/', 'zh')
+  }, 120_000)
+
+  it('renders the English translation the same way', async () => {
+    await expectArticle('/en/', 'en')
+  }, 120_000)
+
+  it('renders the index without errors', async () => {
+    const {page, errors, offsite} = await open('/')
+    expect(await page.locator('h1').textContent()).toContain('remark-vram')
+    await page.screenshot({path: path.join(outputDir, 'index.png'), fullPage: true})
+    expect(errors).toEqual([])
+    expect(offsite).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  it('updates the playground as the reader types', async () => {
+    const {page, errors, offsite} = await open('/playground/')
+    const total = page.locator('#total')
+    const output = page.locator('#output')
+    await page.waitForFunction(() => document.querySelector('#total')?.textContent?.trim())
+    // The first preset: Qwen2.5-7B, B=16, N=32768, with formulas.
+    expect(await output.locator('table').count()).toBeGreaterThan(0)
+    expect(await output.locator('.katex').count()).toBeGreaterThan(0)
+    const before = (await total.textContent()) ?? ''
+    const tableBefore = (await output.locator('table').first().textContent()) ?? ''
+    expect(before).toMatch(/47\.3 GB/)
+
+    // Edit the batch size: the total and the table change.
+    const source = page.locator('#source')
+    const text = await source.inputValue()
+    expect(text).toContain('batch: 16')
+    await source.fill(text.replace('batch: 16', 'batch: 32'))
+    await page.waitForFunction(
+      (previous) => document.querySelector('#total')?.textContent !== previous,
+      before,
+    )
+    const after = (await total.textContent()) ?? ''
+    expect(after).not.toBe(before)
+    // 15.2 GB weights + 2 × 30.1 GB KV cache + 2 GB buffers.
+    expect(after).toMatch(/77\.4 GB/)
+    expect((await output.locator('table').first().textContent()) ?? '').not.toBe(tableBefore)
+    await page.screenshot({path: path.join(outputDir, 'playground.png'), fullPage: true})
+
+    // Bad input: a positioned diagnostic, as a build would report it.
+    await source.fill(text.replace('seq: 32768', 'sqe: 32768'))
+    const diagnostic = page.locator('#diagnostics li.error').first()
+    await diagnostic.waitFor()
+    expect(await diagnostic.textContent()).toMatch(/^5:1 .*sqe/)
+    expect(await diagnostic.textContent()).toContain('seq')
+    await page.screenshot({path: path.join(outputDir, 'playground-diagnostics.png')})
+
+    // The advice preset: mermaid draws the recomputed decision tree.
+    await page.selectOption('#preset', 'advice')
+    await output.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
+    expect(await output.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
+    await page.screenshot({path: path.join(outputDir, 'playground-advice.png'), fullPage: true})
+
+    expect(errors).toEqual([])
+    expect(offsite).toEqual([])
+    await page.close()
+  }, 120_000)
+})
