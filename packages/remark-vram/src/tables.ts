@@ -155,7 +155,7 @@ export function sourcesLine(result: Result, format: Formatter): Paragraph {
   result.components.forEach((component, index) => {
     if (index > 0) children.push(text(d['caption.semicolon']))
     children.push(text(`${componentLabel(component.key, format)}${d['caption.colon']}`))
-    const title = component.source.title
+    const title = d[`source.${component.key}`] || component.source.title
     if (component.source.url) {
       children.push({type: 'link', url: component.source.url, children: [text(title)]})
     } else {
