@@ -4,6 +4,7 @@ import type {Scenario} from './types.js'
 /**
  * One tensor a layer keeps for its backward pass, per micro-batch.
  * - `split: 'tp'`: lives in the head / FFN dimension, split over tensor-parallel ranks.
+ * - `split: 'etp'`: a routed expert's FFN dimension, split over expert-tensor-parallel ranks.
  * - `split: 'seq'`: full hidden width, replicated over tensor-parallel ranks
  *   unless sequence parallelism splits it along the sequence.
  * - `quadratic`: grows with s² (eager attention scores); what selective recompute drops.
@@ -11,7 +12,7 @@ import type {Scenario} from './types.js'
 export interface SavedTensor {
   name: string
   bytes: number
-  split: 'tp' | 'seq' | 'none'
+  split: 'tp' | 'etp' | 'seq' | 'none'
   quadratic: boolean
 }
 
@@ -107,7 +108,7 @@ export function savedTensors(
     const moe = model.moe
     add('router logits (fp32)', tokens * moe.experts * 4, 'none')
     add('routed token copies', moe.expertsPerToken * tokens * h * bytes, 'none')
-    mlpTensors(moe.expertFfn, moe.expertsPerToken, 'experts', 'tp')
+    mlpTensors(moe.expertFfn, moe.expertsPerToken, 'experts', 'etp')
     if (moe.sharedExperts > 0)
       mlpTensors(moe.sharedExpertFfn, moe.sharedExperts, 'shared experts', 'tp')
   } else {
@@ -123,11 +124,17 @@ export function rankBytes(
   tp: number,
   sp: boolean,
   dropQuadratic: boolean,
+  etp = tp,
 ): number {
   let total = 0
   for (const tensor of tensors) {
     if (dropQuadratic && tensor.quadratic) continue
-    const divisor = tensor.split === 'tp' || (tensor.split === 'seq' && sp) ? tp : 1
+    const divisor =
+      tensor.split === 'etp'
+        ? etp
+        : tensor.split === 'tp' || (tensor.split === 'seq' && sp)
+          ? tp
+          : 1
     total += tensor.bytes / divisor
   }
   return total

@@ -441,9 +441,9 @@ function activationBytes(
   const shape = {tokens, seq: scenario.seq, microBatch: b, bytes}
   const dropQuadratic = scenario.recompute !== 'none'
   const layerBytes = (kind: 'dense' | 'moe') =>
-    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, dropQuadratic)
+    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, dropQuadratic, p.etp)
   const fullLayerBytes = (kind: 'dense' | 'moe') =>
-    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, false)
+    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, false, p.etp)
   // 1F1B: stage i holds min(pp − i, m) micro-batches in flight; interleaving adds (1 + (p−1)/(p·v)).
   const m = scenario.gradAccum
   let inflight = p.pp === 1 ? 1 : Math.min(p.pp - stage.index, m)
@@ -477,6 +477,7 @@ function activationBytes(
           p.tp,
           p.sp,
           false,
+          p.etp,
         )
       const alpha = part(false) / (tokens * h)
       const beta = dropQuadratic ? 0 : part(true) / (a * tokens * scenario.seq)
