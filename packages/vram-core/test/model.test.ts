@@ -111,7 +111,7 @@ describe('presets against models.json', () => {
           ).toBe(cp.mlp_total)
         }
         if (cp.non_embedding !== undefined) {
-          expect(inventory.total - cp.embedding - cp.lm_head).toBe(cp.non_embedding)
+          expect(inventory.total - (cp.embedding ?? 0) - (cp.lm_head ?? 0)).toBe(cp.non_embedding)
         }
       })
 
