@@ -62,7 +62,14 @@ export function caption(
       parts.push(d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
   }
   // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not.
-  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed')) parts.push(s.dtype.name)
+  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed')) {
+    const scoped = s.dtype.bits < 16 && s.quantize !== 'all'
+    parts.push(
+      scoped
+        ? fill(d[`caption.quantize.${s.quantize as 'linear' | 'experts'}`], {dtype: s.dtype.name})
+        : s.dtype.name,
+    )
+  }
   if (s.mode === 'inference' && !has('kv_dtype') && s.kvDtype.name !== s.dtype.name) {
     parts.push(fill(d['caption.kvDtype'], {dtype: s.kvDtype.name}))
   }

@@ -231,9 +231,20 @@ function stageMemory(
   const notes: Partial<Record<ComponentKey, string>> = {}
   let offloaded = 0
 
-  // Weights.
+  // Weights. A sub-16-bit dtype may cover only some matrices (`quantize`); the rest stay bf16.
+  const scoped = w.bits < 16 && scenario.quantize !== 'all' && zero !== 3
+  const inScope = (group: ParamGroup) =>
+    group.shape !== undefined &&
+    (scenario.quantize === 'experts'
+      ? group.family === 'expert'
+      : ['attention', 'mlp', 'expert', 'shared_expert', 'mtp'].includes(group.family))
+  const quantized = scoped
+    ? shares.reduce((sum, share) => sum + (inScope(share.group) ? share.elements : 0), 0)
+    : 0
   const weightElements = zero === 3 ? partition : onDevice
-  let weights = bytesOf(weightElements, w)
+  let weights = scoped
+    ? bytesOf(quantized, w) + (onDevice - quantized) * 2
+    : bytesOf(weightElements, w)
   if (offloadParams) {
     offloaded += weights
     weights = 0
@@ -266,13 +277,20 @@ function stageMemory(
     substituted: `${tex(largest)} \\times ${width}`,
   })
   const wb = byteWidth(w.bits)
-  const weightsFormula = join(
-    'M_{params}',
-    [term(zero === 3, wb, 'b'), ...(gather ? [largestTerm(wb, 'b')] : [])],
-    offloadParams ? '\\ (\\text{partition offloaded})' : '',
-  )
+  const weightsFormula = scoped
+    ? join('M_{params}', [
+        {symbolic: 'P_{q} \\times b', substituted: `${tex(quantized)} \\times ${wb}`},
+        {symbolic: 'P_{16} \\times 2', substituted: `${tex(onDevice - quantized)} \\times 2`},
+      ])
+    : join(
+        'M_{params}',
+        [term(zero === 3, wb, 'b'), ...(gather ? [largestTerm(wb, 'b')] : [])],
+        offloadParams ? '\\ (\\text{partition offloaded})' : '',
+      )
+  if (scoped)
+    notes.weights = `P_q = ${quantized} parameters in ${w.name} (${scenario.quantize === 'experts' ? 'routed-expert matrices' : 'linear-layer matrices'}); the other ${onDevice - quantized} stay bf16`
   if (P !== 'P')
-    notes.weights = `P_dev = ${onDevice} parameters on the most loaded device (pipeline stage ${stage.index + 1} of ${stages}, 1/${p.tp} of each tensor-parallel matrix${model.moe ? `, ${Math.ceil(model.moe.experts / p.ep)} of ${model.moe.experts} experts per layer` : ''})`
+    notes.weights = `${notes.weights ? `${notes.weights}; ` : ''}P_dev = ${onDevice} parameters on the most loaded device (pipeline stage ${stage.index + 1} of ${stages}, 1/${p.tp} of each tensor-parallel matrix${model.moe ? `, ${Math.ceil(model.moe.experts / p.ep)} of ${model.moe.experts} experts per layer` : ''})`
 
   // Gradients.
   let gradients = 0

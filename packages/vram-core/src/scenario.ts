@@ -12,6 +12,7 @@ import type {
   Optimizer,
   Parallel,
   Precision,
+  QuantizeScope,
   Recompute,
   Scenario,
   ShowKind,
@@ -40,6 +41,7 @@ export const blockKeys = [
   'usable',
   'buffers',
   'accounting',
+  'quantize',
   'units',
   'show',
   'vary',
@@ -78,6 +80,7 @@ export const recomputes: readonly Recompute[] = ['none', 'selective', 'full']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
 export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
+export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
 export const metrics: readonly Metric[] = [
   'total',
   'params',
@@ -361,6 +364,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const attention = oneOf(raw, 'attention', attentions, 'flash', out)
   const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
   const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
+  const quantize = oneOf(raw, 'quantize', quantizeScopes, 'all', out)
 
   const givenDtype = dtypeValue(raw, 'dtype', out)
   const weightType =
@@ -611,6 +615,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     usable,
     buffers,
     accounting,
+    quantize,
   }
 }
 

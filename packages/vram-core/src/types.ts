@@ -17,6 +17,13 @@ export type Offload = 'none' | 'optimizer' | 'params'
 export type Units = 'GB' | 'GiB'
 export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
 export type Accounting = 'deepspeed' | 'paper'
+/**
+ * Which weights a sub-16-bit `dtype` applies to: `all` (the article's P × b),
+ * `linear` (weight matrices of linear layers; embeddings, LM head, norms,
+ * routers and biases stay bf16, as bitsandbytes/GPTQ/AWQ leave them) or
+ * `experts` (routed-expert matrices only, as gpt-oss ships MXFP4).
+ */
+export type QuantizeScope = 'all' | 'linear' | 'experts'
 
 /** A storage format: a named dtype or an explicit bits-per-weight figure. */
 export interface Dtype {
@@ -78,6 +85,7 @@ export interface Scenario {
   /** Bytes of temporary buffers and context per device. */
   buffers: number
   accounting: Accounting
+  quantize: QuantizeScope
 }
 
 /** A LaTeX formula, symbolic and with the numbers substituted. */

@@ -107,3 +107,28 @@ describe('article §3.5: KV cache', () => {
     expect(r.fits).toBe(true)
   })
 })
+
+describe('quantize: which weights a low-bit dtype covers', () => {
+  it('gpt-oss ships MXFP4 routed experts, the rest bf16: the model card’s 12.8 GiB and 60.8 GiB checkpoints', () => {
+    // Expert matrices: layers × experts × 3 (gate, up, down) × 2880² elements at 4 + 8/32 bits;
+    // everything else (1,804,459,584 and 2,167,371,072 parameters) in bf16.
+    const small = run({model: 'gpt-oss-20b', dtype: 'mxfp4', quantize: 'experts', seq: 1024})
+    expect(small.perDevice.weights).toBe(
+      (24 * 32 * 3 * 2880 * 2880 * 4.25) / 8 + (20_914_757_184 - 24 * 32 * 3 * 2880 * 2880) * 2,
+    )
+    expect(small.perDevice.weights / GiB).toBeCloseTo(12.8, 1)
+    const large = run({model: 'gpt-oss-120b', dtype: 'mxfp4', quantize: 'experts', seq: 1024})
+    expect(large.perDevice.weights / GiB).toBeCloseTo(60.8, 1)
+  })
+  it('linear: embeddings, LM head and norms stay bf16 (Llama-2-7B in int4)', () => {
+    const r = run({model: 'llama-2-7b', dtype: 'int4', quantize: 'linear'})
+    const embeddings = 2 * 32000 * 4096
+    const norms = 32 * 2 * 4096 + 4096
+    expect(r.perDevice.weights).toBe(
+      (6_738_415_616 - embeddings - norms) / 2 + (embeddings + norms) * 2,
+    )
+  })
+  it('all (the default) is the article’s P × b', () => {
+    expect(run({model: 'llama-2-7b', dtype: 'int4'}).perDevice.weights).toBe(6_738_415_616 / 2)
+  })
+})

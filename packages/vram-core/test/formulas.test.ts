@@ -43,6 +43,8 @@ const scenario = fc.record({
   pp: fc.constantFrom(1, 2),
   zero: fc.constantFrom(0, 1, 2, 3),
   accounting: fc.constantFrom('deepspeed', 'paper'),
+  dtype: fc.constantFrom('bf16', 'int4', 'mxfp4'),
+  quantize: fc.constantFrom('all', 'linear', 'experts'),
 })
 
 describe('formulas', () => {
@@ -58,6 +60,8 @@ describe('formulas', () => {
           attention: s.attention,
           recompute: s.recompute,
           accounting: s.accounting,
+          dtype: training ? 'bf16' : s.dtype,
+          quantize: s.quantize,
           parallel: {dp: 8, tp: s.tp, pp: s.pp, zero: training ? s.zero : 0},
         })
         if (!block?.result) return
