@@ -107,13 +107,19 @@ function quote(file: string): string {
   return /^[\w./@:+-]+$/.test(file) ? file : `'${file.replaceAll("'", "'\\''")}'`
 }
 
+type Plan = ReturnType<typeof planSync>
+
 /**
- * `vram sync FILE|GLOB...`: writes each block's expansion right after it,
- * between markers. A file with a diagnostic, or that cannot be written, is left
- * as it is.
+ * What `sync` and `check` share: each input file read, planned and its
+ * messages printed; `visit` then acts on a file whose plan has no error and
+ * returns the status it adds.
  */
-export async function sync(args: string[]): Promise<number> {
-  const {options, inputs} = parse('sync', args)
+async function eachPlan(
+  command: 'sync' | 'check',
+  args: string[],
+  visit: (file: string, text: string, plan: Plan) => number,
+): Promise<number> {
+  const {options, inputs} = parse(command, args)
   const files = await expandInputs(inputs)
   let status: number = exit.ok
   for (const file of files) {
@@ -125,19 +131,29 @@ export async function sync(args: string[]): Promise<number> {
     const plan = planSync(text, file, options)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)
-    status = Math.max(status, fileStatus)
-    if (fileStatus !== exit.ok) {
+    status = Math.max(status, fileStatus, visit(file, text, plan))
+  }
+  return status
+}
+
+/**
+ * `vram sync FILE|GLOB...`: writes each block's expansion right after it,
+ * between markers. A file with a diagnostic, or that cannot be written, is left
+ * as it is.
+ */
+export function sync(args: string[]): Promise<number> {
+  return eachPlan('sync', args, (file, text, plan) => {
+    if (statusOf(plan.messages) !== exit.ok) {
       err(`vram: ${file} not written (fix the problems above)`)
-      continue
+      return exit.ok
     }
-    if (plan.text === text) continue
+    if (plan.text === text) return exit.ok
     try {
       writeAtomic(file, plan.text)
     } catch (error) {
       if (!(error instanceof WriteError)) throw error
       err(`vram: ${error.message}`)
-      status = Math.max(status, exit.invalid)
-      continue
+      return exit.invalid
     }
     const changed = plan.regions.filter(
       (region) => region.status !== 'fresh' && region.status !== 'skipped',
@@ -150,8 +166,8 @@ export async function sync(args: string[]): Promise<number> {
           : ''
       })`,
     )
-  }
-  return status
+    return exit.ok
+  })
 }
 
 /**
@@ -160,22 +176,10 @@ export async function sync(args: string[]): Promise<number> {
  * invalid input, 0 otherwise.
  */
 export async function check(args: string[]): Promise<number> {
-  const {options, inputs} = parse('check', args)
-  const files = await expandInputs(inputs)
-  let status: number = exit.ok
   const stale: string[] = []
-  for (const file of files) {
-    const text = readMarkdown(file)
-    if (text === undefined) {
-      status = Math.max(status, exit.invalid)
-      continue
-    }
-    const plan = planSync(text, file, options)
-    for (const message of plan.messages) err(formatMessage(file, message))
-    status = Math.max(status, statusOf(plan.messages))
-    if (plan.text === text) continue
+  const status = await eachPlan('check', args, (file, text, plan) => {
+    if (plan.text === text) return exit.ok
     stale.push(file)
-    status = Math.max(status, exit.failed)
     for (const region of plan.regions) {
       if (region.status === 'fresh' || region.status === 'skipped') continue
       const why =
@@ -187,7 +191,8 @@ export async function check(args: string[]): Promise<number> {
       err(`${file}:${region.line}:1: block \`${region.id}\` ${why} [vram-stale]`)
     }
     out(createTwoFilesPatch(file, file, text, plan.text, 'current', 'after vram sync'))
-  }
+    return exit.failed
+  })
   if (stale.length > 0) {
     const rest = stringFlags(args)
     err(

@@ -70,44 +70,54 @@ function listArgs(command: string, args: string[]): {json: boolean; help: boolea
 
 const count = (value: number | null) => (value === null ? '—' : formatInteger(value))
 
+/**
+ * What `models` and `gpus` share: the rows as JSON with `--json`, else a
+ * text table of `cells` under `headers`.
+ */
+function printList<Row>(
+  command: string,
+  args: string[],
+  rows: Row[],
+  headers: string[],
+  cells: (row: Row) => string[],
+  align: Array<'left' | 'right'>,
+): number {
+  const {json} = listArgs(command, args)
+  if (json) out(JSON.stringify(rows, null, 2))
+  else out(textTable(headers, rows.map(cells), align, makeStyle(colorEnabled())))
+  return exit.ok
+}
+
 /** `vram models [--json]`. */
 export function models(args: string[]): number {
-  const {json} = listArgs('models', args)
-  const rows = modelRows()
-  if (json) {
-    out(JSON.stringify(rows, null, 2))
-    return exit.ok
-  }
-  const style = makeStyle(colorEnabled())
-  out(
-    textTable(
-      [
-        'short id',
-        'Hugging Face id',
-        'params',
-        'active',
-        'layers',
-        'hidden',
-        'heads',
-        'kv heads',
-        'experts',
-      ],
-      rows.map((row) => [
-        row.short,
-        row.id,
-        formatInteger(row.params),
-        row.activeParams === row.params ? '' : formatInteger(row.activeParams),
-        count(row.layers),
-        count(row.hidden),
-        count(row.heads),
-        row.mla ? `MLA ${row.mla.kvLoraRank}+${row.mla.qkRopeHeadDim}` : count(row.kvHeads),
-        row.experts === null ? '' : `${row.expertsPerToken ?? '?'} of ${row.experts}`,
-      ]),
-      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-      style,
-    ),
+  return printList(
+    'models',
+    args,
+    modelRows(),
+    [
+      'short id',
+      'Hugging Face id',
+      'params',
+      'active',
+      'layers',
+      'hidden',
+      'heads',
+      'kv heads',
+      'experts',
+    ],
+    (row) => [
+      row.short,
+      row.id,
+      formatInteger(row.params),
+      row.activeParams === row.params ? '' : formatInteger(row.activeParams),
+      count(row.layers),
+      count(row.hidden),
+      count(row.heads),
+      row.mla ? `MLA ${row.mla.kvLoraRank}+${row.mla.qkRopeHeadDim}` : count(row.kvHeads),
+      row.experts === null ? '' : `${row.expertsPerToken ?? '?'} of ${row.experts}`,
+    ],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   )
-  return exit.ok
 }
 
 export interface GpuRow {
@@ -140,28 +150,20 @@ export function gpuRows(): GpuRow[] {
 
 /** `vram gpus [--json]`. */
 export function gpus(args: string[]): number {
-  const {json} = listArgs('gpus', args)
-  const rows = gpuRows()
-  if (json) {
-    out(JSON.stringify(rows, null, 2))
-    return exit.ok
-  }
-  const style = makeStyle(colorEnabled())
-  out(
-    textTable(
-      ['id', 'name', 'MiB', 'GiB', 'GB', 'label', 'source'],
-      rows.map((row) => [
-        row.id,
-        row.name,
-        formatInteger(row.capacityMiB),
-        row.capacityGiB.toFixed(2),
-        row.capacityGB.toFixed(2),
-        row.marketing,
-        row.source,
-      ]),
-      ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
-      style,
-    ),
+  return printList(
+    'gpus',
+    args,
+    gpuRows(),
+    ['id', 'name', 'MiB', 'GiB', 'GB', 'label', 'source'],
+    (row) => [
+      row.id,
+      row.name,
+      formatInteger(row.capacityMiB),
+      row.capacityGiB.toFixed(2),
+      row.capacityGB.toFixed(2),
+      row.marketing,
+      row.source,
+    ],
+    ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
   )
-  return exit.ok
 }
