@@ -108,15 +108,6 @@ export type ComponentKey =
   | 'kvCache'
   | 'buffers'
 
-export const componentKeys: readonly ComponentKey[] = [
-  'weights',
-  'gradients',
-  'optimizer',
-  'activations',
-  'kvCache',
-  'buffers',
-]
-
 export interface Component {
   key: ComponentKey
   /** Bytes on the most loaded device. */
