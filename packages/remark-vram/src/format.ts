@@ -82,6 +82,11 @@ export class Formatter {
     )
   }
 
+  /** A multiple as vLLM logs concurrency (`%.2fx`): `5.73×`. */
+  factor(value: number): string {
+    return `${numberFormat(this.dictionary.intl, {minimumFractionDigits: 2, maximumFractionDigits: 2}).format(value)}×`
+  }
+
   boolean(value: boolean): string {
     return value ? this.dictionary.yes : this.dictionary.no
   }
@@ -97,6 +102,8 @@ export class Formatter {
           : this.integer(value.value)
       case 'ratio':
         return this.percent(value.value)
+      case 'factor':
+        return this.factor(value.value)
       case 'boolean':
         return this.boolean(value.value)
       default:

@@ -3,6 +3,7 @@ import type {Architecture, ParamGroup, ParamInventory} from './architecture.js'
 import {diagnostic, VramInputError} from './diagnostics.js'
 import {bytesOf} from './dtypes.js'
 import {paramInventory} from './model/params.js'
+import {withServing} from './serving/vllm.js'
 import {sources} from './sources.js'
 import type {Component, ComponentKey, Formula, PerDevice, Result, Scenario} from './types.js'
 
@@ -649,5 +650,6 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     result.usableCapacity = Math.floor(scenario.gpu.capacity * scenario.usable)
     result.fits = memory.perDevice.total <= result.usableCapacity
   }
-  return result
+  // With `serve:`, the engine's own budget decides the KV cache (serving/vllm.ts).
+  return scenario.serve ? withServing(result) : result
 }

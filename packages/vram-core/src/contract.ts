@@ -1,3 +1,4 @@
+import {servingJson} from './serving/contract.js'
 import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
 /** The JSON object of spec §5 for one result. */
@@ -12,6 +13,7 @@ function resultJson(result: Result, solved?: Solved) {
     out.fits = result.fits
   }
   if (solved) out.solved = {[solved.target]: solved.value ?? null}
+  if (result.serving) out.serving = servingJson(result.serving)
   return out
 }
 

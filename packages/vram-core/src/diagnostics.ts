@@ -1,3 +1,5 @@
+import {parseFraction} from './units.js'
+
 /** Stable rule ids: users and tests rely on them. */
 export type RuleId =
   | 'yaml-syntax'
@@ -119,4 +121,21 @@ export function display(value: unknown): string {
   } catch {
     return Array.isArray(value) ? '[list]' : '{mapping}'
   }
+}
+
+/**
+ * A share of a GPU written as `0.9` or `90%`: the fraction, or `undefined`
+ * after pushing an `invalid-value` diagnostic at `path`.
+ */
+export function shareValue(
+  value: unknown,
+  path: YamlPath,
+  message: string,
+  suggestion: string,
+  out: Diagnostic[],
+): number | undefined {
+  const fraction = parseFraction(value)
+  if (fraction !== undefined && fraction > 0 && fraction <= 1) return fraction
+  out.push(diagnostic('invalid-value', message, path, {suggestion}))
+  return undefined
 }

@@ -40,6 +40,8 @@ export const expectKeys: Record<
   buffers: {kind: 'bytes', read: (r) => r.perDevice.buffers},
   params: {kind: 'count', read: (r) => r.model.params},
   solved: {kind: 'count', read: (_r, s) => s?.value},
+  kv_tokens: {kind: 'count', read: (r) => r.serving?.kvCacheTokens},
+  max_concurrency: {kind: 'count', read: (r) => r.serving?.maxConcurrency},
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -325,7 +327,12 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
       if (actual === undefined) {
         out.push(
           diagnostic('invalid-value', `\`expect.${key}\` has nothing to compare with here`, path, {
-            suggestion: key === 'solved' ? 'add `solve: batch`' : undefined,
+            suggestion:
+              key === 'solved'
+                ? 'add `solve: batch`'
+                : key === 'kv_tokens' || key === 'max_concurrency'
+                  ? 'add `serve: {engine: vllm}`'
+                  : undefined,
           }),
         )
         return

@@ -19,11 +19,17 @@ const smi = 'nvidia-smi total (shared/data/gpus.json)'
  * the source says so.
  */
 export const gpuPresets: readonly GpuPreset[] = [
-  preset('h100-sxm-80gb', 'H100 SXM 80GB', 81559 * MiB, '80 GB HBM3', [
-    'h100',
-    'h100-sxm',
-    'h100-80gb',
-  ]),
+  {
+    ...preset('h100-sxm-80gb', 'H100 SXM 80GB', 81559 * MiB, '80 GB HBM3', [
+      'h100',
+      'h100-sxm',
+      'h100-80gb',
+    ]),
+    ...cudaTotal(
+      79.18,
+      'vLLM 0.11 log "Free memory on device: 78.57/79.18 GiB on startup" (llm-d/llm-d-benchmark@0fa12aa, config_explorer/empirical-vllm-memory-results.md)',
+    ),
+  },
   preset('h100-pcie-80gb', 'H100 PCIe 80GB', 81559 * MiB, '80 GB HBM2e', ['h100-pcie']),
   preset('h200-141gb', 'H200 141GB', 143771 * MiB, '141 GB HBM3e', ['h200']),
   preset('b200-180gb', 'B200 180GB', 183359 * MiB, '180 GB HBM3e', ['b200']),
@@ -31,7 +37,13 @@ export const gpuPresets: readonly GpuPreset[] = [
   preset('a100-40gb', 'A100 40GB', 40960 * MiB, '40 GB HBM2', []),
   preset('l40s', 'L40S', 46068 * MiB, '48 GB GDDR6 (ECC)', ['l40s-48gb']),
   preset('rtx-4090', 'GeForce RTX 4090', 24564 * MiB, '24 GB GDDR6X', ['4090']),
-  preset('rtx-3090', 'GeForce RTX 3090', 24576 * MiB, '24 GB GDDR6X', ['3090']),
+  {
+    ...preset('rtx-3090', 'GeForce RTX 3090', 24576 * MiB, '24 GB GDDR6X', ['3090']),
+    ...cudaTotal(
+      23.58,
+      'vLLM logs "total_gpu_memory=23.58GiB" on RTX 3090 (vllm-project/vllm#10517, comment of 2024-12-02; #14447)',
+    ),
+  },
   preset('a10g', 'A10G', 23028 * MiB, '24 GB GDDR6 (ECC)', ['a10', 'a10g-24gb']),
   preset('l4', 'L4', 23034 * MiB, '24 GB GDDR6 (ECC)', ['l4-24gb']),
   preset('t4', 'Tesla T4', 15360 * MiB, '16 GB GDDR6 (ECC)', ['t4-16gb']),
@@ -50,6 +62,14 @@ export const gpuPresets: readonly GpuPreset[] = [
     source: 'vendor label read as GiB; no hl-smi figure published',
   },
 ]
+
+/**
+ * A CUDA-visible total as vLLM logs it (GiB to two decimals), kept to the MiB.
+ * Only cards with a published log carry one; the others are estimated where used.
+ */
+function cudaTotal(gib: number, source: string): Pick<Gpu, 'cudaTotalBytes' | 'cudaTotalSource'> {
+  return {cudaTotalBytes: Math.round(gib * 1024) * MiB, cudaTotalSource: source}
+}
 
 function preset(
   id: string,
@@ -84,8 +104,10 @@ export function gpuSuggestion(name: string): string | undefined {
 export function gpuFromInput(value: unknown): Gpu | undefined {
   if (typeof value === 'string') {
     const found = findGpuPreset(value)
-    if (found)
-      return {id: found.id, name: found.name, capacity: found.capacity, source: found.source}
+    if (found) {
+      const {aliases: _aliases, marketing: _marketing, ...gpu} = found
+      return gpu
+    }
   }
   const capacity = parseSize(value)
   if (capacity !== undefined && capacity > 0) {

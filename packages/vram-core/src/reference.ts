@@ -6,6 +6,8 @@ export type ReferenceValue =
   | {kind: 'bytes'; value: number}
   | {kind: 'count'; value: number}
   | {kind: 'ratio'; value: number}
+  /** A multiple, written as vLLM logs concurrency: `5.73×`. */
+  | {kind: 'factor'; value: number}
   | {kind: 'boolean'; value: boolean}
   | {kind: 'text'; value: string}
 
@@ -34,6 +36,9 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
     fits: (r) => (r.fits === undefined ? undefined : {kind: 'boolean', value: r.fits}),
     offloaded: (r) => ({kind: 'bytes', value: r.offloaded}),
     solved: (_r, s) => (s?.value === undefined ? undefined : {kind: 'count', value: s.value}),
+    kv_tokens: (r) => (r.serving ? {kind: 'count', value: r.serving.kvCacheTokens} : undefined),
+    max_concurrency: (r) =>
+      r.serving ? {kind: 'factor', value: r.serving.maxConcurrency} : undefined,
   }
 
 /** The paths an inline reference may end in. */
@@ -103,7 +108,12 @@ export function resolveReference(
   if (!value)
     return {
       error: `\`${path}\` has no value in this block`,
-      suggestion: name === 'solved' ? 'add `solve:` to the block' : 'add `gpu:` to the block',
+      suggestion:
+        name === 'solved'
+          ? 'add `solve:` to the block'
+          : name === 'kv_tokens' || name === 'max_concurrency'
+            ? 'add `serve: {engine: vllm}` and a `gpu:` to the block'
+            : 'add `gpu:` to the block',
     }
   return {value}
 }

@@ -1,8 +1,16 @@
 import type {Architecture} from './architecture.js'
-import {closest, type Diagnostic, diagnostic, display, type YamlPath} from './diagnostics.js'
+import {
+  closest,
+  type Diagnostic,
+  diagnostic,
+  display,
+  shareValue,
+  type YamlPath,
+} from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
+import {readServe, serveTensorParallel, vllmKeys} from './serving/settings.js'
 import type {
   Accounting,
   Attention,
@@ -19,7 +27,7 @@ import type {
   SolveTarget,
   Units,
 } from './types.js'
-import {GB, parseFraction, parseSize} from './units.js'
+import {GB, parseSize} from './units.js'
 
 /** Every top-level key of a block. Unknown keys are rejected, not ignored. */
 export const blockKeys = [
@@ -42,6 +50,7 @@ export const blockKeys = [
   'buffers',
   'accounting',
   'quantize',
+  'serve',
   'units',
   'show',
   'vary',
@@ -320,10 +329,17 @@ export function readScenario(
         )
         if (
           !knownTop.includes(head as string) ||
-          (tail !== undefined && head !== 'parallel') ||
-          (head === 'parallel' && !(parallelKeys as readonly string[]).includes(tail ?? ''))
+          (tail !== undefined && head !== 'parallel' && head !== 'serve') ||
+          (head === 'parallel' && !(parallelKeys as readonly string[]).includes(tail ?? '')) ||
+          (head === 'serve' &&
+            tail !== undefined &&
+            !(vllmKeys as readonly string[]).includes(tail.replace(/-/g, '_')))
         ) {
-          const candidates = [...knownTop, ...parallelKeys.map((name) => `parallel.${name}`)]
+          const candidates = [
+            ...knownTop,
+            ...parallelKeys.map((name) => `parallel.${name}`),
+            ...vllmKeys.map((name) => `serve.${name}`),
+          ]
           const guess = closest(key, candidates)
           out.push(
             diagnostic('unknown-key', `\`vary\` cannot sweep \`${key}\``, ['vary', key], {
@@ -405,7 +421,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const parallelRaw = raw.parallel
   const parallelOut: Parallel = {
     dp: 1,
-    tp: 1,
+    // `serve: {tensor_parallel_size: N}` sets the layout as vLLM's flag does.
+    tp: serveTensorParallel(raw.serve) ?? 1,
     pp: 1,
     vpp: 1,
     ep: 1,
@@ -426,7 +443,13 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       out.push(...unknownKeys(parallelRaw, parallelKeys, ['parallel']))
       const base = ['parallel']
       parallelOut.dp = positiveInteger(parallelRaw, 'dp', 1, out, base)
-      parallelOut.tp = positiveInteger(parallelRaw, 'tp', 1, out, base)
+      parallelOut.tp = positiveInteger(
+        parallelRaw,
+        'tp',
+        serveTensorParallel(raw.serve) ?? 1,
+        out,
+        base,
+      )
       parallelOut.pp = positiveInteger(parallelRaw, 'pp', 1, out, base)
       parallelOut.vpp = positiveInteger(parallelRaw, 'vpp', 1, out, base)
       parallelOut.ep = positiveInteger(parallelRaw, 'ep', 1, out, base)
@@ -528,21 +551,15 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     }
   }
   let usable = defaultUsable
-  if (raw.usable !== undefined) {
-    const fraction = parseFraction(raw.usable)
-    if (fraction !== undefined && fraction > 0 && fraction <= 1) usable = fraction
-    else
-      out.push(
-        diagnostic(
-          'invalid-value',
-          '`usable` must be a fraction of the GPU between 0 and 1',
-          ['usable'],
-          {
-            suggestion: 'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
-          },
-        ),
-      )
-  }
+  if (raw.usable !== undefined)
+    usable =
+      shareValue(
+        raw.usable,
+        ['usable'],
+        '`usable` must be a fraction of the GPU between 0 and 1',
+        'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
+        out,
+      ) ?? usable
   let buffers = defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
@@ -594,6 +611,30 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     )
   if (model) checkModelFit(model, p, seq, out)
 
+  let serve: Scenario['serve']
+  if (raw.serve !== undefined && raw.serve !== null && model) {
+    serve = readServe(raw.serve, {model, weights: weightType, gpu, mode}, out)
+    const given = serveTensorParallel(raw.serve)
+    if (given !== undefined && given !== p.tp)
+      out.push(
+        diagnostic(
+          'incompatible',
+          `\`serve.tensor_parallel_size\` (${given}) and \`parallel.tp\` (${p.tp}) disagree`,
+          ['parallel', 'tp'],
+          {suggestion: 'give the tensor-parallel size once'},
+        ),
+      )
+    if (p.pp > 1 || p.dp > 1 || p.cp > 1 || p.ep > 1)
+      out.push(
+        diagnostic(
+          'incompatible',
+          '`serve` models vLLM with tensor parallelism only (pipeline, data, context and expert parallelism are not modelled yet)',
+          ['parallel'],
+          {suggestion: 'use `parallel: {tp: N}` (vLLM’s --tensor-parallel-size)'},
+        ),
+      )
+  }
+
   const failed = out.filter((entry) => entry.severity === 'error').length > errorsBefore
   if (failed || !model) return undefined
   return {
@@ -616,6 +657,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     buffers,
     accounting,
     quantize,
+    serve,
   }
 }
 

@@ -1,5 +1,6 @@
 import type {Architecture, ParamInventory} from './architecture.js'
 import type {Diagnostic} from './diagnostics.js'
+import type {ServingResult, VllmSettings} from './serving/types.js'
 
 export type Mode = 'inference' | 'training'
 export type Precision = 'mixed' | 'bf16' | 'fp32'
@@ -58,6 +59,14 @@ export interface Gpu {
   capacity: number
   /** Where the capacity comes from. */
   source: string
+  /**
+   * Bytes CUDA reports as the device total (`cudaMemGetInfo`, `torch.cuda.mem_get_info()[1]`):
+   * less than nvidia-smi's total by the driver's reserved region. Serving engines
+   * apply their memory fraction to it.
+   */
+  cudaTotalBytes?: number | undefined
+  /** Where `cudaTotalBytes` comes from. */
+  cudaTotalSource?: string | undefined
 }
 
 /** A fully normalised, validated scenario: every default applied. */
@@ -86,6 +95,8 @@ export interface Scenario {
   buffers: number
   accounting: Accounting
   quantize: QuantizeScope
+  /** A serving engine's settings (`serve:`), resolved with the engine's defaults. */
+  serve?: VllmSettings | undefined
 }
 
 /** A LaTeX formula, symbolic and with the numbers substituted. */
@@ -141,6 +152,8 @@ export interface Result {
    * why; they count as 0 and the total is not meaningful.
    */
   missing?: Partial<Record<ComponentKey, string[]>> | undefined
+  /** With `serve:`: the engine's budget, KV capacity and concurrency. */
+  serving?: ServingResult | undefined
 }
 
 export type SolveTarget = 'batch' | 'seq' | 'gpus'
