@@ -173,6 +173,17 @@ const enMessages = {
   'advice.change.kvHeads': '{value} KV heads',
   'advice.change.gpus': '{value} GPUs',
 
+  // Serving (`serve:`): vLLM's own budget.
+  'serving.activations': 'Activation peak (profile run)',
+  'serving.kvCache': 'KV cache blocks',
+  'serving.buffers': 'Non-torch memory',
+  'caption.serve': 'vLLM: max_model_len {maxModelLen}, gpu_memory_utilization {utilization}',
+  'summary.serve':
+    'vLLM on {gpu}: {utilization} × {cudaTotal} (CUDA-visible) = {requested} requested; {kv} left for the KV cache: {tokens} tokens, maximum concurrency {concurrency} for {maxModelLen} tokens per request',
+  'summary.serveFails': 'vLLM on {gpu} would not start: {reason}',
+  'vary.kvTokens': 'KV cache tokens',
+  'vary.maxConcurrency': 'Max concurrency',
+
   // Notices (with `errors: 'warn'`).
   'notice.prefix': 'remark-vram: ',
 } as const
@@ -280,6 +291,15 @@ export const zh: LocaleDictionary = {
   'solve.header.seq': '最长序列',
   'solve.header.gpus': '最少 GPU',
   'solve.missing': '—',
+  'serving.activations': '激活峰值（profile 运行）',
+  'serving.kvCache': 'KV 缓存块',
+  'serving.buffers': '非 PyTorch 显存',
+  'caption.serve': 'vLLM：max_model_len {maxModelLen}，gpu_memory_utilization {utilization}',
+  'summary.serve':
+    '{gpu} 上的 vLLM：{utilization} × {cudaTotal}（CUDA 可见）= 申请 {requested}；留给 KV 缓存 {kv}：{tokens} 个 token，每请求 {maxModelLen} 个 token 时最大并发 {concurrency}',
+  'summary.serveFails': '{gpu} 上的 vLLM 无法启动：{reason}',
+  'vary.kvTokens': 'KV 缓存 token 数',
+  'vary.maxConcurrency': '最大并发',
   'vary.fits': '装得下',
   'vary.key.model': '模型',
   'vary.key.mode': '模式',

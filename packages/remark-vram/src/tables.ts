@@ -73,8 +73,19 @@ export function caption(
   if (s.mode === 'inference' && !has('kv_dtype') && s.kvDtype.name !== s.dtype.name) {
     parts.push(fill(d['caption.kvDtype'], {dtype: s.kvDtype.name}))
   }
-  if (!has('batch')) parts.push(fill(d['caption.batch'], {value: format.integer(s.batch)}))
-  if (!has('seq')) parts.push(fill(d['caption.seq'], {value: format.integer(s.seq)}))
+  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
+  if (s.serve) {
+    if (!has('serve.max_model_len') && !has('serve.gpu_memory_utilization'))
+      parts.push(
+        fill(d['caption.serve'], {
+          maxModelLen: format.integer(s.serve.maxModelLen),
+          utilization: String(s.serve.gpuMemoryUtilization),
+        }),
+      )
+  } else {
+    if (!has('batch')) parts.push(fill(d['caption.batch'], {value: format.integer(s.batch)}))
+    if (!has('seq')) parts.push(fill(d['caption.seq'], {value: format.integer(s.seq)}))
+  }
   if (s.mode === 'training' && s.gradAccum > 1 && !has('grad_accum') && !has('micro_batch')) {
     parts.push(
       fill(d['caption.microBatch'], {
@@ -111,8 +122,10 @@ export function caption(
   return paragraph(children)
 }
 
-function componentLabel(key: string, format: Formatter): string {
-  return format.dictionary[`component.${key}` as LabelKey] ?? key
+function componentLabel(key: string, format: Formatter, serving = false): string {
+  const d = format.dictionary
+  if (serving && key !== 'weights') return d[`serving.${key}` as LabelKey] ?? key
+  return d[`component.${key}` as LabelKey] ?? key
 }
 
 /** Left-hand side of a formula (`M_{kv}` of `M_{kv} = ...`). */
@@ -135,7 +148,7 @@ export function breakdown(result: Result, format: Formatter, formulas: boolean):
   const rows: CellContent[][] = [header]
   for (const component of result.components) {
     const cells: CellContent[] = [
-      componentLabel(component.key, format),
+      componentLabel(component.key, format, result.serving !== undefined),
       format.size(component.bytes),
     ]
     if (formulas) {
@@ -161,8 +174,10 @@ export function sourcesLine(result: Result, format: Formatter): Paragraph {
   const children: PhrasingContent[] = [text(`${d['table.sources']}${d['caption.colon']}`)]
   result.components.forEach((component, index) => {
     if (index > 0) children.push(text(d['caption.semicolon']))
-    children.push(text(`${componentLabel(component.key, format)}${d['caption.colon']}`))
-    const title = d[`source.${component.key}`] || component.source.title
+    const serving = result.serving !== undefined
+    children.push(text(`${componentLabel(component.key, format, serving)}${d['caption.colon']}`))
+    // The locale's titles translate the engine's own sources, not a serving engine's.
+    const title = (!serving && d[`source.${component.key}`]) || component.source.title
     if (component.source.url) {
       children.push({type: 'link', url: component.source.url, children: [text(title)]})
     } else {
@@ -189,9 +204,31 @@ function gpuPhrase(result: Result, format: Formatter): string {
     : fill(d['summary.oneGpu'], {name: gpu.name})
 }
 
+/** The summary of a served model: vLLM's requested share, KV tokens and concurrency. */
+function servingSummary(result: Result, format: Formatter): Paragraph {
+  const d = format.dictionary
+  const serving = result.serving
+  if (!serving) return paragraph([])
+  const gpu = gpuPhrase(result, format)
+  const line = serving.error
+    ? fill(d['summary.serveFails'], {gpu, reason: serving.error})
+    : fill(d['summary.serve'], {
+        gpu,
+        utilization: String(serving.settings.gpuMemoryUtilization),
+        cudaTotal: format.sizeWithUnit(serving.cudaTotalBytes),
+        requested: format.sizeWithUnit(serving.requestedBytes),
+        kv: format.sizeWithUnit(serving.kvCacheBytes),
+        tokens: format.integer(serving.kvCacheTokens),
+        concurrency: format.factor(serving.maxConcurrency),
+        maxModelLen: format.integer(serving.settings.maxModelLen),
+      })
+  return paragraph([text(`${line}${d['caption.end']}`)])
+}
+
 /** The summary line: fits or not, share of the GPU, headroom. */
 export function summary(result: Result, format: Formatter): Paragraph {
   const d = format.dictionary
+  if (result.serving) return servingSummary(result, format)
   const total = format.sizeWithUnit(result.perDevice.total)
   let line: string
   if (result.capacity === undefined || result.usableCapacity === undefined) {
@@ -251,6 +288,8 @@ function metricValue(result: Result, metric: Metric, format: Formatter): string 
 }
 
 function keyLabel(key: string, format: Formatter): string {
+  // A swept vLLM setting keeps vLLM's own name (`max_model_len`).
+  if (key.startsWith('serve.')) return key.slice('serve.'.length)
   return format.dictionary[`vary.key.${key}` as LabelKey] ?? key
 }
 
@@ -314,6 +353,11 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
       header.push(d[`solve.header.${target}` as LabelKey])
       align.push('right')
     }
+    const served = cases.every((entry) => entry.result.serving)
+    if (served) {
+      header.push(d['vary.kvTokens'], d['vary.maxConcurrency'])
+      align.push('right', 'right')
+    }
     if (withGpu) {
       header.push(d['vary.fits'])
       align.push('center')
@@ -325,6 +369,12 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
         metricValue(entry.result, block.metric, format),
       ]
       if (solve && target) cells.push(solvedCell(entry.solved, format))
+      const serving = entry.result.serving
+      if (served && serving)
+        cells.push(
+          serving.error ? d['solve.missing'] : format.integer(serving.kvCacheTokens),
+          serving.error ? d['solve.missing'] : format.factor(serving.maxConcurrency),
+        )
       if (withGpu) cells.push(format.boolean(entry.result.fits === true))
       rows.push(cells)
     }

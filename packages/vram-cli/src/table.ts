@@ -87,7 +87,48 @@ export function caption(result: Result): string {
   }
   const {id, name} = result.model
   const model = name === id ? id : `${name} (${id})`
-  return [model, s.mode, dtype, batch, `N=${s.seq}`, layoutLabel(result)].join(' · ')
+  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
+  const shape = s.serve
+    ? [
+        `vLLM max_model_len=${s.serve.maxModelLen} gpu_memory_utilization=${s.serve.gpuMemoryUtilization}`,
+      ]
+    : [batch, `N=${s.seq}`]
+  return [model, s.mode, dtype, ...shape, layoutLabel(result)].join(' · ')
+}
+
+/** Component labels of a served model: vLLM's own terms. */
+const servingLabels: Partial<Record<ComponentKey, string>> = {
+  activations: 'activation peak (profile run)',
+  kvCache: 'KV cache blocks',
+  buffers: 'non-torch memory',
+}
+
+/** A concurrency as vLLM logs it: `5.73x`. */
+export function formatFactor(value: number): string {
+  return `${value.toFixed(2)}x`
+}
+
+/** vLLM's budget and what it logs: requested share, available KV memory, tokens, concurrency. */
+export function servingLines(result: Result, units: Units, style: Style): string[] {
+  const serving = result.serving
+  if (!serving) return []
+  const size = (bytes: number) => `${formatSize(bytes, units)} ${units}`
+  const s = serving.settings
+  const lines = [
+    `vLLM: ${s.gpuMemoryUtilization} × ${size(serving.cudaTotalBytes)} CUDA-visible = ${size(serving.requestedBytes)} requested; KV cache ${size(serving.kvCacheBytes)}`,
+    style.dim(`  CUDA-visible total: ${serving.cudaTotalSource}`),
+    style.dim(
+      `  profile run: ${s.maxNumBatchedTokens} tokens, ${Math.min(s.maxNumSeqs, s.maxNumBatchedTokens)} sequences; block_size ${s.blockSize}, ${serving.numBlocks} blocks, ${serving.groups.length} KV group${serving.groups.length === 1 ? '' : 's'}; CUDA graphs captured after, outside the budget`,
+    ),
+  ]
+  if (serving.error) lines.push(style.red(serving.error))
+  else
+    lines.push(
+      style.green(
+        `GPU KV cache size: ${formatInteger(serving.kvCacheTokens)} tokens; maximum concurrency for ${formatInteger(s.maxModelLen)} tokens per request: ${formatFactor(serving.maxConcurrency)}`,
+      ),
+    )
+  return lines
 }
 
 function gpuName(result: Result): string {
@@ -126,14 +167,11 @@ function breakdown(result: Result, units: Units, style: Style): string {
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
+    const label = (result.serving && servingLabels[component.key]) || componentLabels[component.key]
     rows.push(
       missing
-        ? [componentLabels[component.key], 'n/a', `needs ${missing.join(', ')}`]
-        : [
-            componentLabels[component.key],
-            formatSize(component.bytes, units),
-            formatShare(component.bytes, total),
-          ],
+        ? [label, 'n/a', `needs ${missing.join(', ')}`]
+        : [label, formatSize(component.bytes, units), formatShare(component.bytes, total)],
     )
   }
   rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
@@ -180,8 +218,9 @@ export function renderBlock(block: BlockResult, style: Style): string {
         ),
       )
     }
-    const summary = summaryLine(result, units, style)
+    const summary = result.serving ? undefined : summaryLine(result, units, style)
     if (summary) lines.push('', summary)
+    if (result.serving) lines.push('', ...servingLines(result, units, style))
     if (block.solved) lines.push(solvedLine(block.solved))
     const solution = block.advice?.solution
     if (block.advice) {
@@ -215,6 +254,11 @@ export function renderBlock(block: BlockResult, style: Style): string {
       header.push(solvedTarget === 'gpus' ? 'GPUs' : `max ${solvedTarget}`)
       align.push('right')
     }
+    const served = block.cases.every((entry) => entry.result.serving)
+    if (served) {
+      header.push('KV tokens', 'max concurrency')
+      align.push('right', 'right')
+    }
     const partial = block.cases.some((entry) => entry.result.missing)
     const rows = block.cases.map((entry) => {
       const row = [
@@ -235,6 +279,12 @@ export function renderBlock(block: BlockResult, style: Style): string {
       }
       if (solvedTarget)
         row.push(entry.solved?.value === undefined ? '—' : String(entry.solved.value))
+      const serving = entry.result.serving
+      if (served && serving)
+        row.push(
+          serving.error ? '—' : formatInteger(serving.kvCacheTokens),
+          serving.error ? '—' : formatFactor(serving.maxConcurrency),
+        )
       return row
     })
     lines.push(textTable(header, rows, align, style))

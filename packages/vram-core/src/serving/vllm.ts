@@ -118,9 +118,9 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
   const neededBytes = capacity.blocksPerRequest * layout.pageBytes * layout.groupSize
   if (kvCacheBytes <= 0)
     error =
-      'vLLM stops with "No available memory for the cache blocks": raise gpu_memory_utilization, use more GPUs or a smaller model'
+      'nothing is left for the KV cache ("No available memory for the cache blocks"); raise gpu_memory_utilization, use more GPUs or a smaller model'
   else if (neededBytes > kvCacheBytes)
-    error = `vLLM stops: one request of max_model_len ${settings.maxModelLen} tokens needs ${(neededBytes / GiB).toFixed(2)} GiB of KV cache, more than the ${(kvCacheBytes / GiB).toFixed(2)} GiB available; lower max_model_len or raise gpu_memory_utilization`
+    error = `one request of max_model_len ${settings.maxModelLen} tokens needs ${(neededBytes / GiB).toFixed(2)} GiB of KV cache, more than the ${(kvCacheBytes / GiB).toFixed(2)} GiB available; lower max_model_len or raise gpu_memory_utilization`
 
   const tex = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '\\,')
   return {
