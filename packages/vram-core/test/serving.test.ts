@@ -206,6 +206,19 @@ describe('serve: settings, defaults and diagnostics', () => {
     expect(a100?.settings).toMatchObject({maxNumBatchedTokens: 2048, maxNumSeqs: 256})
   })
 
+  it('MLA models take the block size their attention kernel forces (vllm/platforms/cuda.py)', () => {
+    const blockOn = (gpu: string) =>
+      run({model: 'deepseek-v3', gpu, parallel: {tp: 8}, serve: {engine: 'vllm'}}).serving?.settings
+        .blockSize
+    expect(blockOn('h200')).toBe(64)
+    expect(blockOn('b200')).toBe(128)
+    expect(blockOn('a100-80gb')).toBe(16)
+    expect(
+      run({model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}}).serving?.settings
+        .blockSize,
+    ).toBe(16)
+  })
+
   it('accepts the launch command’s dashed names and tensor_parallel_size', () => {
     const result = run({
       model: 'llama-3.1-70b',

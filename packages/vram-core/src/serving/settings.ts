@@ -90,6 +90,20 @@ export function vllmModelDtype(weights: Dtype): Dtype {
   return dtype('bf16')
 }
 
+/**
+ * `--block-size` when not given: 16 (`CacheConfig`), except for MLA models,
+ * whose attention kernel fixes it (`CudaPlatform.check_and_update_config` in
+ * vllm/platforms/cuda.py): FlashMLA on Hopper takes 64, CUTLASS MLA on
+ * Blackwell 128; other GPUs run Triton MLA with the default.
+ */
+export function defaultBlockSize(model: Architecture, gpu: Gpu): number {
+  if (!model.mla) return 16
+  const id = gpu.id.toLowerCase()
+  if (/^(h100|h200|h800|h20)\b/.test(id)) return 64
+  if (/^(b100|b200|gb200|b300|gb300)\b/.test(id)) return 128
+  return 16
+}
+
 export interface ServeContext {
   model: Architecture
   /** The block's weight dtype; vLLM's model dtype follows from it (`vllmModelDtype`). */
@@ -260,7 +274,7 @@ export function readServe(
   const enforceEager = flag('enforce_eager')
   const flashinferSampler = flag('VLLM_USE_FLASHINFER_SAMPLER')
 
-  let blockSize = 16
+  let blockSize = context.gpu ? defaultBlockSize(context.model, context.gpu) : 16
   if (serve.block_size === undefined || serve.block_size === null) defaulted.push('block_size')
   else if (typeof serve.block_size === 'number' && blockSizes.includes(serve.block_size))
     blockSize = serve.block_size
