@@ -355,6 +355,19 @@ export function readScenario(
   }
 
   const scenario = readCore(raw, context, out)
+  // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
+  if (raw.serve !== undefined && (options.solve === 'batch' || options.solve === 'seq'))
+    out.push(
+      diagnostic(
+        'incompatible',
+        `\`solve: ${options.solve}\` has nothing to solve with \`serve\`: vLLM gives the KV cache whatever is left`,
+        ['solve'],
+        {
+          suggestion:
+            'read `vram:ID.max_concurrency` or `vram:ID.kv_tokens`, or use `solve: gpus` for the fewest GPUs vLLM starts on',
+        },
+      ),
+    )
   return {scenario, options, diagnostics: out}
 }
 

@@ -219,6 +219,19 @@ describe('serve: settings, defaults and diagnostics', () => {
     ).toBe(16)
   })
 
+  it('solve: gpus finds the fewest GPUs vLLM starts on (Qwen2.5-72B bf16, 32K context, H100)', () => {
+    // By hand: at TP 2 each GPU holds 72.7e9 × 2 / 2 B = 67.7 GiB of weights, which with a
+    // ≈5.6 GiB profile peak exceeds 0.9 × 79.18 = 71.3 GiB; at TP 4 (TP 3 does not divide
+    // 64 heads) ≈31 GiB remain, and one 32K request needs 32768 × 2·2·128·2·80 B = 2.5 GiB.
+    const solved = block({
+      model: 'qwen2.5-72b',
+      gpu: 'h100',
+      serve: {engine: 'vllm', max_model_len: 32768},
+      solve: 'gpus',
+    }).solved
+    expect(solved?.value).toBe(4)
+  })
+
   it('accepts the launch command’s dashed names and tensor_parallel_size', () => {
     const result = run({
       model: 'llama-3.1-70b',
@@ -314,6 +327,12 @@ describe('serve: settings, defaults and diagnostics', () => {
       {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm', block_size: 24}},
       'invalid-value',
       ['serve', 'block_size'],
+    ],
+    [
+      'solve batch',
+      {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}, solve: 'batch'},
+      'incompatible',
+      ['solve'],
     ],
     [
       'batched below seqs',
