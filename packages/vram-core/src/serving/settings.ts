@@ -251,7 +251,7 @@ export function readServe(
     out.push(
       diagnostic(
         'incompatible',
-        `vLLM refuses \`max_model_len\` ${maxModelLen} above the model’s max_position_embeddings (${context_})`,
+        `\`max_model_len\` ${maxModelLen} exceeds the model’s max_position_embeddings (${context_}), which vLLM refuses`,
         path('max_model_len'),
         {suggestion: `use at most ${context_}`},
       ),
@@ -264,7 +264,7 @@ export function readServe(
     out.push(
       diagnostic(
         'incompatible',
-        `vLLM requires max_num_batched_tokens (${maxNumBatchedTokens}) ≥ max_num_seqs (${maxNumSeqs})`,
+        `max_num_batched_tokens (${maxNumBatchedTokens}) must be at least max_num_seqs (${maxNumSeqs}), as vLLM requires`,
         path(
           serve.max_num_batched_tokens === undefined ? 'max_num_seqs' : 'max_num_batched_tokens',
         ),
