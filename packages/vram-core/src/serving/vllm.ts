@@ -100,7 +100,7 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
     gpu.cudaTotalBytes ??
     (gpu.id === 'custom' ? gpu.capacity : Math.floor(gpu.capacity * estimatedCudaShare))
   const cudaTotalSource =
-    gpu.cudaTotalSource ??
+    (gpu.cudaTotalBytes !== undefined ? (gpu.cudaTotalSource ?? gpu.source) : undefined) ??
     (gpu.id === 'custom'
       ? 'the capacity given, read as the CUDA-visible total'
       : `estimated: nvidia-smi total × ${estimatedCudaShare} (no sourced CUDA-visible total for this preset)`)
