@@ -10,7 +10,7 @@ import {
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
-import {readServe, serveTensorParallel, vllmKeys} from './serving/settings.js'
+import {readServe, serveOnlineFp8, serveTensorParallel, vllmKeys} from './serving/settings.js'
 import type {
   Accounting,
   Attention,
@@ -393,9 +393,14 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const attention = oneOf(raw, 'attention', attentions, 'flash', out)
   const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
   const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
-  const quantize = oneOf(raw, 'quantize', quantizeScopes, 'all', out)
+  // `serve: {quantization: fp8}` is vLLM's online FP8 of the linear layers.
+  const onlineFp8 = serveOnlineFp8(raw.serve)
+  const quantize =
+    onlineFp8 && raw.quantize === undefined
+      ? 'linear'
+      : oneOf(raw, 'quantize', quantizeScopes, 'all', out)
 
-  const givenDtype = dtypeValue(raw, 'dtype', out)
+  const givenDtype = dtypeValue(raw, 'dtype', out) ?? (onlineFp8 ? dtype('fp8') : undefined)
   const weightType =
     givenDtype ?? (mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16'))
   if (mode === 'training') {

@@ -232,6 +232,36 @@ describe('serve: settings, defaults and diagnostics', () => {
     expect(solved?.value).toBe(4)
   })
 
+  it('quantization: fp8 loads the linear layers in FP8, the rest in bf16 (Llama-3.1-8B)', () => {
+    const result = run({
+      model: 'llama-3.1-8b',
+      gpu: 'h100',
+      serve: {engine: 'vllm', quantization: 'fp8'},
+    })
+    expect(result.scenario.dtype.name).toBe('fp8')
+    // By hand: 32 layers × (4096·(4096 + 2·1024 + 4096) + 3·4096·14336) linear weights at 1 B,
+    // embedding and LM head (2 · 128256 · 4096) and norms (65 · 4096) at 2 B.
+    const linear = 32 * (4096 * (4096 + 2 * 1024 + 4096) + 3 * 4096 * 14336)
+    const rest = 2 * 128256 * 4096 + 65 * 4096
+    expect(result.perDevice.weights).toBe(linear + rest * 2 + 131072 * 128 * 2)
+    const clash = evaluateBlock({
+      model: 'llama-3.1-8b',
+      gpu: 'h100',
+      dtype: 'bf16',
+      serve: {engine: 'vllm', quantization: 'fp8'},
+    })
+    expect(clash.diagnostics.map((entry) => entry.ruleId)).toContain('incompatible')
+    const awq = evaluateBlock({
+      model: 'llama-3.1-8b',
+      gpu: 'h100',
+      serve: {engine: 'vllm', quantization: 'awq'},
+    })
+    expect(awq.diagnostics.map((entry) => [entry.ruleId, entry.path])).toContainEqual([
+      'invalid-value',
+      ['serve', 'quantization'],
+    ])
+  })
+
   it('accepts the launch command’s dashed names and tensor_parallel_size', () => {
     const result = run({
       model: 'llama-3.1-70b',

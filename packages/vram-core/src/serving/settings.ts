@@ -23,6 +23,7 @@ export const vllmKeys = [
   'kv_cache_dtype',
   'block_size',
   'tensor_parallel_size',
+  'quantization',
   'VLLM_USE_FLASHINFER_SAMPLER',
 ] as const
 
@@ -65,6 +66,17 @@ function normalised(raw: unknown): Raw | undefined {
 export function serveTensorParallel(raw: unknown): number | undefined {
   const value = normalised(raw)?.tensor_parallel_size
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined
+}
+
+/**
+ * `quantization: fp8` (`--quantization fp8` on a 16-bit checkpoint): vLLM's
+ * `Fp8Config` quantizes every linear layer (experts included) to FP8 as it
+ * loads them, with per-tensor scales, and leaves embeddings, LM head and norms
+ * in 16 bits: the block's `dtype: fp8, quantize: linear`.
+ */
+export function serveOnlineFp8(raw: unknown): boolean {
+  const value = normalised(raw)?.quantization
+  return typeof value === 'string' && value.trim().toLowerCase() === 'fp8'
 }
 
 /**
@@ -271,6 +283,29 @@ export function readServe(
         {suggestion: `raise max_num_batched_tokens to ${maxNumSeqs}, or lower max_num_seqs`},
       ),
     )
+  if (serve.quantization !== undefined && serve.quantization !== null) {
+    if (!serveOnlineFp8(raw))
+      out.push(
+        diagnostic(
+          'invalid-value',
+          `\`quantization: ${display(serve.quantization)}\` names a checkpoint format, which vLLM reads from the checkpoint; only \`fp8\` quantizes a 16-bit checkpoint as it loads`,
+          path('quantization'),
+          {
+            suggestion:
+              'remove it and describe the checkpoint: its preset id, or `dtype` (e.g. `4.25bpw` for int4 with group scales) with `quantize: linear`',
+          },
+        ),
+      )
+    else if (context.weights.name !== 'fp8')
+      out.push(
+        diagnostic(
+          'incompatible',
+          `\`quantization: fp8\` loads the weights in FP8, but the block says \`dtype: ${context.weights.name}\``,
+          path('quantization'),
+          {suggestion: 'remove `dtype`, or remove `quantization`'},
+        ),
+      )
+  }
   const enforceEager = flag('enforce_eager')
   const flashinferSampler = flag('VLLM_USE_FLASHINFER_SAMPLER')
 
