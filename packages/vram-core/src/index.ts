@@ -19,6 +19,7 @@ export {
   type ReadContext,
   readScenario,
 } from './scenario.js'
+export type * from './serving/types.js'
 export {solve} from './solve.js'
 export type * from './types.js'
 export {GB, GiB, parseSize, unitBytes} from './units.js'
