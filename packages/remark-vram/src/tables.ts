@@ -16,7 +16,11 @@ const metricKeys: Record<Metric, LabelKey> = {
   buffers: 'component.buffers',
 }
 
-/** The parallel layout in words: `TP 2 × PP 2 × DP 2 = 8 GPUs`. */
+/**
+ * The parallel layout in words: `8 GPUs (TP 2 × PP 2 × DP 2)`. The product is
+ * the device count; EP follows after a comma because it is carved out of the
+ * data- and tensor-parallel ranks, not multiplied in (`8 GPUs (TP 2 × DP 4, EP 4)`).
+ */
 function layout(scenario: Scenario, devices: number, format: Formatter): string {
   const d = format.dictionary
   const p = scenario.parallel
@@ -24,13 +28,14 @@ function layout(scenario: Scenario, devices: number, format: Formatter): string 
     ['TP', p.tp],
     ['PP', p.pp],
     ['DP', p.dp],
-    ['EP', p.ep],
     ['CP', p.cp],
   ]
   const shown = degrees.filter(([, degree]) => degree > 1)
-  if (devices <= 1 && shown.length === 0) return d['caption.oneDevice']
+  if (devices <= 1 && shown.length === 0 && p.ep <= 1) return d['caption.oneDevice']
+  const product = shown.map(([name, degree]) => `${name} ${format.integer(degree)}`).join(' × ')
+  const expert = p.ep > 1 ? `EP ${format.integer(p.ep)}` : ''
   return fill(d['caption.devices'], {
-    layout: shown.map(([name, degree]) => `${name} ${format.integer(degree)}`).join(' × '),
+    layout: [product, expert].filter(Boolean).join(', '),
     count: format.integer(devices),
   })
 }

@@ -46,8 +46,8 @@ export function solve(scenario: Scenario, target: SolveTarget): Solved {
   if (!scenario.gpu) return {target, reason: 'solving needs a `gpu` to fit'}
   const p = scenario.parallel
   if (target === 'batch') {
-    // Keep the micro-batch split: batch = micro_batch × grad_accum × dp × ep.
-    const step = scenario.gradAccum * p.dp * p.ep
+    // Keep the micro-batch split: batch = micro_batch × grad_accum × dp.
+    const step = scenario.gradAccum * p.dp
     const at = (units: number): Partial<Scenario> => ({batch: units * step, microBatch: units})
     const units = bisectLargest(
       1,
@@ -84,7 +84,7 @@ function solveDevices(scenario: Scenario): Solved {
     for (let dp = 1; dp <= 4096; dp *= 2) {
       layouts.push({
         axis: 'dp',
-        patch: {parallel: {...p, dp}, batch: scenario.microBatch * scenario.gradAccum * dp * p.ep},
+        patch: {parallel: {...p, dp}, batch: scenario.microBatch * scenario.gradAccum * dp},
       })
     }
   } else {

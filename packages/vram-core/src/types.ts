@@ -127,6 +127,8 @@ export interface Result {
   devices: number
   /** Pipeline stage of the most loaded device (0-based). */
   stage: number
+  /** Per-device memory on every pipeline stage, in order (`stage` indexes the largest). */
+  stages?: PerDevice[] | undefined
   perDevice: PerDevice
   /** Components that apply to the mode, in table order. */
   components: Component[]
