@@ -231,7 +231,10 @@ export function summary(result: Result, format: Formatter): Paragraph {
 
 /** The value a `solve` found, in a table cell. */
 function solvedCell(solved: Solved | undefined, format: Formatter): string {
+  if (solved?.exceeds !== undefined) return `> ${format.integer(solved.exceeds)}`
   if (solved?.value === undefined) return format.dictionary['solve.missing']
+  if (solved.limit === 'context')
+    return fill(format.dictionary['solve.contextCell'], {value: format.integer(solved.value)})
   const axis = solved.target === 'gpus' && solved.axis ? ` (${solved.axis.toUpperCase()})` : ''
   return `${format.integer(solved.value)}${axis}`
 }
@@ -239,10 +242,15 @@ function solvedCell(solved: Solved | undefined, format: Formatter): string {
 /** The line a `solve` gives a single block. */
 export function solveLine(solved: Solved, format: Formatter): Paragraph {
   const d = format.dictionary
+  if (solved.exceeds !== undefined && solved.target !== 'gpus') {
+    const over = fill(d[`solve.over.${solved.target}`], {value: format.integer(solved.exceeds)})
+    return paragraph([text(`${over}${d['caption.end']}`)])
+  }
   if (solved.value === undefined) {
     return paragraph([text(`${d[`solve.none.${solved.target}` as LabelKey]}${d['caption.end']}`)])
   }
-  const line = fill(d[`solve.${solved.target}` as LabelKey], {
+  const key = solved.limit === 'context' ? 'solve.seqContext' : `solve.${solved.target}`
+  const line = fill(d[key as LabelKey], {
     value: format.integer(solved.value),
     axis: solved.axis?.toUpperCase(),
     total: solved.result ? format.sizeWithUnit(solved.result.perDevice.total) : undefined,

@@ -277,6 +277,19 @@ export function readScenario(
     options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
   }
   if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
+  const gpuGiven =
+    (raw.gpu !== undefined && raw.gpu !== null) ||
+    context.defaults?.gpu !== undefined ||
+    (isRecord(raw.vary) && Object.hasOwn(raw.vary, 'gpu'))
+  if (options.solve && !gpuGiven)
+    out.push(
+      diagnostic(
+        'missing-field',
+        `\`solve: ${options.solve}\` finds what fits a GPU: the block needs \`gpu\``,
+        ['solve'],
+        {suggestion: 'add `gpu: h100-sxm-80gb` (a preset) or `gpu: 80 GB` (a capacity)'},
+      ),
+    )
   if (raw.expect !== undefined) {
     if (isRecord(raw.expect)) options.expect = raw.expect
     else
