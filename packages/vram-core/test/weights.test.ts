@@ -52,6 +52,19 @@ describe('tied embeddings keep a copy on the last pipeline stage', () => {
     expect(training.stages?.[0]?.weights).toBe(2 * (7 * perLayer + embedding))
     expect(run({model, mode: 'training', buffers: 0}).perDevice.weights).toBe(2 * 3_212_749_824)
   })
+  it("issue 8's figures: the last stage is the most loaded, 15.88 GB against the first's 14.26", () => {
+    const r = run({
+      model,
+      mode: 'training',
+      recompute: 'full',
+      parallel: {pp: 4, dp: 2, zero: 1},
+      grad_accum: 4,
+      buffers: 0,
+    })
+    expect(r.stage).toBe(3)
+    expect((r.stages?.[3]?.total ?? 0) / 1e9).toBeCloseTo(15.88, 2)
+    expect((r.stages?.[0]?.total ?? 0) / 1e9).toBeCloseTo(14.26, 2)
+  })
   it('inference with pp 2 (vLLM): the last stage has the copy too', () => {
     const r = run({model, parallel: {pp: 2}, batch: 1, seq: 1})
     expect(r.stages?.[1]?.weights).toBe(2 * (14 * perLayer + 3072 + embedding))
