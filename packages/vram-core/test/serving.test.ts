@@ -219,17 +219,17 @@ describe('serve: settings, defaults and diagnostics', () => {
     ).toBe(16)
   })
 
-  it('solve: gpus finds the fewest GPUs vLLM starts on (Qwen2.5-72B bf16, 32K context, H100)', () => {
+  it('a tensor-parallel sweep shows where vLLM starts (Qwen2.5-72B bf16, 32K context, H100)', () => {
     // By hand: at TP 2 each GPU holds 72.7e9 × 2 / 2 B = 67.7 GiB of weights, which with a
     // ≈5.6 GiB profile peak exceeds 0.9 × 79.18 = 71.3 GiB; at TP 4 (TP 3 does not divide
     // 64 heads) ≈31 GiB remain, and one 32K request needs 32768 × 2·2·128·2·80 B = 2.5 GiB.
-    const solved = block({
+    const cases = block({
       model: 'qwen2.5-72b',
       gpu: 'h100',
       serve: {engine: 'vllm', max_model_len: 32768},
-      solve: 'gpus',
-    }).solved
-    expect(solved?.value).toBe(4)
+      vary: {'parallel.tp': [2, 4]},
+    }).cases
+    expect(cases?.map((entry) => entry.result.fits)).toEqual([false, true])
   })
 
   it('quantization: fp8 loads the linear layers in FP8, the rest in bf16 (Llama-3.1-8B)', () => {
@@ -361,6 +361,12 @@ describe('serve: settings, defaults and diagnostics', () => {
     [
       'solve batch',
       {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}, solve: 'batch'},
+      'incompatible',
+      ['solve'],
+    ],
+    [
+      'solve gpus',
+      {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}, solve: 'gpus'},
       'incompatible',
       ['solve'],
     ],

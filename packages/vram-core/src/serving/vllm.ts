@@ -116,7 +116,12 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
   const capacity = kvCapacity(layout, settings, kvCacheBytes)
   let error: string | undefined
   const neededBytes = capacity.blocksPerRequest * layout.pageBytes * layout.groupSize
-  if (kvCacheBytes <= 0)
+  const {pp, dp, cp, ep} = scenario.parallel
+  // Blocks read through solvers reach here with layouts `serve` does not model: never a figure for them.
+  if (pp > 1 || dp > 1 || cp > 1 || ep > 1)
+    error =
+      'this layout is not modelled for vLLM: only tensor parallelism is (pipeline, data, context and expert parallelism are not)'
+  else if (kvCacheBytes <= 0)
     error =
       'nothing is left for the KV cache ("No available memory for the cache blocks"); raise gpu_memory_utilization, use more GPUs or a smaller model'
   else if (neededBytes > kvCacheBytes)
