@@ -10,7 +10,13 @@ import {
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
-import {readServe, serveOnlineFp8, serveTensorParallel, vllmKeys} from './serving/settings.js'
+import {
+  readServe,
+  serveOnlineFp8,
+  serveParallel,
+  serveParallelKeys,
+  vllmKeys,
+} from './serving/settings.js'
 import type {
   Accounting,
   Attention,
@@ -375,21 +381,16 @@ export function readScenario(
   }
 
   const scenario = readCore(raw, context, out)
-  // vLLM sizes its own batch (the KV cache takes what is left), and the device
-  // solver also grows pipeline stages, which `serve` does not model.
-  if (raw.serve !== undefined && options.solve !== undefined)
+  // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
+  if (raw.serve !== undefined && (options.solve === 'batch' || options.solve === 'seq'))
     out.push(
       diagnostic(
         'incompatible',
-        options.solve === 'gpus'
-          ? '`solve: gpus` also tries pipeline stages, which `serve` does not model'
-          : `\`solve: ${options.solve}\` has nothing to solve with \`serve\`: vLLM gives the KV cache whatever is left`,
+        `\`solve: ${options.solve}\` has nothing to solve with \`serve\`: vLLM gives the KV cache whatever is left`,
         ['solve'],
         {
           suggestion:
-            options.solve === 'gpus'
-              ? 'sweep the tensor-parallel size instead: `vary: {parallel.tp: [1, 2, 4, 8]}`'
-              : 'read `vram:ID.max_concurrency` or `vram:ID.kv_tokens`',
+            'read `vram:ID.max_concurrency` or `vram:ID.kv_tokens`, or use `solve: gpus` for the fewest GPUs vLLM starts on',
         },
       ),
     )
@@ -465,8 +466,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const parallelOut: Parallel = {
     dp: 1,
     // `serve: {tensor_parallel_size: N}` sets the layout as vLLM's flag does.
-    tp: serveTensorParallel(raw.serve) ?? 1,
-    pp: 1,
+    tp: serveParallel(raw.serve, 'tensor_parallel_size') ?? 1,
+    pp: serveParallel(raw.serve, 'pipeline_parallel_size') ?? 1,
     vpp: 1,
     ep: 1,
     etp: 1,
@@ -489,11 +490,17 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       parallelOut.tp = positiveInteger(
         parallelRaw,
         'tp',
-        serveTensorParallel(raw.serve) ?? 1,
+        serveParallel(raw.serve, 'tensor_parallel_size') ?? 1,
         out,
         base,
       )
-      parallelOut.pp = positiveInteger(parallelRaw, 'pp', 1, out, base)
+      parallelOut.pp = positiveInteger(
+        parallelRaw,
+        'pp',
+        serveParallel(raw.serve, 'pipeline_parallel_size') ?? 1,
+        out,
+        base,
+      )
       parallelOut.vpp = positiveInteger(parallelRaw, 'vpp', 1, out, base)
       parallelOut.ep = positiveInteger(parallelRaw, 'ep', 1, out, base)
       parallelOut.etp = positiveInteger(parallelRaw, 'etp', parallelOut.tp, out, base)
@@ -700,23 +707,30 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   let serve: Scenario['serve']
   if (raw.serve !== undefined && raw.serve !== null && model) {
     serve = readServe(raw.serve, {model, weights: weightType, gpu, mode}, out)
-    const given = serveTensorParallel(raw.serve)
-    if (given !== undefined && given !== p.tp)
+    for (const [key, axis] of Object.entries(serveParallelKeys) as Array<
+      [keyof typeof serveParallelKeys, 'tp' | 'pp']
+    >) {
+      const given = serveParallel(raw.serve, key)
+      if (given !== undefined && given !== p[axis])
+        out.push(
+          diagnostic(
+            'incompatible',
+            `\`serve.${key}\` (${given}) and \`parallel.${axis}\` (${p[axis]}) disagree`,
+            ['parallel', axis],
+            {suggestion: 'give the size once'},
+          ),
+        )
+    }
+    if (p.dp > 1 || p.cp > 1 || p.ep > 1 || p.vpp > 1)
       out.push(
         diagnostic(
           'incompatible',
-          `\`serve.tensor_parallel_size\` (${given}) and \`parallel.tp\` (${p.tp}) disagree`,
-          ['parallel', 'tp'],
-          {suggestion: 'give the tensor-parallel size once'},
-        ),
-      )
-    if (p.pp > 1 || p.dp > 1 || p.cp > 1 || p.ep > 1)
-      out.push(
-        diagnostic(
-          'incompatible',
-          '`serve` models vLLM with tensor parallelism only (pipeline, data, context and expert parallelism are not modelled yet)',
+          '`serve` models vLLM with tensor and pipeline parallelism only (data, context and expert parallelism are not modelled yet)',
           ['parallel'],
-          {suggestion: 'use `parallel: {tp: N}` (vLLM’s --tensor-parallel-size)'},
+          {
+            suggestion:
+              'use `parallel: {tp: N, pp: M}` (vLLM’s --tensor-parallel-size, --pipeline-parallel-size)',
+          },
         ),
       )
   }

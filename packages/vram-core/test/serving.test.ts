@@ -5,6 +5,7 @@ import {evaluateBlock} from '../src/evaluate.js'
 import {architectureFromInput} from '../src/model/input.js'
 import {resolveReference} from '../src/reference.js'
 import {kvCapacity, kvLayout} from '../src/serving/kv-blocks.js'
+import {vllmPartition} from '../src/serving/pipeline.js'
 import {layerElementsPerToken, samplerBytesPerElement} from '../src/serving/profile.js'
 import type {VllmSettings} from '../src/serving/types.js'
 import {block, GiB, run} from './helpers.js'
@@ -169,6 +170,40 @@ describe('KV blocks as vllm/v1/core/kv_cache_utils.py forms them', () => {
   })
 })
 
+describe('pipeline stages (vllm/distributed/utils.py get_pp_indices)', () => {
+  it('gives the remainder to the stages before the last', () => {
+    // vLLM's own examples: 61 layers over 2 stages are [31, 30]; 22 over 4 are [5, 6, 6, 5].
+    expect(vllmPartition(61, 2)).toEqual([31, 30])
+    expect(vllmPartition(22, 4)).toEqual([5, 6, 6, 5])
+    expect(vllmPartition(32, 4)).toEqual([8, 8, 8, 8])
+  })
+
+  it('sizes each stage’s KV cache for its own layers; every rank keeps the fewest blocks (Llama-3.1-8B, pp 2, H100)', () => {
+    const serving = run({
+      model: 'llama-3.1-8b',
+      gpu: 'h100',
+      serve: {engine: 'vllm', max_model_len: 16384, pipeline_parallel_size: 2},
+    }).serving
+    if (!serving) throw new Error('no serving')
+    // By hand. A layer: q, o 4096² + k, v 4096·1024 + gate, up, down 3·4096·14336 + 2 norms.
+    const layer = 4096 * (4096 + 2 * 1024 + 4096) + 3 * 4096 * 14336 + 2 * 4096
+    const embedding = 128256 * 4096
+    const rope = 131072 * 128 * 2
+    // Stage 1 of 2 (16 layers, final norm, LM head) holds the sampler, so it binds:
+    const weights = (16 * layer + 4096 + embedding) * 2 + rope
+    const sampler = 8192 * 4096 * 2 + 1024 * 128256 * 38
+    const requested = Math.floor(Math.round(79.18 * 1024) * 2 ** 20 * 0.9)
+    const available = requested - weights - sampler - Math.round(0.13 * GiB)
+    // A page: 2 · 16 tokens · 8 KV heads · 128 · 2 B; 16 layers on the stage.
+    const blocks = Math.floor(available / (2 * 16 * 8 * 128 * 2) / 16)
+    expect(serving.stage).toBe(1)
+    expect(serving.weights.bytes).toBe(weights)
+    expect(serving.numBlocks).toBe(blocks)
+    expect(serving.kvCacheTokens).toBe(blocks * 16)
+    expect(serving.maxConcurrency).toBeCloseTo(blocks / 1024, 10)
+  })
+})
+
 describe('the profile run (gpu_model_runner.profile_run)', () => {
   it('sampler bytes per logit: PyTorch sort 2 + 4 + 4 + 8 + 8 + 12, FlashInfer 2 + 4 + 4 + 4', () => {
     expect(samplerBytesPerElement(2, false)).toBe(38)
@@ -217,6 +252,21 @@ describe('serve: settings, defaults and diagnostics', () => {
       run({model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}}).serving?.settings
         .blockSize,
     ).toBe(16)
+  })
+
+  it('solve: gpus finds the fewest GPUs vLLM starts on (Qwen2.5-72B bf16, 32K context, H100)', () => {
+    // By hand: 72.7e9 parameters × 2 B = 145 GB do not leave a KV cache on 2 GPUs of
+    // 0.9 × 79.18 GiB; on 3 pipeline stages (27 + 27 + 26 layers, vLLM's split) the
+    // first holds ≈46.5 GiB, the last ≈44.8 GiB plus a ≈5.6 GiB sampler peak, leaving
+    // ≈20 GiB, and one 32K request needs 32768 · 2·8·128·2 B · 27 layers = 3.4 GiB.
+    const solved = block({
+      model: 'qwen2.5-72b',
+      gpu: 'h100',
+      serve: {engine: 'vllm', max_model_len: 32768},
+      solve: 'gpus',
+    }).solved
+    expect(solved?.value).toBe(3)
+    expect(solved?.axis).toBe('pp 3')
   })
 
   it('a tensor-parallel sweep shows where vLLM starts (Qwen2.5-72B bf16, 32K context, H100)', () => {
@@ -341,10 +391,21 @@ describe('serve: settings, defaults and diagnostics', () => {
       ['parallel', 'tp'],
     ],
     [
-      'pipeline',
-      {model: 'llama-3.1-8b', gpu: 'h100', parallel: {pp: 2}, serve: {engine: 'vllm'}},
+      'data parallel',
+      {model: 'llama-3.1-8b', gpu: 'h100', parallel: {dp: 2}, serve: {engine: 'vllm'}},
       'incompatible',
       ['parallel'],
+    ],
+    [
+      'pp twice',
+      {
+        model: 'llama-3.1-8b',
+        gpu: 'h100',
+        parallel: {pp: 2},
+        serve: {engine: 'vllm', pipeline_parallel_size: 4},
+      },
+      'incompatible',
+      ['parallel', 'pp'],
     ],
     [
       'utilization',
@@ -361,12 +422,6 @@ describe('serve: settings, defaults and diagnostics', () => {
     [
       'solve batch',
       {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}, solve: 'batch'},
-      'incompatible',
-      ['solve'],
-    ],
-    [
-      'solve gpus',
-      {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'vllm'}, solve: 'gpus'},
       'incompatible',
       ['solve'],
     ],

@@ -37,9 +37,17 @@ export interface KvLayout {
   headSize: number
 }
 
-/** Attention layers by kind and the page every layer shares. */
-export function kvLayout(model: Architecture, settings: VllmSettings, tp: number): KvLayout {
-  const layers = model.layers ?? 0
+/**
+ * Attention layers by kind and the page every layer shares, for the model's
+ * layers or one pipeline stage's (`span`).
+ */
+export function kvLayout(
+  model: Architecture,
+  settings: VllmSettings,
+  tp: number,
+  span?: {layers: number; slidingLayers: number},
+): KvLayout {
+  const layers = span ? span.layers : (model.layers ?? 0)
   const block = settings.blockSize
   const bytes = settings.kvCacheBytesPerElement
   let pageBytes: number
@@ -55,7 +63,7 @@ export function kvLayout(model: Architecture, settings: VllmSettings, tp: number
     kvHeadsPerRank = Math.max(1, (model.kvHeads ?? heads) / tp)
     headSize = model.headDim ?? (model.hidden ?? 0) / Math.max(1, heads)
     pageBytes = 2 * block * kvHeadsPerRank * headSize * bytes
-    sliding = slidingLayers(model)
+    sliding = span ? span.slidingLayers : slidingLayers(model)
   }
   const full = layers - sliding
   const kind: KvCacheGroup['kind'] = model.mla ? 'mla' : 'full'

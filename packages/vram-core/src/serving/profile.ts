@@ -87,12 +87,17 @@ export function samplerBytesPerElement(logitBytes: number, flashinfer: boolean):
   return flashinfer ? logitBytes + 4 + 4 + 4 : logitBytes + 4 + 4 + 8 + 8 + 12
 }
 
-/** The profile run's activation peak on one tensor-parallel rank. */
+/**
+ * The profile run's activation peak on one tensor-parallel rank. Only the last
+ * pipeline stage samples; the others end holding the hidden states and the
+ * residual they send on (`IntermediateTensors`).
+ */
 export function profilePeak(
   model: Architecture,
   settings: VllmSettings,
   tp: number,
   activationBytes: number,
+  last = true,
 ): ProfilePeak {
   const tokens = settings.maxNumBatchedTokens
   const rows = Math.min(settings.maxNumSeqs, tokens)
@@ -103,7 +108,7 @@ export function profilePeak(
   // Logits are gathered to the full vocabulary on every rank before sampling.
   const perElement = samplerBytesPerElement(activationBytes, settings.flashinferSampler)
   const kept = tokens * h * activationBytes
-  const sampler = Math.ceil(kept + rows * V * perElement)
+  const sampler = last ? Math.ceil(kept + rows * V * perElement) : 2 * kept
   const bytes = Math.max(forward, sampler)
   const b = activationBytes
   return {
@@ -111,12 +116,19 @@ export function profilePeak(
     forward,
     sampler,
     rows,
-    formula: {
-      symbolic:
-        'M_{act} = \\max\\left(T \\cdot e_{layer} \\cdot b,\\ T h b + R \\cdot V \\cdot s\\right)',
-      substituted: `\\max\\left(${tokens} \\cdot ${round(perToken)} \\cdot ${b},\\ ${tokens} \\cdot ${h} \\cdot ${b} + ${rows} \\cdot ${V} \\cdot ${perElement}\\right)`,
-    },
-    note: `profile run: ${tokens} tokens (max_num_batched_tokens) in ${rows} requests; ${settings.flashinferSampler ? 'FlashInfer' : 'PyTorch-sort'} sampler at ${perElement} bytes per logit; ${settings.enforceEager ? 'eager' : 'torch.compile'} forward`,
+    formula: last
+      ? {
+          symbolic:
+            'M_{act} = \\max\\left(T \\cdot e_{layer} \\cdot b,\\ T h b + R \\cdot V \\cdot s\\right)',
+          substituted: `\\max\\left(${tokens} \\cdot ${round(perToken)} \\cdot ${b},\\ ${tokens} \\cdot ${h} \\cdot ${b} + ${rows} \\cdot ${V} \\cdot ${perElement}\\right)`,
+        }
+      : {
+          symbolic: 'M_{act} = \\max\\left(T \\cdot e_{layer} \\cdot b,\\ 2 T h b\\right)',
+          substituted: `\\max\\left(${tokens} \\cdot ${round(perToken)} \\cdot ${b},\\ 2 \\cdot ${tokens} \\cdot ${h} \\cdot ${b}\\right)`,
+        },
+    note: last
+      ? `profile run: ${tokens} tokens (max_num_batched_tokens) in ${rows} requests; ${settings.flashinferSampler ? 'FlashInfer' : 'PyTorch-sort'} sampler at ${perElement} bytes per logit; ${settings.enforceEager ? 'eager' : 'torch.compile'} forward`
+      : `profile run: ${tokens} tokens (max_num_batched_tokens); no sampler on this pipeline stage; ${settings.enforceEager ? 'eager' : 'torch.compile'} forward`,
   }
 }
 

@@ -23,6 +23,7 @@ export const vllmKeys = [
   'kv_cache_dtype',
   'block_size',
   'tensor_parallel_size',
+  'pipeline_parallel_size',
   'quantization',
   'VLLM_USE_FLASHINFER_SAMPLER',
 ] as const
@@ -62,9 +63,21 @@ function normalised(raw: unknown): Raw | undefined {
   return out
 }
 
-/** `tensor_parallel_size` from a `serve` mapping, so that the block's layout can follow it. */
-export function serveTensorParallel(raw: unknown): number | undefined {
-  const value = normalised(raw)?.tensor_parallel_size
+/** vLLM's parallel sizes and the `parallel` keys they set. */
+export const serveParallelKeys = {
+  tensor_parallel_size: 'tp',
+  pipeline_parallel_size: 'pp',
+} as const
+
+/**
+ * `tensor_parallel_size` or `pipeline_parallel_size` from a `serve` mapping, so
+ * that the block's layout can follow it.
+ */
+export function serveParallel(
+  raw: unknown,
+  key: keyof typeof serveParallelKeys,
+): number | undefined {
+  const value = normalised(raw)?.[key]
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined
 }
 

@@ -49,8 +49,8 @@ export interface ServingTerm {
 }
 
 /**
- * vLLM's memory budget on one GPU (the most loaded tensor-parallel rank; all
- * ranks are alike), term by term as its worker computes it, and the KV
+ * vLLM's memory budget on one GPU (tensor-parallel ranks are alike; with
+ * pipeline stages, the stage that has the fewest KV blocks), term by term as its worker computes it, and the KV
  * capacity and concurrency it logs.
  */
 export interface ServingResult {
@@ -74,6 +74,10 @@ export interface ServingResult {
   nonTorch: ServingTerm
   /** CUDA-graph memory inside the budget: 0, vLLM captures graphs after allocating the KV cache. */
   cudaGraphBytes: number
+  /** The pipeline stage whose budget is shown: the one with the fewest KV blocks (0 without `pp`). */
+  stage: number
+  /** Pipeline stages (`--pipeline-parallel-size`). */
+  stages: number
   /** "Available KV cache memory": requested − weights − activation peak − non-torch. */
   kvCacheBytes: number
   /** Bytes the KV blocks actually occupy (num_blocks × page × layers per group × group size). */

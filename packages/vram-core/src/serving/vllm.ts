@@ -7,14 +7,19 @@
  *   requested  = cudaMemGetInfo total × gpu_memory_utilization
  *   available  = requested − (weights + torch peak increase + non-torch increase)
  *
- * then the KV cache is cut into blocks (./kv-blocks.ts) and CUDA graphs are
- * captured afterwards, outside the budget.
+ * on every pipeline rank for its own layers (./pipeline.ts); the KV cache is
+ * cut into blocks (./kv-blocks.ts), every rank keeping the smallest rank's
+ * count, and CUDA graphs are captured afterwards, outside the budget.
  */
 import type {Architecture} from '../architecture.js'
 import {VramInputError} from '../diagnostics.js'
+import {paramInventory} from '../model/params.js'
+import {stageParams} from '../model-states.js'
 import type {Component, Result, Scenario, Source} from '../types.js'
 import {GiB} from '../units.js'
+import {weightsMemory} from '../weights.js'
 import {kvCapacity, kvLayout} from './kv-blocks.js'
+import {vllmStages} from './pipeline.js'
 import {profilePeak} from './profile.js'
 import {vllmModelDtype} from './settings.js'
 import type {ServingResult, VllmSettings} from './types.js'
@@ -108,20 +113,39 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
 
   const b = vllmModelDtype(scenario.dtype).bits / 8
   const rope = ropeCacheBytes(model, b)
-  const weightsBytes = result.perDevice.weights + rope
-  const peak = profilePeak(model, settings, tp, b)
-  const kvCacheBytes = requestedBytes - weightsBytes - peak.bytes - nonTorchBytes
+  const {pp, dp, cp, ep, vpp} = scenario.parallel
+  const inventory = result.inventory ?? paramInventory(model)
+  // Each pipeline rank profiles and sizes its own KV cache for its own layers.
+  const budgets = vllmStages(model, inventory, pp).map((stage) => {
+    const paramBytes = weightsMemory(
+      scenario,
+      stageParams(scenario, inventory, stage, pp),
+      undefined,
+    ).bytes
+    const weightsBytes = paramBytes + rope
+    const peak = profilePeak(model, settings, tp, b, stage.last)
+    const kvCacheBytes = requestedBytes - weightsBytes - peak.bytes - nonTorchBytes
+    const layout = kvLayout(model, settings, tp, stage)
+    const capacity = kvCapacity(layout, settings, kvCacheBytes)
+    return {stage, paramBytes, weightsBytes, peak, kvCacheBytes, layout, capacity}
+  })
+  // Every rank then keeps the smallest rank's block count (`unify_kv_cache_configs`).
+  const binding = budgets.reduce((worst, entry) =>
+    entry.capacity.numBlocks < worst.capacity.numBlocks ||
+    (entry.capacity.numBlocks === worst.capacity.numBlocks &&
+      entry.kvCacheBytes < worst.kvCacheBytes)
+      ? entry
+      : worst,
+  )
+  const {paramBytes, weightsBytes, peak, kvCacheBytes, layout, capacity} = binding
 
-  const layout = kvLayout(model, settings, tp)
-  const capacity = kvCapacity(layout, settings, kvCacheBytes)
   let error: string | undefined
   const neededBytes = capacity.blocksPerRequest * layout.pageBytes * layout.groupSize
-  const {pp, dp, cp, ep} = scenario.parallel
   // Blocks read through solvers reach here with layouts `serve` does not model: never a figure for them.
-  if (pp > 1 || dp > 1 || cp > 1 || ep > 1)
+  if (dp > 1 || cp > 1 || ep > 1 || vpp > 1)
     error =
-      'this layout is not modelled for vLLM: only tensor parallelism is (pipeline, data, context and expert parallelism are not)'
-  else if (kvCacheBytes <= 0)
+      'this layout is not modelled for vLLM: tensor and pipeline parallelism are (data, context and expert parallelism are not)'
+  else if (budgets.some((entry) => entry.kvCacheBytes <= 0))
     error =
       'nothing is left for the KV cache ("No available memory for the cache blocks"); raise gpu_memory_utilization, use more GPUs or a smaller model'
   else if (neededBytes > kvCacheBytes)
@@ -138,7 +162,7 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
       bytes: weightsBytes,
       formula: {
         symbolic: 'M_{weights} = M_{params} + L_{pos} \\cdot d_{rot} \\cdot b',
-        substituted: `${tex(result.perDevice.weights)} + ${tex(model.contextLength ?? 0)} \\cdot ${rope === 0 ? 0 : rope / b / Math.max(1, model.contextLength ?? 1)} \\cdot ${b}`,
+        substituted: `${tex(paramBytes)} + ${tex(model.contextLength ?? 0)} \\cdot ${rope === 0 ? 0 : rope / b / Math.max(1, model.contextLength ?? 1)} \\cdot ${b}`,
       },
       source: vllmSources.weights,
       note: 'parameters on one rank as loaded, and the rotary cos/sin cache',
@@ -161,6 +185,8 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
           : 'measured by vLLM at start-up on one GPU',
     },
     cudaGraphBytes: 0,
+    stage: binding.stage.index,
+    stages: pp,
     kvCacheBytes,
     kvCacheAllocatedBytes: capacity.allocatedBytes,
     pageBytes: layout.pageBytes,
