@@ -118,7 +118,7 @@ export function servingLines(result: Result, units: Units, style: Style): string
     `vLLM: ${s.gpuMemoryUtilization} × ${size(serving.cudaTotalBytes)} CUDA-visible = ${size(serving.requestedBytes)} requested; KV cache ${size(serving.kvCacheBytes)}`,
     style.dim(`  CUDA-visible total: ${serving.cudaTotalSource}`),
     style.dim(
-      `  profile run: ${s.maxNumBatchedTokens} tokens, ${Math.min(s.maxNumSeqs, s.maxNumBatchedTokens)} sequences; block_size ${s.blockSize}, ${serving.numBlocks} blocks, ${serving.groups.length} KV group${serving.groups.length === 1 ? '' : 's'}${serving.stages > 1 ? `; pipeline stage ${serving.stage + 1} of ${serving.stages} has the fewest blocks (shown)` : ''}; CUDA graphs captured after, outside the budget`,
+      `  profile run: ${s.maxNumBatchedTokens} tokens, ${Math.min(s.maxNumSeqs, s.maxNumBatchedTokens)} sequences; block_size ${s.blockSize}, ${serving.numBlocks} blocks, ${serving.groups.length} KV group${serving.groups.length === 1 ? '' : 's'}${serving.stages > 1 ? `; pipeline stage ${serving.stage} has the fewest blocks (shown)` : ''}; CUDA graphs captured after, outside the budget`,
     ),
   ]
   if (serving.error) lines.push(style.red(serving.error))

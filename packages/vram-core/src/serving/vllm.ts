@@ -244,6 +244,8 @@ export function withServing(result: Result): Result {
   const usableCapacity = serving.requestedBytes
   return {
     ...result,
+    // The stage shown is the one whose KV blocks every rank keeps.
+    stage: serving.stage,
     perDevice,
     components,
     usableCapacity,
