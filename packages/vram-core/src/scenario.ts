@@ -381,6 +381,26 @@ export function readScenario(
   }
 
   const scenario = readCore(raw, context, out)
+  // Keys vLLM's budget does not read: say so rather than ignore them silently.
+  if (raw.serve !== undefined && raw.serve !== null) {
+    const replacedBy: Record<string, string> = {
+      batch: 'vLLM batches up to `serve.max_num_seqs` requests',
+      micro_batch: 'vLLM batches up to `serve.max_num_seqs` requests',
+      seq: 'a request holds up to `serve.max_model_len` tokens',
+      kv_dtype: 'the cache dtype is `serve.kv_cache_dtype`',
+      usable: 'vLLM uses `serve.gpu_memory_utilization` of the CUDA-visible total',
+      buffers: 'vLLM’s own budget counts its non-torch memory and activation peak',
+    }
+    for (const [key, instead] of Object.entries(replacedBy)) {
+      if (raw[key] === undefined) continue
+      out.push(
+        diagnostic('incompatible', `\`${key}\` does not apply with \`serve\`: ${instead}`, [key], {
+          severity: 'warning',
+          suggestion: `remove \`${key}\``,
+        }),
+      )
+    }
+  }
   // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
   if (raw.serve !== undefined && (options.solve === 'batch' || options.solve === 'seq'))
     out.push(

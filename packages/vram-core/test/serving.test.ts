@@ -436,6 +436,21 @@ describe('serve: settings, defaults and diagnostics', () => {
       ['serve', 'max_num_batched_tokens'],
     ],
   ]
+  it('warns about keys vLLM’s budget does not read', () => {
+    const {block: result, diagnostics} = evaluateBlock({
+      model: 'llama-3.1-8b',
+      gpu: 'h100',
+      batch: 16,
+      seq: 32768,
+      serve: {engine: 'vllm'},
+    })
+    expect(result?.result?.serving).toBeDefined()
+    expect(diagnostics.map((entry) => [entry.severity, entry.path])).toEqual([
+      ['warning', ['batch']],
+      ['warning', ['seq']],
+    ])
+  })
+
   for (const [name, raw, ruleId, path] of problems) {
     it(`${name}: ${ruleId} at ${path.join('.')}`, () => {
       const {block: result, diagnostics} = evaluateBlock(raw)
