@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {toContractJson} from '../src/contract.js'
 import {evaluateBlock} from '../src/evaluate.js'
+import {findGpuPreset} from '../src/gpus.js'
 import {architectureFromInput} from '../src/model/input.js'
 import {resolveReference} from '../src/reference.js'
 import {kvCapacity, kvLayout} from '../src/serving/kv-blocks.js'
@@ -192,7 +193,8 @@ describe('pipeline stages (vllm/distributed/utils.py get_pp_indices)', () => {
     // Stage 1 of 2 (16 layers, final norm, LM head) holds the sampler, so it binds:
     const weights = (16 * layer + 4096 + embedding) * 2 + rope
     const sampler = 8192 * 4096 * 2 + 1024 * 128256 * 38
-    const requested = Math.floor(Math.round(79.18 * 1024) * 2 ** 20 * 0.9)
+    // The H100 preset's CUDA-visible total (≈79.2 GiB, sourced in the GPU catalogue).
+    const requested = Math.floor((findGpuPreset('h100')?.cudaTotalBytes ?? 0) * 0.9)
     const available = requested - weights - sampler - Math.round(0.13 * GiB)
     // A page: 2 · 16 tokens · 8 KV heads · 128 · 2 B; 16 layers on the stage.
     const blocks = Math.floor(available / (2 * 16 * 8 * 128 * 2) / 16)
@@ -324,7 +326,11 @@ describe('serve: settings, defaults and diagnostics', () => {
 
   it('applies gpu_memory_utilization to the CUDA-visible total, not nvidia-smi’s', () => {
     const result = run({model: 'qwen2.5-7b', gpu: 'h100', serve: {engine: 'vllm'}})
-    expect(result.serving?.cudaTotalBytes).toBe(Math.round(79.18 * 1024) * 2 ** 20)
+    const h100 = findGpuPreset('h100')
+    // vLLM logged 79.18 GiB on an H100 SXM (llm-d/llm-d-benchmark@0fa12aa); nvidia-smi says 81,559 MiB.
+    expect(Math.abs((result.serving?.cudaTotalBytes ?? 0) / GiB - 79.18)).toBeLessThan(0.05)
+    expect(result.serving?.cudaTotalBytes).toBe(h100?.cudaTotalBytes)
+    expect(result.serving?.cudaTotalBytes).toBeLessThan(h100?.capacity ?? 0)
     expect(result.serving?.requestedBytes).toBe(
       Math.floor((result.serving?.cudaTotalBytes ?? 0) * 0.9),
     )
