@@ -155,6 +155,34 @@ describe('KV blocks as vllm/v1/core/kv_cache_utils.py forms them', () => {
     expect(capacity.blocksPerRequest).toBe(1024 + 137)
   })
 
+  // From vLLM's own "Available KV cache memory" (rounded to 0.01 GiB in the log),
+  // the blocks, the logged tokens and the logged concurrency follow exactly.
+  it('gives the logged tokens and concurrency from the logged memory: one type (Qwen2-7B, A100, vLLM 0.10.1.1)', () => {
+    const capacity = kvCapacity(
+      kvLayout(model('qwen2.5-7b'), settings(), 1),
+      settings(),
+      5.01 * GiB,
+    )
+    // Logged: num_gpu_blocks 5867, 93,872 tokens, 5.73x (dennislee22/vLLM-benchmarking@b474d1e).
+    expect(Math.abs(capacity.numBlocks - 5867)).toBeLessThanOrEqual(6)
+    expect(Math.abs(capacity.tokens - 93872)).toBeLessThanOrEqual(96)
+    expect(capacity.concurrency.toFixed(2)).toBe('5.73')
+  })
+
+  it('gives the logged tokens and concurrency from the logged memory: sliding + full groups (gpt-oss-120b, TP 4)', () => {
+    const gptOss = model('gpt-oss-120b')
+    const layout = kvLayout(gptOss, settings(), 4)
+    // 36 layers: 18 full + 18 sliding (window 128) → 2 groups of 18; 2 KV heads per rank.
+    expect(layout.groups.length).toBe(2)
+    expect(layout.groupSize).toBe(18)
+    const capacity = kvCapacity(layout, settings(), 45.32 * GiB)
+    // Logged: 2,640,144 tokens (165,009 blocks per group), 284.25x (dennislee22/vLLM-benchmarking@0787d88).
+    expect(Math.abs(capacity.tokens - 2640144)).toBeLessThanOrEqual(16 * 10)
+    // 1024 full-attention blocks + ⌈(127 + 2048) / 16⌉ + 1 = 137 sliding blocks per request.
+    expect(capacity.blocksPerRequest).toBe(1161)
+    expect(Math.abs(capacity.concurrency - 284.25)).toBeLessThan(0.01)
+  })
+
   it('MLA caches one latent per token, whole on every rank (DeepSeek-V3)', () => {
     const layout = kvLayout(model('deepseek-v3'), settings(), 8)
     expect(layout.pageBytes).toBe(16 * (512 + 64) * 2)
