@@ -9,6 +9,7 @@ const metricKeys: Record<Metric, LabelKey> = {
   total: 'metric.total',
   params: 'metric.params',
   weights: 'component.weights',
+  adapter: 'component.adapter',
   gradients: 'component.gradients',
   optimizer: 'component.optimizer',
   activations: 'component.activations',
@@ -135,7 +136,7 @@ export function breakdown(result: Result, format: Formatter, formulas: boolean):
   const rows: CellContent[][] = [header]
   for (const component of result.components) {
     const cells: CellContent[] = [
-      componentLabel(component.key, format),
+      componentLabel(component.label ?? component.key, format),
       format.size(component.bytes),
     ]
     if (formulas) {
@@ -161,8 +162,9 @@ export function sourcesLine(result: Result, format: Formatter): Paragraph {
   const children: PhrasingContent[] = [text(`${d['table.sources']}${d['caption.colon']}`)]
   result.components.forEach((component, index) => {
     if (index > 0) children.push(text(d['caption.semicolon']))
-    children.push(text(`${componentLabel(component.key, format)}${d['caption.colon']}`))
-    const title = d[`source.${component.key}`] || component.source.title
+    const key = component.label ?? component.key
+    children.push(text(`${componentLabel(key, format)}${d['caption.colon']}`))
+    const title = (d as Record<string, string>)[`source.${key}`] || component.source.title
     if (component.source.url) {
       children.push({type: 'link', url: component.source.url, children: [text(title)]})
     } else {
@@ -247,7 +249,7 @@ export function solveLine(solved: Solved, format: Formatter): Paragraph {
 
 function metricValue(result: Result, metric: Metric, format: Formatter): string {
   if (metric === 'params') return format.count(result.model.params)
-  return format.size(result.perDevice[metric])
+  return format.size(result.perDevice[metric] ?? 0)
 }
 
 function keyLabel(key: string, format: Formatter): string {

@@ -4,11 +4,19 @@ import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
   weights: 'weights',
+  adapter: 'adapter weights',
   gradients: 'gradients',
   optimizer: 'optimizer states',
   activations: 'activations',
   kvCache: 'KV cache',
   buffers: 'buffers',
+}
+
+/** Row labels of an adapter's breakdown (`Component.label`). */
+const labelVariants: Record<string, string> = {
+  frozenWeights: 'frozen base weights',
+  adapterGradients: 'adapter gradients',
+  adapterOptimizer: 'adapter optimizer states',
 }
 
 /** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */
@@ -126,14 +134,12 @@ function breakdown(result: Result, units: Units, style: Style): string {
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
+    const label =
+      (component.label && labelVariants[component.label]) || componentLabels[component.key]
     rows.push(
       missing
-        ? [componentLabels[component.key], 'n/a', `needs ${missing.join(', ')}`]
-        : [
-            componentLabels[component.key],
-            formatSize(component.bytes, units),
-            formatShare(component.bytes, total),
-          ],
+        ? [label, 'n/a', `needs ${missing.join(', ')}`]
+        : [label, formatSize(component.bytes, units), formatShare(component.bytes, total)],
     )
   }
   rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
@@ -149,7 +155,7 @@ function breakdown(result: Result, units: Units, style: Style): string {
 
 function metricValue(result: Result, metric: Metric, units: Units): string {
   if (metric === 'params') return formatInteger(result.model.params)
-  return formatSize(result.perDevice[metric], units)
+  return formatSize(result.perDevice[metric] ?? 0, units)
 }
 
 function metricLabel(metric: Metric, units: Units): string {

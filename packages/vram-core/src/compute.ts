@@ -1,4 +1,5 @@
 import {rankBytes, savedTensors} from './activations.js'
+import {adapterMemory} from './adapter/memory.js'
 import type {Architecture, ParamGroup, ParamInventory} from './architecture.js'
 import {diagnostic, VramInputError} from './diagnostics.js'
 import {bytesOf} from './dtypes.js'
@@ -188,7 +189,7 @@ interface StageMemory {
   stage: Stage
   perDevice: PerDevice
   offloaded: number
-  formulas: Record<ComponentKey, Formula>
+  formulas: Record<Exclude<ComponentKey, 'adapter'>, Formula>
   notes: Partial<Record<ComponentKey, string>>
   params: number
 }
@@ -613,6 +614,7 @@ export function componentsFor(mode: Scenario['mode']): ComponentKey[] {
  */
 export function compute(scenario: Scenario, options: {partial?: boolean} = {}): Result {
   const inventory = paramInventory(scenario.model)
+  if (scenario.adapter) return withCapacity(scenario, adapterResult(scenario, inventory))
   const stages = pipelineStages(scenario.model, inventory, scenario.parallel.pp)
   const missing = options.partial ? new Map<ComponentKey, string[]>() : undefined
   let worst: StageMemory | undefined
@@ -623,8 +625,8 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
   const memory = worst as StageMemory
   const components: Component[] = componentsFor(scenario.mode).map((key) => ({
     key,
-    bytes: memory.perDevice[key],
-    formula: memory.formulas[key],
+    bytes: memory.perDevice[key] ?? 0,
+    formula: memory.formulas[key as Exclude<ComponentKey, 'adapter'>],
     source: sources[key],
     note: memory.notes[key],
   }))
@@ -635,6 +637,7 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
       name: scenario.model.name,
       params: inventory.total,
       activeParams: inventory.active,
+      ...(scenario.mode === 'training' ? {trainableParams: inventory.total} : {}),
     },
     inventory,
     devices: deviceCount(scenario),
@@ -644,10 +647,36 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     offloaded: memory.offloaded,
   }
   if (missing && missing.size > 0) result.missing = Object.fromEntries(missing)
+  return withCapacity(scenario, result)
+}
+
+/** Adds the GPU's capacity and the fit to a result. */
+function withCapacity(scenario: Scenario, result: Result): Result {
   if (scenario.gpu) {
     result.capacity = scenario.gpu.capacity
     result.usableCapacity = Math.floor(scenario.gpu.capacity * scenario.usable)
-    result.fits = memory.perDevice.total <= result.usableCapacity
+    result.fits = result.perDevice.total <= result.usableCapacity
   }
   return result
+}
+
+/** A training scenario with an adapter: frozen base, adapter rows (see `adapter/memory.ts`). */
+function adapterResult(scenario: Scenario, inventory: ParamInventory): Result {
+  const memory = adapterMemory(scenario, inventory)
+  return {
+    scenario,
+    model: {
+      id: scenario.model.id,
+      name: scenario.model.name,
+      params: inventory.total,
+      activeParams: inventory.active,
+      trainableParams: memory.trainable,
+    },
+    inventory,
+    devices: deviceCount(scenario),
+    stage: 0,
+    perDevice: memory.perDevice,
+    components: memory.components,
+    offloaded: 0,
+  }
 }

@@ -23,6 +23,8 @@ export type LayerCount = number | ((layers: number) => number)
 /** Explicit model facts before derivation. `undefined` = not given (a default or derivation applies). */
 export interface ModelSpec {
   givenParams?: number | undefined
+  /** The config's `model_type` (lower case), which fixes the module names PEFT targets. */
+  modelType?: string | undefined
   layers?: number | undefined
   hidden?: number | undefined
   ffn?: number | undefined
@@ -91,6 +93,7 @@ export interface SpecSource {
 /** The article symbol of each spec field, for messages. */
 export const specSymbols: Readonly<Record<SpecField, string>> = {
   givenParams: 'params',
+  modelType: 'model_type',
   layers: 'layers',
   hidden: 'hidden',
   ffn: 'ffn',
@@ -416,6 +419,7 @@ export function specFromHfConfig(
   const modelType =
     modelTypeRaw?.toLowerCase() ?? (read.has('n_embd') || read.has('n_layer') ? 'gpt2' : '')
   const family: Family = familyByModelType[modelType] ?? 'generic'
+  if (modelType) spec.modelType = modelType
   const gated = gatedFamilies.has(family)
 
   // --- Shape -----------------------------------------------------------------
@@ -821,6 +825,7 @@ export function buildArchitecture(
     mtpLayers: spec.mtpLayers ?? 0,
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
+    modelType: spec.modelType,
   }
   return {architecture, diagnostics}
 }
