@@ -1,0 +1,312 @@
+import {readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+import {bnbBitsPerWeight, bnbFootprint, bnbStorage} from '../src/bitsandbytes.js'
+import {toContractJson} from '../src/contract.js'
+import {evaluateBlock} from '../src/evaluate.js'
+import {paramInventory} from '../src/model/params.js'
+import {resolveReference} from '../src/reference.js'
+import {block, run} from './helpers.js'
+
+interface References {
+  models: Record<
+    string,
+    {
+      config?: Record<string, unknown>
+      symbols?: Record<string, unknown>
+      embeddingLayerNormParams?: number
+    }
+  >
+  trainable: Array<{
+    source: string
+    model: string
+    adapter: Record<string, unknown>
+    trainable: number
+    all?: number
+  }>
+  footprint: Array<{source: string; model: string; format: '4bit' | '8bit'; ratio: number}>
+  peakMemory: {
+    source: string
+    settings: Record<string, unknown>
+    tolerance: number
+    runs: Array<{model: string; quantization: string; gb: number}>
+  }
+}
+
+const references: References = JSON.parse(
+  readFileSync(new URL('./data/finetune-references.json', import.meta.url), 'utf8'),
+)
+
+/** A preset id, or a model from the reference data (its config.json or symbols). */
+function modelOf(name: string): unknown {
+  const entry = references.models[name]
+  if (!entry) return name
+  return entry.config ?? entry.symbols
+}
+
+function diagnosticsOf(raw: Record<string, unknown>) {
+  return evaluateBlock(raw).diagnostics.filter((entry) => entry.severity === 'error')
+}
+
+describe('trainable parameters: PEFT print_trainable_parameters()', () => {
+  for (const entry of references.trainable) {
+    const targets = Array.isArray(entry.adapter.targets)
+      ? entry.adapter.targets.join(', ')
+      : entry.adapter.targets
+    it(`${entry.model}, ${entry.adapter.type ?? 'lora'} r=${entry.adapter.rank} on ${targets}: ${entry.trainable}`, () => {
+      const result = run({model: modelOf(entry.model), mode: 'training', adapter: entry.adapter})
+      expect(result.model.trainableParams).toBe(entry.trainable)
+      if (entry.all !== undefined) {
+        expect(result.model.params + entry.trainable).toBe(entry.all)
+        const percent = resolveReference(
+          block({model: modelOf(entry.model), mode: 'training', adapter: entry.adapter, id: 'x'}),
+          'trainable_percent',
+        )
+        expect(percent).toEqual({value: {kind: 'ratio', value: entry.trainable / entry.all}})
+      }
+    })
+  }
+
+  it('full training trains every parameter (PEFT method_comparison full-finetuning: 3,212,749,824)', () => {
+    const result = run({model: modelOf('llama-3.2-3b'), mode: 'training'})
+    expect(result.model.trainableParams).toBe(3212749824)
+  })
+
+  it('all-linear leaves out the LM head and takes every other linear layer', () => {
+    const withAll = run({
+      model: 'llama-3.1-8b',
+      mode: 'training',
+      adapter: {rank: 16, targets: 'all-linear'},
+    })
+    const listed = run({
+      model: 'llama-3.1-8b',
+      mode: 'training',
+      adapter: {
+        rank: 16,
+        targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+      },
+    })
+    // Hand derivation: 16 × [(4096+4096)·2 + (4096+1024)·2 + 3·(4096+14336)] × 32 = 41,943,040.
+    expect(withAll.model.trainableParams).toBe(41943040)
+    expect(listed.model.trainableParams).toBe(41943040)
+  })
+
+  it('attention and mlp select their blocks; no targets means PEFT’s default (q_proj, v_proj)', () => {
+    const attention = run({
+      model: 'llama-2-7b',
+      mode: 'training',
+      adapter: {rank: 8, targets: 'attention'},
+    })
+    const mlp = run({model: 'llama-2-7b', mode: 'training', adapter: {rank: 8, targets: 'mlp'}})
+    const byDefault = run({model: 'llama-2-7b', mode: 'training', adapter: {rank: 8}})
+    // 8 × 4 × (4096 + 4096) × 32 and 8 × 3 × (4096 + 11008) × 32.
+    expect(attention.model.trainableParams).toBe(8388608)
+    expect(mlp.model.trainableParams).toBe(11599872)
+    expect(byDefault.model.trainableParams).toBe(4194304)
+  })
+})
+
+describe('adapter diagnostics', () => {
+  it('an unknown module lists the model’s own names at the list item', () => {
+    const errors = diagnosticsOf({
+      model: 'phi-3-mini',
+      mode: 'training',
+      adapter: {targets: ['q_proj', 'o_proj']},
+    })
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.path).toEqual(['adapter', 'targets', 0])
+    expect(errors[0]?.message).toContain('no linear module `q_proj`')
+    expect(errors[0]?.suggestion).toContain('qkv_proj, o_proj, gate_up_proj, down_proj')
+  })
+
+  it('training a 4-bit base without an adapter asks for one', () => {
+    const errors = diagnosticsOf({model: 'llama-3.1-8b', mode: 'training', dtype: 'nf4'})
+    expect(errors[0]?.suggestion).toContain('adapter:')
+  })
+
+  it('an adapter in an inference block, or with tensor parallelism, is a diagnostic', () => {
+    expect(diagnosticsOf({model: 'llama-3.1-8b', adapter: {rank: 8}})[0]?.message).toContain(
+      'mode: training',
+    )
+    expect(
+      diagnosticsOf({model: 'llama-3.1-8b', mode: 'training', adapter: {}, parallel: {tp: 2}})[0]
+        ?.path,
+    ).toEqual(['parallel', 'tp'])
+  })
+
+  it('rejects a bad rank, dropout and type with suggestions', () => {
+    const errors = diagnosticsOf({
+      model: 'llama-3.1-8b',
+      mode: 'training',
+      adapter: {type: 'qlora', rank: 0, dropout: 1.5},
+    })
+    expect(errors.map((entry) => entry.path.join('.'))).toEqual([
+      'adapter.type',
+      'adapter.rank',
+      'adapter.dropout',
+    ])
+    expect(errors[0]?.suggestion).toContain('dtype: nf4')
+  })
+})
+
+describe('bitsandbytes storage', () => {
+  it('4-bit: half a byte per weight, one fp32 absmax per 64, the 16-entry code', () => {
+    // 4096 × 4096: 8,388,608 packed bytes, 262,144 blocks × 4 bytes, 64 bytes of code.
+    expect(bnbStorage(4096, 4096, '4bit')).toEqual({
+      data: 8388608,
+      scales: 262144 * 4 + 64,
+      total: 8388608 + 262144 * 4 + 64,
+    })
+  })
+
+  it('double quantization: one byte per block, an fp32 absmax per 256 blocks, an fp32 offset', () => {
+    expect(bnbStorage(4096, 4096, '4bit', true).scales).toBe(262144 + 1024 * 4 + 4 + 64)
+    // The QLoRA paper (§3): 32/64 = 0.5 bits per parameter → 8/64 + 32/(64·256) ≈ 0.127.
+    expect(bnbBitsPerWeight(false)).toBe(4.5)
+    expect(bnbBitsPerWeight(true) - 4).toBeCloseTo(0.127, 3)
+  })
+
+  it('int8: one byte per weight and one fp32 scale per output row (SCB)', () => {
+    expect(bnbStorage(11008, 4096, '8bit')).toEqual({
+      data: 11008 * 4096,
+      scales: 11008 * 4,
+      total: 11008 * 4096 + 11008 * 4,
+    })
+  })
+
+  for (const entry of references.footprint) {
+    it(`get_memory_footprint() ratio fp16 / ${entry.format} for ${entry.model}: ${entry.ratio}`, () => {
+      const model = references.models[entry.model]
+      const scenario = run({model: modelOf(entry.model)}).scenario
+      const inventory = paramInventory(scenario.model)
+      const missing = model?.embeddingLayerNormParams ?? 0
+      let quantized = 0
+      let rest = missing
+      for (const group of inventory.groups) {
+        const layers = group.placement === 'layer' ? inventory.denseLayers + inventory.moeLayers : 1
+        const count = group.count * layers
+        // transformers quantizes every nn.Linear weight except the (tied) output layer.
+        if (group.shape && group.placement === 'layer') {
+          quantized += bnbFootprint(group.shape[0], group.shape[1], entry.format) * count
+        } else rest += group.elements * count
+      }
+      const fp16 = (inventory.total + missing) * 2
+      expect(fp16 / (quantized + rest * 2)).toBeCloseTo(entry.ratio, 5)
+    })
+  }
+
+  it('the frozen base of a QLoRA block is bitsandbytes storage plus 16-bit embeddings and norms', () => {
+    const result = run({model: 'llama-2-7b', mode: 'training', dtype: 'nf4', adapter: {}})
+    // Llama 2 7B: 32 layers × (4 × 4096² + 3 × 4096 × 11008) linear weights; 2 × 32000 × 4096
+    // embedding/head and 65 × 4096 norm weights stay 16-bit.
+    const layer =
+      4 * bnbStorage(4096, 4096, '4bit').total + 3 * bnbStorage(11008, 4096, '4bit').total
+    const sixteen = (2 * 32000 * 4096 + 65 * 4096) * 2
+    expect(result.perDevice.weights).toBe(32 * layer + sixteen)
+  })
+})
+
+describe('adapter memory rows', () => {
+  const qlora = {
+    model: 'llama-3.1-8b',
+    mode: 'training',
+    dtype: 'nf4',
+    adapter: {rank: 16, targets: 'all-linear'},
+    seq: 2048,
+    recompute: 'full',
+    gpu: 'rtx-4090',
+  }
+
+  it('shows frozen base, adapter, gradients, optimizer, activations and buffers as rows', () => {
+    const result = run(qlora)
+    expect(result.components.map((entry) => entry.label ?? entry.key)).toEqual([
+      'frozenWeights',
+      'adapter',
+      'adapterGradients',
+      'adapterOptimizer',
+      'adapterActivations',
+      'buffers',
+    ])
+    const T = 41943040
+    // An fp32 adapter (PEFT's autocast_adapter_dtype) under mixed precision: 4 + 4 + 8 bytes.
+    expect(result.perDevice.adapter).toBe(T * 4)
+    expect(result.perDevice.gradients).toBe(T * 4)
+    expect(result.perDevice.optimizer).toBe(T * 8)
+    const sum =
+      result.perDevice.weights +
+      (result.perDevice.adapter ?? 0) +
+      result.perDevice.gradients +
+      result.perDevice.optimizer +
+      result.perDevice.activations +
+      result.perDevice.buffers
+    expect(result.perDevice.total).toBe(sum)
+  })
+
+  it('a 16-bit adapter under mixed precision carries an fp32 master copy; 8-bit Adam shrinks the states', () => {
+    const bf16 = run({...qlora, adapter: {rank: 16, targets: 'all-linear', dtype: 'bf16'}})
+    expect(bf16.perDevice.optimizer).toBe(41943040 * 12)
+    const eight = run({...qlora, optimizer: 'adamw-8bit'})
+    expect(eight.perDevice.optimizer).toBe(Math.ceil(41943040 * (2 + 8 / 2048)))
+  })
+
+  it('gradient checkpointing keeps one input per layer: the activations fall', () => {
+    const none = run({...qlora, recompute: 'none'})
+    const full = run(qlora)
+    expect(full.perDevice.activations).toBeLessThan(none.perDevice.activations / 2)
+  })
+
+  it('JSON: model.trainableParams and perDevice.adapter; references trainable_params and adapter', () => {
+    const computed = block({...qlora, id: 'q'})
+    const json = toContractJson(computed) as {
+      model: {trainableParams: number}
+      perDevice: Record<string, number>
+    }
+    expect(json.model.trainableParams).toBe(41943040)
+    expect(json.perDevice.adapter).toBe(41943040 * 4)
+    expect(resolveReference(computed, 'trainable_params')).toEqual({
+      value: {kind: 'count', value: 41943040},
+    })
+    expect(resolveReference(computed, 'adapter')).toEqual({
+      value: {kind: 'bytes', value: 41943040 * 4},
+    })
+  })
+
+  it('solve: batch and seq answer for an adapter block', () => {
+    const computed = block({...qlora, solve: 'seq'})
+    expect(computed.solved?.value).toBeGreaterThan(2048)
+    expect(computed.solved?.result?.fits).toBe(true)
+    const batch = block({...qlora, solve: 'batch'})
+    expect(batch.solved?.value).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('peak memory of published LoRA/QLoRA runs (LitGPT resource tables)', () => {
+  const {settings, runs, tolerance} = references.peakMemory
+  for (const entry of runs) {
+    it(`${entry.model} ${entry.quantization}: ${entry.gb} GB within ${tolerance * 100} %`, () => {
+      const dtype = entry.quantization === 'none' ? 'bf16' : 'nf4'
+      const adapter = {
+        ...(settings.adapter as Record<string, unknown>),
+        double_quant: entry.quantization.endsWith('-dq'),
+      }
+      const result = run({...settings, model: entry.model, dtype, adapter})
+      const gb = result.perDevice.total / 1e9
+      expect(Math.abs(gb - entry.gb) / entry.gb).toBeLessThan(tolerance)
+    })
+  }
+
+  it('double quantization saves what the published runs save (0.30 GB for 7B, 0.59 GB for 13B)', () => {
+    for (const model of ['llama-2-7b', 'llama-2-13b']) {
+      const published = runs.filter((entry) => entry.model === model)
+      const plain = published.find((entry) => entry.quantization === 'bnb.nf4')?.gb ?? 0
+      const nested = published.find((entry) => entry.quantization === 'bnb.nf4-dq')?.gb ?? 0
+      const at = (double_quant: boolean) =>
+        run({
+          ...settings,
+          model,
+          dtype: 'nf4',
+          adapter: {...(settings.adapter as Record<string, unknown>), double_quant},
+        }).perDevice.total / 1e9
+      expect(at(false) - at(true)).toBeCloseTo(plain - nested, 1)
+    }
+  })
+})
