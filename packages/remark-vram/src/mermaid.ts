@@ -44,6 +44,11 @@ export function describeChange(
     kv_dtype: 'advice.change.kvDtype',
     seq: 'advice.change.seq',
     'model.kv_heads': 'advice.change.kvHeads',
+    micro_batch: 'advice.change.microBatch',
+    grad_accum: 'advice.change.gradAccum',
+    optimizer: 'advice.change.optimizer',
+    'parallel.offload': 'advice.change.offload',
+    adapter: 'advice.change.adapter',
   }
   const parts: string[] = []
   for (const [key, value] of Object.entries(change)) {

@@ -1,5 +1,6 @@
 import type {AlignType, Paragraph, PhrasingContent, RootContent, Table} from 'mdast'
 import type {BlockResult, Metric, Result, Scenario, Solved, VaryCase} from 'vram-core'
+import {adapterMethod} from 'vram-core'
 import type {Formatter} from './format.js'
 import {fill, type LabelKey} from './locale.js'
 import {inlineMath} from './math.js'
@@ -61,9 +62,17 @@ export function caption(
       parts.push(d[`caption.precision.${s.precision}` as LabelKey] ?? s.precision)
     if (!has('optimizer'))
       parts.push(d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
+    if (s.adapter && !has('adapter'))
+      parts.push(
+        fill(d['caption.adapter'], {
+          method: adapterMethod(s.adapter, s.dtype.name),
+          rank: format.integer(s.adapter.rank),
+          targets: s.adapter.targets.join(', '),
+        }),
+      )
   }
-  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not.
-  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed')) {
+  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not (nor an adapter's base).
+  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed' || s.adapter)) {
     const scoped = s.dtype.bits < 16 && s.quantize !== 'all'
     parts.push(
       scoped

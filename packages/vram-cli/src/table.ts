@@ -1,5 +1,5 @@
 import type {BlockResult, ComponentKey, Metric, Result, Solved, Units} from 'vram-core'
-import {unitBytes} from 'vram-core'
+import {adapterMethod, unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
@@ -84,7 +84,7 @@ export function caption(result: Result): string {
   const s = result.scenario
   const dtype =
     s.mode === 'training'
-      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer})`
+      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer}${s.adapter ? `, ${adapterMethod(s.adapter, s.dtype.name)} r=${s.adapter.rank} on ${s.adapter.targets.join(', ')}` : ''})`
       : s.kvDtype.name === s.dtype.name
         ? s.dtype.name
         : `${s.dtype.name} (KV ${s.kvDtype.name})`

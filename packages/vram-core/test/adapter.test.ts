@@ -310,3 +310,47 @@ describe('peak memory of published LoRA/QLoRA runs (LitGPT resource tables)', ()
     }
   })
 })
+
+describe('advice for a fine-tune on one GPU', () => {
+  const full = {
+    model: 'llama-3.1-8b',
+    mode: 'training',
+    batch: 4,
+    seq: 2048,
+    show: ['advice'],
+  }
+
+  it('proposes no sharding on one device, and ends at QLoRA on a 16 GB card', () => {
+    const advice = block({...full, gpu: '16 GB'}).advice
+    expect(advice?.path).toEqual(['start', 'q1', 'g1', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'leaf'])
+    const ids = advice?.nodes.map((node) => node.id) ?? []
+    expect(ids).not.toContain('t3')
+    expect(ids).not.toContain('t6')
+    expect(advice?.solution?.change).toMatchObject({
+      adapter: 'LoRA r = 16, all-linear',
+      dtype: 'nf4',
+    })
+    // The leaf is recomputed: the same block written with the proposed settings gives its total.
+    const written = run({
+      model: 'llama-3.1-8b',
+      mode: 'training',
+      batch: 4,
+      micro_batch: 1,
+      grad_accum: 4,
+      seq: 2048,
+      recompute: 'full',
+      optimizer: 'adamw-8bit',
+      dtype: 'nf4',
+      adapter: {rank: 16, alpha: 32, targets: 'all-linear'},
+      gpu: '16 GB',
+    })
+    expect(advice?.solution?.total).toBe(written.perDevice.total)
+    expect(written.fits).toBe(true)
+  })
+
+  it('stops at the first step that fits: CPU offload of a full fine-tune on a 24 GB card', () => {
+    const advice = block({...full, gpu: 'rtx-4090'}).advice
+    expect(advice?.path.at(-2)).toBe('f4')
+    expect(advice?.solution?.change).toMatchObject({'parallel.offload': 'optimizer'})
+  })
+})

@@ -265,3 +265,9 @@ export function readAdapter(
     ...(legacyBnb ? {legacyBnb} : {}),
   }
 }
+
+/** The method's usual name: LoRA / DoRA, prefixed with Q on a 4-bit bitsandbytes base. */
+export function adapterMethod(adapter: Pick<Adapter, 'type'>, baseDtype: string): string {
+  const name = adapter.type === 'dora' ? 'DoRA' : 'LoRA'
+  return baseDtype === 'nf4' || baseDtype === 'fp4' ? `Q${name}` : name
+}
