@@ -74,7 +74,10 @@ function nodeLabel(node: AdviceNode, format: Formatter, figures: boolean): strin
   const lines = [escapeLabel(fill(template, params))]
   if (figures && node.params?.none !== undefined)
     lines.push(escapeLabel(dictionary['advice.noOption']))
-  if (figures && node.total !== undefined) {
+  if (figures && node.skipped && node.params === undefined) {
+    // A step that changes nothing here (already applied, or not applicable).
+    lines.push(escapeLabel(dictionary['advice.skipped']))
+  } else if (figures && node.total !== undefined) {
     const mark = node.fits === undefined ? '' : node.fits ? ' ✓' : ' ✗'
     lines.push(escapeLabel(`${format.sizeWithUnit(node.total)}${mark}`))
   }

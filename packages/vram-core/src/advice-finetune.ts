@@ -216,7 +216,7 @@ export function adviseSingleGpu(
     path.push(step.id)
     const result = next ? safe(next.scenario) : undefined
     if (!next || !result) {
-      Object.assign(node, {skipped: true, total: last.perDevice.total, fits: false})
+      Object.assign(node, {skipped: true})
       continue
     }
     current = next.scenario
