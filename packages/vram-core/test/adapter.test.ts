@@ -221,8 +221,8 @@ describe('adapter memory rows', () => {
     expect(result.components.map((entry) => entry.label ?? entry.key)).toEqual([
       'frozenWeights',
       'adapter',
-      'adapterGradients',
       'adapterOptimizer',
+      'adapterGradients',
       'adapterActivations',
       'buffers',
     ])

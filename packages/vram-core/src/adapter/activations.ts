@@ -32,7 +32,7 @@
  *   layer keeps only its input; one layer is recomputed at a time in backward.
  */
 import type {Architecture, ParamInventory} from '../architecture.js'
-import {tex} from '../compute.js'
+import {tex} from '../formula.js'
 import type {Adapter, Formula, Scenario} from '../types.js'
 import {type LinearModule, layersOf} from './modules.js'
 

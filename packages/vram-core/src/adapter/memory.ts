@@ -17,10 +17,14 @@
  */
 import type {ParamGroup, ParamInventory} from '../architecture.js'
 import {type BnbFormat, bnbStorage} from '../bitsandbytes.js'
-import {optimizerStateBytes, tex} from '../compute.js'
+import {buffersMemory, buffersSource} from '../buffers.js'
 import {bytesOf} from '../dtypes.js'
-import {qlora, sources} from '../sources.js'
-import type {Adapter, Component, Formula, PerDevice, Scenario} from '../types.js'
+import {absent, type ComponentMemory, tex} from '../formula.js'
+import {kvCacheSource} from '../kv-cache.js'
+import {optimizerSource, optimizerStateBytes} from '../optimizer.js'
+import {peft, qlora} from '../sources.js'
+import type {Adapter, ComponentKey, Formula, Scenario, Source} from '../types.js'
+import {weightsSource} from '../weights.js'
 import {adapterActivations} from './activations.js'
 import {type LinearModule, layersOf, linearModules} from './modules.js'
 import {adapterParams, moduleAdapterParams} from './trainable.js'
@@ -115,93 +119,84 @@ function adapterOptimizerBytes(
   return {bytes: Math.ceil(trainable * perParam), perParam: tex(perParam)}
 }
 
-export interface AdapterMemory {
-  perDevice: PerDevice
-  components: Component[]
-  trainable: number
+/** One row of an adapter run: a component's memory, with its own label and source. */
+export interface AdapterComponent extends ComponentMemory {
+  /** Label key suffix (`frozenWeights` → `component.frozenWeights`). */
+  label?: string | undefined
+  source: Source
 }
 
-/** Memory per device of a training scenario with `scenario.adapter`. */
-export function adapterMemory(scenario: Scenario, inventory: ParamInventory): AdapterMemory {
+export const adapterSource: Source = {title: peft.title, url: peft.url}
+
+/**
+ * The components of a training scenario with `scenario.adapter`, keyed like
+ * the engine's (`weights` is the frozen base, `adapter` the adapter's
+ * weights), and the trainable count.
+ */
+export function adapterComponents(
+  scenario: Scenario,
+  inventory: ParamInventory,
+): {components: Record<ComponentKey, AdapterComponent>; trainable: number} {
   const adapter = scenario.adapter as Adapter
   const modules = linearModules(scenario.model, inventory)
   const trainable = adapterParams(adapter, inventory)
   const base = frozenBaseBytes(scenario, adapter, inventory, modules)
   const format = bnbFormat(scenario.dtype.name)
   const a = adapter.dtype.bits / 8
-  const adapterBytes = trainable * a
-  const gradients = trainable * a
   const optimizer = adapterOptimizerBytes(scenario, adapter, trainable, inventory)
   const activations = adapterActivations(scenario, adapter, inventory, modules)
-  const buffers = scenario.buffers
-  const perDevice: PerDevice = {
-    weights: base.bytes,
-    adapter: adapterBytes,
-    gradients,
-    optimizer: optimizer.bytes,
-    activations: activations.bytes,
-    kvCache: 0,
-    buffers,
-    total: base.bytes + adapterBytes + gradients + optimizer.bytes + activations.bytes + buffers,
-  }
   const perModule = adapter.modules
     .map(
       (module) =>
         `${module.name} ${moduleAdapterParams(module, adapter)}×${module.count * layersOf(module, inventory)}`,
     )
     .join(', ')
-  const weightsFormula: Formula = format
-    ? {
-        symbolic: `M_{base} = \\sum_{W} \\mathrm{bnb}_{${format === '4bit' ? '4' : '8'}}(W) + P_{16} \\times 2`,
-        substituted: `${tex(base.bytes - base.restBytes)} + ${tex(base.rest)} \\times 2`,
-      }
-    : {
-        symbolic: 'M_{base} = P \\times b',
-        substituted: `${tex(inventory.total)} \\times ${tex(scenario.dtype.bits / 8)}`,
-      }
-  const tFormula = (name: string): Formula => ({
+  const perTrainable = (name: string): Formula => ({
     symbolic: `${name} = T \\times ${tex(a)}`,
     substituted: `${tex(trainable)} \\times ${tex(a)}`,
   })
-  const components: Component[] = [
-    {
-      key: 'weights',
+  const components: Record<ComponentKey, AdapterComponent> = {
+    weights: {
       label: 'frozenWeights',
       bytes: base.bytes,
-      formula: weightsFormula,
-      source: format ? {title: qlora.title, url: qlora.url} : sources.weights,
+      formula: format
+        ? {
+            symbolic: `M_{base} = \\sum_{W} \\mathrm{bnb}_{${format === '4bit' ? '4' : '8'}}(W) + P_{16} \\times 2`,
+            substituted: `${tex(base.bytes - base.restBytes)} + ${tex(base.rest)} \\times 2`,
+          }
+        : {
+            symbolic: 'M_{base} = P \\times b',
+            substituted: `${tex(inventory.total)} \\times ${tex(scenario.dtype.bits / 8)}`,
+          },
+      source: format ? qlora : weightsSource,
       note: format
         ? `${base.quantized} parameters of linear layers in bitsandbytes ${scenario.dtype.name} (${format === '4bit' ? `4-bit codes, one ${adapter.doubleQuant ? 'double-quantized' : 'fp32'} absmax per 64 weights` : 'int8 and one fp32 scale per row'}); embeddings, norms, biases and the head (${base.rest}) in 16-bit`
         : 'frozen: no gradients, no optimizer state',
     },
-    {
-      key: 'adapter',
-      bytes: adapterBytes,
-      formula: tFormula('M_{adapter}'),
-      source: sources.adapter,
+    adapter: {
+      bytes: trainable * a,
+      formula: perTrainable('M_{adapter}'),
+      source: adapterSource,
       note: `T = ${trainable} (${adapter.type === 'dora' ? 'DoRA' : 'LoRA'} r = ${adapter.rank}: ${perModule}) in ${adapter.dtype.name}`,
     },
-    {
-      key: 'gradients',
+    gradients: {
       label: 'adapterGradients',
-      bytes: gradients,
-      formula: tFormula('M_{grad}'),
-      source: sources.adapter,
+      bytes: trainable * a,
+      formula: perTrainable('M_{grad}'),
+      source: adapterSource,
       note: 'gradients of the adapter only; the base is frozen',
     },
-    {
-      key: 'optimizer',
+    optimizer: {
       label: 'adapterOptimizer',
       bytes: optimizer.bytes,
       formula: {
         symbolic: 'M_{optim} = T \\times K',
         substituted: `${tex(trainable)} \\times ${optimizer.perParam}`,
       },
-      source: sources.optimizer,
+      source: optimizerSource,
       note: `${scenario.optimizer} over the adapter's ${trainable} parameters`,
     },
-    {
-      key: 'activations',
+    activations: {
       label: 'adapterActivations',
       bytes: activations.bytes,
       formula: activations.formula,
@@ -211,12 +206,8 @@ export function adapterMemory(scenario: Scenario, inventory: ParamInventory): Ad
       },
       note: activations.note,
     },
-    {
-      key: 'buffers',
-      bytes: buffers,
-      formula: {symbolic: 'M_{buf}', substituted: tex(buffers)},
-      source: sources.buffers,
-    },
-  ]
-  return {perDevice, components, trainable}
+    kvCache: {...absent('M_{kv}'), source: kvCacheSource},
+    buffers: {...buffersMemory(scenario), source: buffersSource},
+  }
+  return {components, trainable}
 }
