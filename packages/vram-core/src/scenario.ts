@@ -96,6 +96,7 @@ export const metrics: readonly Metric[] = [
   'total',
   'params',
   'weights',
+  'adapter',
   'gradients',
   'optimizer',
   'activations',

@@ -116,6 +116,9 @@ describe('adapter diagnostics', () => {
     expect(errors[0]?.path).toEqual(['adapter', 'targets', 0])
     expect(errors[0]?.message).toContain('no linear module `q_proj`')
     expect(errors[0]?.suggestion).toContain('qkv_proj, o_proj, gate_up_proj, down_proj')
+    // q_proj is inside Phi-3's fused qkv_proj: say so rather than guess a look-alike name.
+    expect(errors[0]?.suggestion).toContain('part of the fused `qkv_proj`')
+    expect(errors[0]?.suggestion).not.toContain('did you mean')
   })
 
   it('training a 4-bit base without an adapter asks for one', () => {

@@ -225,8 +225,8 @@ export function readAdapter(
   const modules = linearModules(model, inventory)
   const resolved = resolveTargets(targets, modules)
   if ('unknown' in resolved) {
-    for (const {index, name} of resolved.unknown) {
-      const guess = closest(name, resolved.known)
+    for (const {index, name, fusedInto} of resolved.unknown) {
+      const guess = fusedInto ? undefined : closest(name, resolved.known)
       const path =
         typeof rawTargets === 'string' || rawTargets === undefined
           ? [...base, 'targets']
@@ -237,7 +237,7 @@ export function readAdapter(
           `${model.name} has no linear module \`${name}\``,
           rawTargets === undefined ? base : path,
           {
-            suggestion: `${guess ? `did you mean \`${guess}\`? ` : ''}its modules: ${resolved.known.join(', ')}; or all-linear, attention, mlp`,
+            suggestion: `${fusedInto ? `it is part of the fused \`${fusedInto}\`; ` : guess ? `did you mean \`${guess}\`? ` : ''}its modules: ${resolved.known.join(', ')}; or all-linear, attention, mlp`,
           },
         ),
       )

@@ -36,7 +36,11 @@ export function defaultTargetsFor(modelType: string | undefined): readonly strin
 
 export type Resolution =
   | {modules: LinearModule[]}
-  | {unknown: Array<{index: number; name: string}>; known: string[]}
+  | {
+      /** Names the model lacks; `fusedInto`: the module that holds that matrix (Phi-3's `qkv_proj` for `q_proj`). */
+      unknown: Array<{index: number; name: string; fusedInto?: string | undefined}>
+      known: string[]
+    }
 
 /** The modules `targets` selects among `modules`, or the names that match none. */
 export function resolveTargets(
@@ -50,7 +54,12 @@ export function resolveTargets(
   if (keyword === 'mlp') return {modules: modules.filter((module) => module.block === 'mlp')}
   const known = moduleNames(modules)
   const unknown = targets
-    .map((name, index) => ({index, name}))
+    .map((name, index) => ({
+      index,
+      name,
+      fusedInto: modules.find((module) => module.groups.some((group) => group.endsWith(`.${name}`)))
+        ?.name,
+    }))
     .filter((entry) => !known.includes(entry.name))
   if (unknown.length > 0) return {unknown, known}
   return {modules: modules.filter((module) => targets.includes(module.name))}
