@@ -60,7 +60,7 @@ const steps: Step[] = [
     id: 'f3',
     label: 'advice.optimizer8bit',
     apply: (s) =>
-      s.optimizer === 'adam' || s.optimizer === 'adamw'
+      s.optimizer === 'adam' || s.optimizer === 'adamw' || s.optimizer === 'paged-adamw'
         ? {
             scenario: {...s, optimizer: 'adamw-8bit'},
             change: {optimizer: 'adamw-8bit'},

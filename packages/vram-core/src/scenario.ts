@@ -81,6 +81,8 @@ export const optimizers: readonly Optimizer[] = [
   'adamw',
   'adam',
   'adamw-8bit',
+  'paged-adamw',
+  'paged-adamw-8bit',
   'sgd',
   'sgd-momentum',
   'adafactor',

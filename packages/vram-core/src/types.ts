@@ -8,6 +8,8 @@ export type Optimizer =
   | 'adamw'
   | 'adam'
   | 'adamw-8bit'
+  | 'paged-adamw'
+  | 'paged-adamw-8bit'
   | 'sgd'
   | 'sgd-momentum'
   | 'adafactor'

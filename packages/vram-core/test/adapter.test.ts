@@ -249,6 +249,9 @@ describe('adapter memory rows', () => {
     expect(bf16.perDevice.optimizer).toBe(41943040 * 12)
     const eight = run({...qlora, optimizer: 'adamw-8bit'})
     expect(eight.perDevice.optimizer).toBe(Math.ceil(41943040 * (2 + 8 / 2048)))
+    // bitsandbytes' PagedAdamW8bit is AdamW8bit with is_paged=True: the same state tensors.
+    const paged = run({...qlora, optimizer: 'paged-adamw-8bit'})
+    expect(paged.perDevice.optimizer).toBe(eight.perDevice.optimizer)
   })
 
   it('gradient checkpointing keeps one input per layer: the activations fall', () => {
