@@ -53,6 +53,17 @@ export function describeChange(
   const parts: string[] = []
   for (const [key, value] of Object.entries(change)) {
     if (key === 'parallel.sp' && value === false) continue
+    // Values the captions already name in the page's language (`AdamW`, "optimizer offloaded to CPU").
+    const worded =
+      key === 'optimizer'
+        ? dictionary[`caption.optimizer.${value}` as LabelKey]
+        : key === 'parallel.offload'
+          ? dictionary[`caption.offload.${value}` as LabelKey]
+          : undefined
+    if (worded) {
+      parts.push(worded)
+      continue
+    }
     const name = names[key]
     const shown = typeof value === 'number' ? format.integer(value) : String(value)
     parts.push(name ? fill(dictionary[name], {value: shown}) : `${key} = ${shown}`)
