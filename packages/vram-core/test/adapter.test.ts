@@ -360,3 +360,48 @@ describe('advice for a fine-tune on one GPU', () => {
     expect(advice?.solution?.change).toMatchObject({'parallel.offload': 'optimizer'})
   })
 })
+
+describe('adapter activations, derived by hand for a toy model', () => {
+  // 2 layers, h 64, ffn 128, 4 heads of 16 (2 KV heads), vocab 100, gated MLP, RMSNorm;
+  // one sequence of 8 tokens (t = 8), flash attention, bf16 everywhere.
+  const toy = {layers: 2, hidden: 64, ffn: 128, heads: 4, kv_heads: 2, vocab: 100}
+  const base = {
+    model: toy,
+    mode: 'training',
+    precision: 'bf16',
+    seq: 8,
+    adapter: {rank: 4, targets: ['q_proj', 'v_proj']},
+  }
+  // Per layer: norms 2·t·h·4 (fp32) = 4096; Q, K, V t·(a + 2k)·dh·2 = 2048; attention output
+  // t·h·2 = 1024; log-sum-exp a·t·4 = 128; gate, SiLU and up outputs 3·t·ffn·2 = 6144;
+  // q_proj and v_proj read the same bf16 input once, t·h·2 = 1024; two rank-4 intermediates
+  // 2·t·4·2 = 128. Sum 14,592 per layer.
+  // Once: ids and labels 16·t = 128; the final norm's fp32 input t·h·4 = 2048; the loss 12·t·V = 9600.
+  it('a bf16 adapter shares its input with the frozen layer: 2 × 14,592 + 11,776', () => {
+    expect(run(base).perDevice.activations).toBe(2 * 14592 + 11776)
+  })
+
+  it('an fp32 adapter under autocast keeps its own 16-bit copy per adapter (+1,024 per layer)', () => {
+    const mixed = run({...base, precision: 'mixed'})
+    expect(mixed.perDevice.activations).toBe(2 * (14592 + 1024) + 11776)
+  })
+
+  it('dropout keeps a copy and a 1-byte mask per adapter (+1,024 + 2 × 512 per layer)', () => {
+    const dropout = run({...base, adapter: {...base.adapter, dropout: 0.1}})
+    expect(dropout.perDevice.activations).toBe(2 * (14592 + 1024 + 1024) + 11776)
+  })
+
+  it('gradient checkpointing keeps one t·h·2 input per layer and one layer in flight', () => {
+    const full = run({...base, recompute: 'full'})
+    expect(full.perDevice.activations).toBe(2 * 1024 + 14592 + 11776)
+  })
+
+  it('bitsandbytes < 0.43.2 also kept the MLP and down_proj inputs of 4-bit layers', () => {
+    const adapter = {...base.adapter}
+    const current = run({...base, dtype: 'nf4', adapter})
+    const legacy = run({...base, dtype: 'nf4', adapter: {...adapter, bnb_version: '0.41.1'}})
+    // MLP input t·h·2 = 1024 and down_proj input t·ffn·2 = 2048 per layer; the attention input is
+    // already kept for the adapters and flash attention keeps o_proj's input.
+    expect(legacy.perDevice.activations - current.perDevice.activations).toBe(2 * (1024 + 2048))
+  })
+})
