@@ -405,3 +405,19 @@ describe('adapter activations, derived by hand for a toy model', () => {
     expect(legacy.perDevice.activations - current.perDevice.activations).toBe(2 * (1024 + 2048))
   })
 })
+
+describe('expect on adapter figures', () => {
+  it('checks trainable_params exactly and says what to write', () => {
+    const raw = {
+      model: 'llama-2-7b',
+      mode: 'training',
+      adapter: {rank: 8},
+      // LitGPT's table: 4,194,304 for Llama 2 7B, r 8 on query and value.
+      expect: {trainable_params: 4194305},
+    }
+    const errors = diagnosticsOf(raw)
+    expect(errors[0]?.ruleId).toBe('expect-mismatch')
+    expect(errors[0]?.suggestion).toContain('write 4194304')
+    expect(diagnosticsOf({...raw, expect: {trainable_params: 4194304}})).toEqual([])
+  })
+})
