@@ -105,7 +105,11 @@ export function caption(
     parts.push(d[`caption.offload.${s.parallel.offload}` as LabelKey] ?? s.parallel.offload)
   }
   if (s.mode === 'training' && s.recompute !== 'none' && !has('recompute')) {
-    parts.push(fill(d['caption.recompute'], {mode: s.recompute}))
+    parts.push(
+      s.recompute === 'offload'
+        ? d['caption.recomputeOffload']
+        : fill(d['caption.recompute'], {mode: s.recompute}),
+    )
   }
   if (s.attention === 'eager' && !has('attention')) parts.push(d['caption.eager'])
   const units = d[`caption.${perDevice ? 'unitsPerDevice' : 'units'}.${format.units}` as LabelKey]

@@ -189,16 +189,25 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
   const dense = stage.denseLayers
   const moe = stage.moeLayers
   const layerSum = dense * layerBytes('dense') + moe * layerBytes('moe')
-  if (scenario.recompute === 'full') {
+  let offloaded = 0
+  if (scenario.recompute === 'full' || scenario.recompute === 'offload') {
     // Only each layer's input is kept (Korthikanti: 2sbh per layer); one layer at a time is recomputed in full.
     const input = (tokens * h * bytes) / seqSplit
     const working = Math.max(
       dense > 0 ? fullLayerBytes('dense') : 0,
       moe > 0 ? fullLayerBytes('moe') : 0,
     )
-    perLayerTotal = stage.layers * input * inflight + working
-    symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
-    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+    // Offloaded checkpoints (unsloth-zoo's Unsloth_Offloaded_Gradient_Checkpointer) keep
+    // every layer input in CPU memory and copy one back to recompute its layer.
+    const inputs = stage.layers * inflight
+    const kept = scenario.recompute === 'offload' ? Math.min(1, inputs) : inputs
+    offloaded = Math.ceil((inputs - kept) * input)
+    perLayerTotal = kept * input + working
+    symbolic =
+      scenario.recompute === 'offload'
+        ? `M_{act} = ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
+        : `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
+    substituted = `${scenario.recompute === 'offload' ? '' : `${tex(inflight)} \\cdot ${stage.layers} \\cdot `}${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
   } else {
     perLayerTotal = layerSum * inflight
     // Express each layer kind as Korthikanti's s·b·h(α + β·a·s/h).
@@ -253,5 +262,11 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
   symbolic += ' + M_{emb} + M_{logits}'
   substituted += ` + ${tex(Math.round(extras))}`
   const note = `${stage.layers} layers on the most loaded stage, ${Number(inflight.toPrecision(4))} micro-batch(es) in flight, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
-  return {bytes: total, formula: {symbolic, substituted}, note}
+  return {
+    bytes: total,
+    formula: {symbolic, substituted},
+    note:
+      offloaded > 0 ? `${note}; the other layer inputs (${offloaded} bytes) in CPU memory` : note,
+    ...(offloaded > 0 ? {offloaded} : {}),
+  }
 }

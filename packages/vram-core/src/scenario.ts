@@ -89,7 +89,7 @@ export const optimizers: readonly Optimizer[] = [
   'lion',
 ]
 export const attentions: readonly Attention[] = ['flash', 'eager']
-export const recomputes: readonly Recompute[] = ['none', 'selective', 'full']
+export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
 export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']

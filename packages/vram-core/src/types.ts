@@ -15,7 +15,8 @@ export type Optimizer =
   | 'adafactor'
   | 'lion'
 export type Attention = 'flash' | 'eager'
-export type Recompute = 'none' | 'selective' | 'full'
+/** `offload`: full recomputation with each layer's saved input in CPU memory (Unsloth's offloaded checkpointing). */
+export type Recompute = 'none' | 'selective' | 'full' | 'offload'
 export type Offload = 'none' | 'optimizer' | 'params'
 export type Units = 'GB' | 'GiB'
 export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'

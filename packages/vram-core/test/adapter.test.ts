@@ -421,3 +421,31 @@ describe('expect on adapter figures', () => {
     expect(diagnosticsOf({...raw, expect: {trainable_params: 4194304}})).toEqual([])
   })
 })
+
+describe('offloaded checkpoints (recompute: offload)', () => {
+  // unsloth-zoo's Unsloth_Offloaded_Gradient_Checkpointer: forward copies each decoder layer's
+  // input to the CPU (`hidden_states.to("cpu", non_blocking=True)`); backward copies one back
+  // and recomputes that layer. The GPU keeps one layer input instead of L.
+  it('keeps one t·h·2 input on the GPU and the other L − 1 in CPU memory (toy model)', () => {
+    const toy = {
+      model: {layers: 2, hidden: 64, ffn: 128, heads: 4, kv_heads: 2, vocab: 100},
+      mode: 'training',
+      precision: 'bf16',
+      seq: 8,
+      adapter: {rank: 4, targets: ['q_proj', 'v_proj']},
+      recompute: 'offload',
+    }
+    const result = run(toy)
+    expect(result.perDevice.activations).toBe(1024 + 14592 + 11776)
+    expect(result.offloaded).toBe(1024)
+  })
+
+  it('full training: what leaves the GPU is the L − 1 checkpoints full recompute keeps', () => {
+    const full = run({model: 'llama-2-7b', mode: 'training', seq: 4096, recompute: 'full'})
+    const offload = run({model: 'llama-2-7b', mode: 'training', seq: 4096, recompute: 'offload'})
+    // Llama 2 7B: 31 of its 32 layer inputs of 4096 × 4096 × 2 bytes.
+    const input = 4096 * 4096 * 2
+    expect(full.perDevice.activations - offload.perDevice.activations).toBe(31 * input)
+    expect(offload.offloaded).toBe(31 * input)
+  })
+})

@@ -183,7 +183,7 @@ export function adapterActivations(
   adapter: Adapter,
   inventory: ParamInventory,
   modules: readonly LinearModule[],
-): {bytes: number; formula: Formula; note: string} {
+): {bytes: number; formula: Formula; note: string; offloaded: number} {
   const model = scenario.model
   const h = model.hidden as number
   const V = model.vocab as number
@@ -207,12 +207,16 @@ export function adapterActivations(
   let layerTotal: number
   let symbolic: string
   let substituted: string
-  if (scenario.recompute === 'full') {
+  let offloaded = 0
+  if (scenario.recompute === 'full' || scenario.recompute === 'offload') {
     const checkpoint = t * h * b
     const working = Math.max(denseBytes, moeBytes)
-    layerTotal = layers * checkpoint + working
-    symbolic = `M_{act} = L \\cdot ${b} s b h + M_{layer} + M_{head} + M_{tmp}`
-    substituted = `${layers} \\cdot ${tex(checkpoint)} + ${tex(working)}`
+    // Offloaded checkpoints keep the layer inputs in CPU memory, one back on the GPU at a time.
+    const kept = scenario.recompute === 'offload' ? 1 : layers
+    offloaded = (layers - kept) * checkpoint
+    layerTotal = kept * checkpoint + working
+    symbolic = `M_{act} = ${kept === 1 && layers > 1 ? '' : 'L \\cdot '}${b} s b h + M_{layer} + M_{head} + M_{tmp}`
+    substituted = `${kept === 1 && layers > 1 ? '' : `${layers} \\cdot `}${tex(checkpoint)} + ${tex(working)}`
   } else {
     layerTotal = dense * denseBytes + moe * moeBytes
     symbolic = 'M_{act} = L \\cdot M_{layer} + M_{head} + M_{tmp}'
@@ -223,6 +227,6 @@ export function adapterActivations(
   }
   substituted += ` + ${tex(head)} + ${tex(transient)}`
   const bytes = Math.ceil(layerTotal + head + transient)
-  const note = `frozen base: only tensors the input gradients and the adapters need; micro-batch ${scenario.microBatch} × ${scenario.seq} tokens, ${scenario.attention} attention, ${scenario.recompute === 'full' ? 'gradient checkpointing (one layer recomputed at a time)' : `recompute ${scenario.recompute}`}; fp32 log-probabilities and gradients at the loss${transient > 0 ? '; one dequantized or merged weight in flight' : ''}`
-  return {bytes, formula: {symbolic, substituted}, note}
+  const note = `frozen base: only tensors the input gradients and the adapters need; micro-batch ${scenario.microBatch} × ${scenario.seq} tokens, ${scenario.attention} attention, ${scenario.recompute === 'full' ? 'gradient checkpointing (one layer recomputed at a time)' : scenario.recompute === 'offload' ? `gradient checkpointing with the layer inputs (${offloaded} bytes) in CPU memory` : `recompute ${scenario.recompute}`}; fp32 log-probabilities and gradients at the loss${transient > 0 ? '; one dequantized or merged weight in flight' : ''}`
+  return {bytes, formula: {symbolic, substituted}, note, offloaded}
 }

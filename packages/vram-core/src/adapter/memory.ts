@@ -205,6 +205,7 @@ export function adapterComponents(
         url: 'https://github.com/huggingface/peft',
       },
       note: activations.note,
+      ...(activations.offloaded > 0 ? {offloaded: activations.offloaded} : {}),
     },
     kvCache: {...absent('M_{kv}'), source: kvCacheSource},
     buffers: {...buffersMemory(scenario), source: buffersSource},
