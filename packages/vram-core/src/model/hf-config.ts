@@ -16,6 +16,7 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {missingShapeFields, paramInventory} from './params.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -25,6 +26,8 @@ export interface ModelSpec {
   givenParams?: number | undefined
   /** The config's `model_type` (lower case), which fixes the module names PEFT targets. */
   modelType?: string | undefined
+  /** DeepSpeed's `largest_layer_params`: what ZeRO-3 gathers at once. */
+  largestLayer?: number | undefined
   layers?: number | undefined
   hidden?: number | undefined
   ffn?: number | undefined
@@ -94,6 +97,7 @@ export interface SpecSource {
 export const specSymbols: Readonly<Record<SpecField, string>> = {
   givenParams: 'params',
   modelType: 'model_type',
+  largestLayer: 'largest_layer',
   layers: 'layers',
   hidden: 'hidden',
   ffn: 'ffn',
@@ -801,6 +805,7 @@ export function buildArchitecture(
     id: context.id,
     name: context.name,
     givenParams: spec.givenParams,
+    largestLayer: spec.largestLayer,
     layers,
     hidden,
     ffn,
@@ -826,6 +831,22 @@ export function buildArchitecture(
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
     modelType: spec.modelType,
+  }
+  if (spec.givenParams !== undefined && missingShapeFields(architecture).length === 0) {
+    // The shape counts the parameters exactly; a `params` beside it would be silently unused.
+    const counted = paramInventory(architecture).total
+    diagnostics.push(
+      diagnostic(
+        'incompatible',
+        `\`params\` (${spec.givenParams.toLocaleString('en-US')}) is not used: the model's shape counts ${counted.toLocaleString('en-US')} parameters`,
+        origins.givenParams?.path ?? context.path,
+        {
+          severity: 'warning',
+          suggestion:
+            'remove `params`, or give `params` without a full shape for a weights-only estimate',
+        },
+      ),
+    )
   }
   return {architecture, diagnostics}
 }
