@@ -22,7 +22,8 @@
  *   16-bit copy; with the same dtype and no dropout the input is the base
  *   layer's and is kept once. `lora_dropout > 0` keeps a dropped copy and a
  *   1-byte mask per adapter. DoRA also keeps the base output and the LoRA
- *   output for its magnitude scaling (`tuners/lora/dora.py`).
+ *   output for its magnitude scaling (`(m/‖W + BA‖ − 1)·base + m/‖W + BA‖·lora`,
+ *   `tuners/lora/dora.py`), and merges one layer's weight at a time for the norm.
  * - The loss: transformers' `ForCausalLMLoss` upcasts the logits to fp32;
  *   at the start of backward the saved log-probabilities, their incoming
  *   gradient and the logits' gradient are three fp32 tensors of s·b·V.
@@ -171,8 +172,11 @@ function transientBytes(scenario: Scenario, adapter: Adapter, modules: readonly 
     if (quantized) largest = Math.max(largest, elements * 2)
   }
   if (adapter.type === 'dora') {
+    // PEFT's DoraLinearLayer.forward (tuners/lora/dora.py @ 5d602fd) builds, per layer, the
+    // base weight in the activation dtype, lora_B·lora_A and their sum for the column norm.
+    const b = scenario.precision === 'fp32' ? 4 : 2
     for (const module of adapter.modules)
-      largest = Math.max(largest, module.inFeatures * module.outFeatures * 8)
+      largest = Math.max(largest, module.inFeatures * module.outFeatures * 3 * b)
   }
   return largest
 }
