@@ -391,6 +391,14 @@ describe('adapter activations, derived by hand for a toy model', () => {
     expect(dropout.perDevice.activations).toBe(2 * (14592 + 1024 + 1024) + 11776)
   })
 
+  it('DoRA keeps the base and LoRA outputs per adapter and merges one weight at a time', () => {
+    // dora.py: (m/‖W + BA‖ − 1)·base_result + m/‖W + BA‖·lora_result keeps base_result and
+    // lora_result, t·out·2 each: q_proj (out 64) and v_proj (out 32) → 8·96·4 = 3,072 per layer.
+    // The norm needs W, B·A and W + B·A of the largest adapted layer: 3 · 64·64 · 2 = 24,576.
+    const dora = run({...base, adapter: {...base.adapter, type: 'dora'}})
+    expect(dora.perDevice.activations).toBe(2 * (14592 + 3072) + 11776 + 24576)
+  })
+
   it('gradient checkpointing keeps one t·h·2 input per layer and one layer in flight', () => {
     const full = run({...base, recompute: 'full'})
     expect(full.perDevice.activations).toBe(2 * 1024 + 14592 + 11776)
