@@ -181,7 +181,7 @@ describe('the fine-tuning page beyond the article', () => {
       expect(en).toContain(label)
     for (const label of ['冻结的基座权重', '适配器权重', '适配器梯度']) expect(zh).toContain(label)
     // The single-GPU chart proposes no sharding across devices.
-    expect(en).toContain('One GPU: what can the run give up?')
+    expect(en).toContain('Nothing to shard: what can the run give up?')
     expect(en).not.toMatch(/More TP \/ PP|Enable ZeRO/)
   })
 })

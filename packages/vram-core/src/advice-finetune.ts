@@ -1,5 +1,6 @@
 /**
- * The decision chart for a training run on one GPU. Sharding (ZeRO across
+ * The decision chart for a training run on one GPU (or an adapter on
+ * data-parallel replicas, each of which holds the whole run). Sharding (ZeRO across
  * replicas, tensor or pipeline parallelism) needs more devices, so the article's
  * training branch does not apply; what a writer with one card can do is, mildest
  * first: checkpoint activations, shrink the micro-batch (keeping the batch with
@@ -198,7 +199,9 @@ export function adviseSingleGpu(
       nodes,
       edges,
       path,
-      solution: base.fits ? {change: {}, total: base.perDevice.total, devices: 1} : undefined,
+      solution: base.fits
+        ? {change: {}, total: base.perDevice.total, devices: base.devices}
+        : undefined,
     }
   }
   let current = scenario
@@ -230,7 +233,12 @@ export function adviseSingleGpu(
     })
     if (result.fits) {
       leaf('advice.solution', result, change)
-      return {nodes, edges, path, solution: {change, total: result.perDevice.total, devices: 1}}
+      return {
+        nodes,
+        edges,
+        path,
+        solution: {change, total: result.perDevice.total, devices: result.devices},
+      }
     }
   }
   leaf('advice.noSolution', last)

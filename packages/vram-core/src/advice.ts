@@ -176,8 +176,8 @@ export function advise(scenario: Scenario): Advice {
     }
   }
   const base = compute(scenario)
-  // One GPU: no sharding to propose; the fine-tuning chart instead.
-  if (scenario.mode === 'training' && deviceCount(scenario) === 1)
+  // One GPU, or adapter replicas (nothing an adapter block shards): the fine-tuning chart instead.
+  if (scenario.mode === 'training' && (deviceCount(scenario) === 1 || scenario.adapter))
     return adviseSingleGpu(scenario, base, safe)
   const nodes: AdviceNode[] = chart.map((entry) => ({...entry}))
   const edges: AdviceEdge[] = chartEdges.map((entry) => ({...entry}))
