@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {bnbBitsPerWeight, bnbFootprint, bnbStorage} from '../src/bitsandbytes.js'
 import {toContractJson} from '../src/contract.js'
@@ -455,5 +456,65 @@ describe('offloaded checkpoints (recompute: offload)', () => {
     const input = 4096 * 4096 * 2
     expect(full.perDevice.activations - offload.perDevice.activations).toBe(31 * input)
     expect(offload.offloaded).toBe(31 * input)
+  })
+})
+
+describe('adapter blocks, any settings', () => {
+  const settings = fc.record({
+    model: fc.constantFrom(
+      'llama-3.1-8b',
+      'phi-3-mini',
+      'mixtral-8x7b',
+      'qwen3-30b-a3b',
+      'gemma-2-9b',
+    ),
+    dtype: fc.constantFrom('bf16', 'nf4', 'fp4', 'int8'),
+    precision: fc.constantFrom('mixed', 'bf16'),
+    type: fc.constantFrom('lora', 'dora'),
+    rank: fc.integer({min: 1, max: 256}),
+    targets: fc.constantFrom('all-linear', 'attention', 'mlp'),
+    dropout: fc.constantFrom(0, 0.05),
+    double_quant: fc.boolean(),
+    optimizer: fc.constantFrom('adamw', 'adamw-8bit', 'paged-adamw', 'sgd', 'adafactor', 'lion'),
+    micro_batch: fc.integer({min: 1, max: 4}),
+    seq: fc.integer({min: 1, max: 8192}),
+    recompute: fc.constantFrom('none', 'full', 'offload'),
+    attention: fc.constantFrom('flash', 'eager'),
+  })
+
+  it('gives whole, finite, non-negative bytes that sum to the total, growing with seq', () => {
+    fc.assert(
+      fc.property(settings, (s) => {
+        const raw = {
+          model: s.model,
+          mode: 'training',
+          dtype: s.dtype,
+          precision: s.precision,
+          optimizer: s.optimizer,
+          micro_batch: s.micro_batch,
+          recompute: s.recompute,
+          attention: s.attention,
+          adapter: {
+            type: s.type,
+            rank: s.rank,
+            targets: s.targets,
+            dropout: s.dropout,
+            double_quant: s.double_quant,
+          },
+        }
+        const at = (seq: number) => run({...raw, seq})
+        const result = at(s.seq)
+        const {total, ...parts} = result.perDevice
+        let sum = 0
+        for (const value of Object.values(parts)) {
+          expect(Number.isInteger(value) && (value ?? -1) >= 0).toBe(true)
+          sum += value ?? 0
+        }
+        expect(total).toBe(sum)
+        expect(result.model.trainableParams).toBeGreaterThan(0)
+        expect(at(s.seq + 512).perDevice.total).toBeGreaterThan(total)
+      }),
+      {numRuns: 60},
+    )
   })
 })
