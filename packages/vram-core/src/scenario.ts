@@ -412,6 +412,18 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     )
   } else if (mode === 'training' && hasAdapter && bnbFormat(weightType.name)) {
     // QLoRA (nf4/fp4) or LLM.int8() LoRA: the frozen base is stored by bitsandbytes.
+    if (raw.quantize !== undefined && quantize === 'all')
+      out.push(
+        diagnostic(
+          'incompatible',
+          'Under an adapter, bitsandbytes quantizes linear layers only: embeddings, norms and the head stay 16-bit',
+          ['quantize'],
+          {
+            suggestion:
+              'remove `quantize` (or write `linear`); `experts` restricts it to routed experts',
+          },
+        ),
+      )
   } else if (mode === 'training') {
     if (!isFloat(weightType) || weightType.name === 'fp8') {
       out.push(

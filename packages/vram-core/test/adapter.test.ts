@@ -518,3 +518,19 @@ describe('adapter blocks, any settings', () => {
     )
   })
 })
+
+describe('quantize with a bitsandbytes base', () => {
+  it('quantize: experts keeps attention 16-bit; an explicit quantize: all is a diagnostic', () => {
+    const raw = {model: 'mixtral-8x7b', mode: 'training', dtype: 'nf4', adapter: {rank: 8}}
+    const linear = run(raw)
+    const experts = run({...raw, quantize: 'experts'})
+    // With `experts`, q/o (4096 × 4096), k/v (1024 × 4096) and the router gate (8 × 4096) stay
+    // bf16 instead of bitsandbytes' 4-bit storage, in each of the 32 layers.
+    const kept = (rows: number, cols: number) =>
+      rows * cols * 2 - bnbStorage(rows, cols, '4bit').total
+    expect(experts.perDevice.weights - linear.perDevice.weights).toBe(
+      32 * (2 * kept(4096, 4096) + 2 * kept(1024, 4096) + kept(8, 4096)),
+    )
+    expect(diagnosticsOf({...raw, quantize: 'all'})[0]?.path).toEqual(['quantize'])
+  })
+})
