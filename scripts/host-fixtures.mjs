@@ -1,5 +1,5 @@
 // Installs the host fixture sites that are too heavy for the pnpm workspace
-// (Docusaurus ~450 MB, Next.js ~360 MB): each folder under test/hosts/fixtures/
+// (Docusaurus ~450 MB, Next.js ~360 MB, Starlight): each folder under test/hosts/fixtures/
 // with a package-lock.json gets `npm ci` from the npm registry, only when its
 // lockfile changed since the last install, and then links this repository's
 // remark-vram into its node_modules, as a user's install would provide it.
@@ -23,7 +23,7 @@ import {fileURLToPath} from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'hosts', 'fixtures')
 /** Workspace packages a fixture may depend on, linked instead of installed. */
-const linked = ['remark-vram', 'vram-core']
+const linked = ['astro-vram', 'remark-vram', 'vram-core']
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 const wanted = process.argv.slice(2)
