@@ -6,14 +6,13 @@
  * `node scripts/host-fixtures.mjs` installs it (the test command does); the
  * build takes about two minutes on two idle cores.
  */
-import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {beforeAll, describe, expect, test} from 'vitest'
+import {buildFixture, fixtureFolder} from './fixture-site.js'
 
-const site = fileURLToPath(new URL('fixtures/docusaurus/', import.meta.url))
+const site = fixtureFolder('docusaurus')
 const build = join(site, 'build')
 const siteRequire = createRequire(join(site, 'package.json'))
 
@@ -40,16 +39,11 @@ function scripts(): string {
 }
 
 beforeAll(() => {
-  // While editing assertions: VRAM_REUSE_BUILD=1 reads the last build instead of building.
-  if (process.env.VRAM_REUSE_BUILD && existsSync(build)) return
-  if (!existsSync(join(site, 'node_modules', '@docusaurus', 'core'))) {
-    throw new Error('The Docusaurus fixture is not installed: run `node scripts/host-fixtures.mjs`')
-  }
-  const cli = siteRequire.resolve('@docusaurus/core/bin/docusaurus.mjs')
-  execFileSync(process.execPath, [cli, 'build', '--no-minify'], {
-    cwd: site,
-    stdio: 'pipe',
-    env: {...process.env, DOCUSAURUS_TELEMETRY: '0'},
+  buildFixture('docusaurus', {
+    cli: '@docusaurus/core/bin/docusaurus.mjs',
+    args: ['build', '--no-minify'],
+    output: 'build',
+    env: {DOCUSAURUS_TELEMETRY: '0'},
   })
 }, 900_000)
 

@@ -5,29 +5,23 @@
  * webpack (`next build --webpack`). `node scripts/host-fixtures.mjs` installs
  * it (the test command does).
  */
-import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {beforeAll, describe, expect, test} from 'vitest'
+import {buildFixture, fixtureFolder} from './fixture-site.js'
 
-const app = fileURLToPath(new URL('fixtures/nextjs/', import.meta.url))
+const app = fixtureFolder('nextjs')
 const appRequire = createRequire(join(app, 'package.json'))
 const bundlers = {turbopack: [], webpack: ['--webpack']} as const
 
 beforeAll(() => {
-  if (!existsSync(join(app, 'node_modules', 'next'))) {
-    throw new Error('The Next.js fixture is not installed: run `node scripts/host-fixtures.mjs`')
-  }
-  const cli = join(app, 'node_modules', 'next', 'dist', 'bin', 'next')
   for (const [bundler, flags] of Object.entries(bundlers)) {
-    const distDir = `.next-${bundler}`
-    if (process.env.VRAM_REUSE_BUILD && existsSync(join(app, distDir))) continue
-    execFileSync(process.execPath, [cli, 'build', ...flags], {
-      cwd: app,
-      stdio: 'pipe',
-      env: {...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: distDir},
+    buildFixture('nextjs', {
+      cli: 'next/dist/bin/next',
+      args: ['build', ...flags],
+      output: `.next-${bundler}`,
+      env: {NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: `.next-${bundler}`},
     })
   }
 }, 900_000)

@@ -4,13 +4,12 @@
  * `integrations: [starlight({title}), vram()]` as the astro-vram README says.
  * `node scripts/host-fixtures.mjs` installs it (the test command does).
  */
-import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {beforeAll, describe, expect, test} from 'vitest'
+import {buildFixture, fixtureFolder} from './fixture-site.js'
 
-const site = fileURLToPath(new URL('fixtures/starlight/', import.meta.url))
+const site = fixtureFolder('starlight')
 const dist = join(site, 'dist')
 
 function page(path: string): string {
@@ -18,14 +17,11 @@ function page(path: string): string {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(site, 'node_modules', '@astrojs', 'starlight'))) {
-    throw new Error('The Starlight fixture is not installed: run `node scripts/host-fixtures.mjs`')
-  }
-  if (process.env.VRAM_REUSE_BUILD && existsSync(dist)) return
-  execFileSync(process.execPath, [join(site, 'node_modules', 'astro', 'astro.js'), 'build'], {
-    cwd: site,
-    stdio: 'pipe',
-    env: {...process.env, ASTRO_TELEMETRY_DISABLED: '1'},
+  buildFixture('starlight', {
+    cli: 'astro/astro.js',
+    args: ['build'],
+    output: 'dist',
+    env: {ASTRO_TELEMETRY_DISABLED: '1'},
   })
 }, 600_000)
 
