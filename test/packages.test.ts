@@ -55,6 +55,21 @@ test('the workspace has the four published packages', () => {
   expect(names.sort()).toEqual(['astro-vram', 'remark-vram', 'vram-cli', 'vram-core'])
 })
 
+test('versions move in lockstep: each package, its dependencies on the others, pluginVersion', () => {
+  const versions = new Map(
+    names.map((name) => [name, (manifest(name) as {version?: string}).version]),
+  )
+  expect(new Set(versions.values()).size).toBe(1)
+  for (const name of names) {
+    for (const [dependency, range] of Object.entries(manifest(name).dependencies ?? {})) {
+      if (versions.has(dependency))
+        expect(range, `${name} → ${dependency}`).toBe(versions.get(dependency))
+    }
+  }
+  const plugin = readFileSync(join(root, 'packages/remark-vram/src/plugin.ts'), 'utf8')
+  expect(plugin).toContain(`export const pluginVersion = '${versions.get('remark-vram')}'`)
+})
+
 for (const name of names) {
   const folder = join(root, 'packages', name)
 
