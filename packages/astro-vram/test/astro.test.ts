@@ -4,7 +4,7 @@
  * then read as HTML.
  */
 import {execFileSync} from 'node:child_process'
-import {readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -14,14 +14,20 @@ const fixture = fileURLToPath(new URL('fixtures/basic/', import.meta.url))
 const dist = join(fixture, 'dist')
 const packageRequire = createRequire(new URL('../package.json', import.meta.url))
 const astroBin = join(dirname(packageRequire.resolve('astro/package.json')), 'astro.js')
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 let html = ''
 
-beforeAll(() => {
-  execFileSync(process.execPath, [astroBin, 'build', '--root', fixture], {
+/** Builds a fixture site with the astro CLI and returns its index page. */
+function build(root: string): string {
+  execFileSync(process.execPath, [astroBin, 'build', '--root', root], {
     env: {...process.env, ASTRO_TELEMETRY_DISABLED: '1'},
     stdio: 'pipe',
   })
-  html = readFileSync(join(dist, 'index.html'), 'utf8')
+  return readFileSync(join(root, 'dist', 'index.html'), 'utf8')
+}
+
+beforeAll(() => {
+  html = build(fixture)
 }, 180_000)
 
 describe('astro-vram (Astro 5)', () => {
@@ -61,4 +67,14 @@ describe('astro-vram (Astro 5)', () => {
     const bundle = readFileSync(join(dist, script as string), 'utf8')
     expect(bundle).toContain('language-mermaid')
   })
+})
+
+describe.skipIf(!existsSync(chromium))("astro-vram with `diagrams: 'svg'`", () => {
+  test('rehype-mermaid draws the chart at build time with the system Chromium; no script', () => {
+    const page = build(fileURLToPath(new URL('fixtures/svg/', import.meta.url)))
+    expect(page).toMatch(/<svg id="mermaid-0"[^>]*>/)
+    expect(page).toContain('Your configuration')
+    expect(page).not.toContain('<pre class="mermaid">')
+    expect(page).not.toContain('<script')
+  }, 180_000)
 })
