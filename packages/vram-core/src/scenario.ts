@@ -1,15 +1,19 @@
-import type {Architecture} from './architecture.js'
+import {bnbFormat} from './adapter/memory.js'
+import {readAdapter} from './adapter/read.js'
+import type {Architecture, ParamInventory} from './architecture.js'
 import {
   closest,
   type Diagnostic,
   diagnostic,
   display,
   shareValue,
+  VramInputError,
   type YamlPath,
 } from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
+import {paramInventory} from './model/params.js'
 import {
   readServe,
   serveOnlineFp8,
@@ -57,6 +61,7 @@ export const blockKeys = [
   'accounting',
   'quantize',
   'serve',
+  'adapter',
   'units',
   'show',
   'vary',
@@ -85,13 +90,15 @@ export const optimizers: readonly Optimizer[] = [
   'adamw',
   'adam',
   'adamw-8bit',
+  'paged-adamw',
+  'paged-adamw-8bit',
   'sgd',
   'sgd-momentum',
   'adafactor',
   'lion',
 ]
 export const attentions: readonly Attention[] = ['flash', 'eager']
-export const recomputes: readonly Recompute[] = ['none', 'selective', 'full']
+export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
 export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
@@ -100,6 +107,7 @@ export const metrics: readonly Metric[] = [
   'total',
   'params',
   'weights',
+  'adapter',
   'gradients',
   'optimizer',
   'activations',
@@ -449,14 +457,41 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const givenDtype = dtypeValue(raw, 'dtype', out) ?? (onlineFp8 ? dtype('fp8') : undefined)
   const weightType =
     givenDtype ?? (mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16'))
-  if (mode === 'training') {
+  const hasAdapter = raw.adapter !== undefined && raw.adapter !== null
+  if (hasAdapter && mode !== 'training') {
+    out.push(
+      diagnostic('incompatible', 'An adapter is trained: it needs `mode: training`', ['adapter'], {
+        suggestion: 'add `mode: training`, or remove `adapter`',
+      }),
+    )
+  } else if (mode === 'training' && hasAdapter && bnbFormat(weightType.name)) {
+    // QLoRA (nf4/fp4) or LLM.int8() LoRA: the frozen base is stored by bitsandbytes.
+    if (raw.quantize !== undefined && quantize === 'all')
+      out.push(
+        diagnostic(
+          'incompatible',
+          'Under an adapter, bitsandbytes quantizes linear layers only: embeddings, norms and the head stay 16-bit',
+          ['quantize'],
+          {
+            suggestion:
+              'remove `quantize` (or write `linear`); `experts` restricts it to routed experts',
+          },
+        ),
+      )
+  } else if (mode === 'training') {
     if (!isFloat(weightType) || weightType.name === 'fp8') {
       out.push(
         diagnostic(
           'incompatible',
-          `Training with \`${weightType.name}\` weights needs adapters (LoRA/QLoRA), which this engine does not model`,
+          hasAdapter
+            ? `An adapter trains on a 16-bit base (LoRA) or a bitsandbytes \`nf4\`, \`fp4\` or \`int8\` base, not \`${weightType.name}\``
+            : `Training \`${weightType.name}\` weights needs an adapter: the base stays frozen and quantized`,
           ['dtype'],
-          {suggestion: 'use `dtype: bf16` (or fp16/fp32) for training'},
+          {
+            suggestion: hasAdapter
+              ? 'use `dtype: nf4` for QLoRA or `dtype: bf16` for LoRA'
+              : 'add `adapter: {rank: 16, targets: all-linear}` (QLoRA with `dtype: nf4`), or use `dtype: bf16` for full training',
+          },
         ),
       )
     } else if (precision === 'fp32' && weightType.bits !== 32) {
@@ -763,6 +798,36 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         ),
       )
   }
+  let adapter: Scenario['adapter']
+  if (hasAdapter && mode === 'training') {
+    let inventory: ParamInventory | undefined
+    try {
+      inventory = model ? paramInventory(model) : undefined
+    } catch (error) {
+      if (!(error instanceof VramInputError)) throw error
+    }
+    adapter = readAdapter(raw.adapter, model, inventory, precision, out)
+    // One device, or plain data parallelism: each replica holds the whole base and adapter.
+    const sharded: Array<[string, boolean]> = [
+      ['tp', p.tp > 1],
+      ['pp', p.pp > 1],
+      ['ep', p.ep > 1],
+      ['cp', p.cp > 1],
+      ['zero', p.zero > 0],
+      ['offload', p.offload !== 'none'],
+    ]
+    for (const [key, used] of sharded) {
+      if (used)
+        out.push(
+          diagnostic(
+            'incompatible',
+            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU or data-parallel replicas (\`dp\`)`,
+            ['parallel', key],
+            {suggestion: `remove \`${key}\``},
+          ),
+        )
+    }
+  }
 
   const failed = out.filter((entry) => entry.severity === 'error').length > errorsBefore
   if (failed || !model) return undefined
@@ -787,6 +852,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     accounting,
     quantize,
     serve,
+    ...(adapter ? {adapter} : {}),
   }
 }
 
