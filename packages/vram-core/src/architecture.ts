@@ -40,8 +40,11 @@ export interface Architecture {
   qkvBias: boolean
   /** q, k, v and o projections carry biases (gpt-oss). */
   attentionBias: boolean
-  /** Per-head RMSNorm on q and k (Qwen3). */
-  qkNorm: boolean
+  /**
+   * RMSNorm on q and k: `true` per head (Qwen3, Gemma 3, GLM-4.5: head_dim
+   * weights each), `projection` over the whole q and k projections (OLMo 2).
+   */
+  qkNorm: boolean | 'projection'
   /** One learned sink logit per head (gpt-oss). */
   attentionSinks: boolean
   /** Input embedding and LM head share one matrix. */

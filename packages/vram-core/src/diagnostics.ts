@@ -4,6 +4,7 @@ export type RuleId =
   | 'unknown-key'
   | 'unknown-model'
   | 'unknown-gpu'
+  | 'unsupported-model'
   | 'invalid-value'
   | 'missing-field'
   | 'incompatible'

@@ -1,7 +1,7 @@
 import type {Architecture} from './architecture.js'
 import {closest, type Diagnostic, diagnostic, display, type YamlPath} from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
-import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
+import {defaultUsable, resolveGpu} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
 import type {
   Accounting,
@@ -510,24 +510,17 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   let gpu: Scenario['gpu']
   const gpuValue = raw.gpu ?? context.defaults?.gpu
   if (gpuValue !== undefined && gpuValue !== null) {
-    gpu = gpuFromInput(gpuValue)
-    if (!gpu) {
-      const guess = typeof gpuValue === 'string' ? gpuSuggestion(gpuValue) : undefined
+    const resolved = resolveGpu(gpuValue)
+    gpu = resolved.gpu
+    if (!resolved.gpu) {
       out.push(
-        diagnostic(
-          'unknown-gpu',
-          `Unknown GPU \`${display(gpuValue)}\``,
-          raw.gpu === undefined ? [] : ['gpu'],
-          {
-            suggestion: guess
-              ? `did you mean \`${guess}\`?`
-              : 'use a preset such as `h100-sxm-80gb` or a capacity such as `80 GB`',
-          },
-        ),
+        diagnostic('unknown-gpu', resolved.message, raw.gpu === undefined ? [] : ['gpu'], {
+          suggestion: resolved.suggestion,
+        }),
       )
     }
   }
-  let usable = defaultUsable
+  let usable = gpu?.usable ?? defaultUsable
   if (raw.usable !== undefined) {
     const fraction = parseFraction(raw.usable)
     if (fraction !== undefined && fraction > 0 && fraction <= 1) usable = fraction

@@ -58,6 +58,15 @@ export interface Gpu {
   capacity: number
   /** Where the capacity comes from. */
   source: string
+  /**
+   * Bytes CUDA reports as the device total (`cudaMemGetInfo`): the driver total
+   * minus its reserved region. Set for presets where a public log shows it.
+   */
+  cudaTotalBytes?: number | undefined
+  /** The platform's default usable share (Apple silicon: Metal's wired share of RAM). */
+  usable?: number | undefined
+  /** `unified`: CPU and GPU share the RAM (Apple silicon); `capacity` is the RAM. */
+  memory?: 'unified' | undefined
 }
 
 /** A fully normalised, validated scenario: every default applied. */

@@ -175,8 +175,9 @@ export function paramInventory(arch: Architecture): ParamInventory {
       add(vector('attn.o_proj.bias', 'attention', h, 'replicated', 'all'))
     }
     if (arch.qkNorm) {
-      norm('attn.q_norm', headDim, 'all')
-      norm('attn.k_norm', headDim, 'all')
+      const whole = arch.qkNorm === 'projection'
+      norm('attn.q_norm', whole ? q : headDim, 'all')
+      norm('attn.k_norm', whole ? kv : headDim, 'all')
     }
   }
   if (arch.attentionSinks) add(vector('attn.sinks', 'attention', heads, 'replicated', 'all'))
