@@ -1,3 +1,4 @@
+import type {CheckpointQuantization} from './model/checkpoint.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -65,6 +66,14 @@ export interface Architecture {
   includeMtp: boolean
   /** The model's trained context length (default `seq`). */
   contextLength?: number | undefined
+  /**
+   * How the checkpoint stores its weights, from its `quantization_config`
+   * (FP8 blocks, MXFP4 experts, AWQ/GPTQ groups): the default weight format
+   * when a block gives no `dtype`.
+   */
+  checkpoint?: CheckpointQuantization | undefined
+  /** The config's vision encoder (`model_type`), which the count leaves out. */
+  visionOmitted?: string | undefined
 }
 
 export interface MoeArchitecture {

@@ -83,7 +83,9 @@ export function gpuSuggestion(name: string): string | undefined {
     : `the catalogue has ${list}`
 }
 
-export type GpuResolution = {gpu: Gpu} | {gpu?: undefined; message: string; suggestion: string}
+export type GpuResolution =
+  | {gpu: Gpu; message?: undefined; suggestion?: undefined}
+  | {gpu?: undefined; message: string; suggestion: string}
 
 /**
  * A `gpu:` value: a preset id or alias (case-insensitive), a capacity with a

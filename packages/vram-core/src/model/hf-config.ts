@@ -16,6 +16,7 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {type CheckpointQuantization, checkpointFromConfig} from './checkpoint.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -64,6 +65,10 @@ export interface ModelSpec {
   slidingLayers?: LayerCount | undefined
   mtpLayers?: number | undefined
   includeMtp?: boolean | undefined
+  /** The checkpoint's storage, from its `quantization_config`. */
+  checkpoint?: CheckpointQuantization | undefined
+  /** A vision encoder the config carries and the count leaves out (its `model_type`). */
+  vision?: string | undefined
 }
 
 export type SpecField = keyof ModelSpec
@@ -128,6 +133,8 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   slidingLayers: 'sliding_layers',
   mtpLayers: 'mtp',
   includeMtp: 'mtp',
+  checkpoint: 'quantization_config',
+  vision: 'vision_config',
 }
 
 /** Default HF names of spec fields (Llama-style configs). */
@@ -443,9 +450,7 @@ export function languageModelConfig(config: Readonly<Record<string, unknown>>): 
   if (!isRecord(text)) return {config}
   const type = typeof text.model_type === 'string' ? text.model_type : ''
   const overlay = Object.fromEntries(
-    Object.entries(config).filter(
-      ([key]) => !wrapperOnly.has(key) && hfConfigFields.includes(key),
-    ),
+    Object.entries(config).filter(([key]) => !wrapperOnly.has(key) && hfConfigFields.includes(key)),
   )
   const vision = config.vision_config
   const visionType = isRecord(vision)
@@ -465,7 +470,8 @@ export function languageModelConfig(config: Readonly<Record<string, unknown>>): 
  * reader stops with a diagnostic instead.
  */
 const uncountable: Readonly<Record<string, string>> = {
-  qwen3_next: 'Qwen3-Next mixes Gated DeltaNet (linear-attention, recurrent) layers with attention layers',
+  qwen3_next:
+    'Qwen3-Next mixes Gated DeltaNet (linear-attention, recurrent) layers with attention layers',
   nemotron_h: 'Nemotron-H is a hybrid of Mamba-2, attention and MLP blocks',
   mamba: 'Mamba is a state-space model',
   mamba2: 'Mamba-2 is a state-space model',
@@ -495,7 +501,8 @@ export function uncountableReason(config: Readonly<Record<string, unknown>>): st
   const layerTypes = config.layer_types
   if (Array.isArray(layerTypes)) {
     const other = layerTypes.find(
-      (kind) => typeof kind === 'string' && !kind.endsWith('attention') && kind !== 'full_attention',
+      (kind) =>
+        typeof kind === 'string' && !kind.endsWith('attention') && kind !== 'full_attention',
     )
     if (typeof other === 'string' || layerTypes.includes('linear_attention')) {
       return `its \`layer_types\` include \`${typeof other === 'string' ? other : 'linear_attention'}\` layers`
@@ -516,7 +523,7 @@ export function specFromHfConfig(
   raw: Readonly<Record<string, unknown>>,
   originOf: (field: string) => YamlPath,
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
-  const {config} = languageModelConfig(raw)
+  const {config, vision} = languageModelConfig(raw)
   const read = new ConfigReader(config, originOf)
   const uncountableWhy = uncountableReason(config)
   if (uncountableWhy !== undefined) {
@@ -555,6 +562,26 @@ export function specFromHfConfig(
   /** Record where a derived/family value comes from. */
   const note = (key: SpecField, field: string): void => {
     origins[key] = {path: originOf(field), label: `\`${field}\``}
+  }
+
+  if (vision !== undefined) spec.vision = vision
+  const stored = checkpointFromConfig(config)
+  if (stored.checkpoint) {
+    spec.checkpoint = stored.checkpoint
+    note('checkpoint', 'quantization_config')
+  } else if (stored.unsupported !== undefined) {
+    read.diagnostics.push(
+      diagnostic(
+        'unsupported-model',
+        `the checkpoint's \`quantization_config\` (\`${stored.unsupported}\`) is not read: its weights are computed at the block's \`dtype\` (default bf16)`,
+        originOf('quantization_config'),
+        {
+          severity: 'warning',
+          suggestion:
+            'give the stored format as `dtype` (e.g. `dtype: fp8`, or bits per weight such as `4.25bpw`) and `quantize: linear`',
+        },
+      ),
+    )
   }
 
   const modelTypeRaw = read.string('model_type')
@@ -967,7 +994,8 @@ export function buildArchitecture(
 
   const architecture: Architecture = {
     id: context.id,
-    name: context.name,
+    // Say in the caption that the count is the language model's alone.
+    name: spec.vision ? `${context.name}, text only (vision encoder not counted)` : context.name,
     givenParams: spec.givenParams,
     layers,
     hidden,
@@ -993,6 +1021,8 @@ export function buildArchitecture(
     mtpLayers: spec.mtpLayers ?? 0,
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
+    ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
+    ...(spec.vision ? {visionOmitted: spec.vision} : {}),
   }
   return {architecture, diagnostics}
 }

@@ -35,7 +35,7 @@ import {
   type SpecSource,
   specFromHfConfig,
 } from './hf-config.js'
-import {findModelPreset, type ModelPreset, modelPresetNames} from './presets.js'
+import {findModelPreset, type ModelPreset, modelSuggestion, uncountableModel} from './presets.js'
 
 export interface ModelInputOptions {
   /**
@@ -221,12 +221,24 @@ const hfKeys = new Set(hfConfigFields)
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** Long names are cut in messages: a 10 MB value is not echoed back. */
+const shownName = (name: string): string => (name.length > 80 ? `${name.slice(0, 80)}…` : name)
+
 function unknownModel(name: string, path: YamlPath): Diagnostic {
-  const suggestion = closest(name, modelPresetNames())
-  return diagnostic('unknown-model', `unknown model \`${name}\``, path, {
-    suggestion: suggestion
-      ? `did you mean \`${suggestion}\`?`
-      : 'use a preset such as `llama-2-7b` or `Qwen/Qwen2.5-7B`, or a mapping of the shape (`layers`, `hidden`, ...) or `params: 7B`',
+  const uncountable = uncountableModel(name)
+  if (uncountable !== undefined) {
+    return diagnostic(
+      'unsupported-model',
+      `this engine cannot count \`${name}\`: ${uncountable}, and it computes transformer stacks only (attention + MLP layers)`,
+      path,
+      {
+        suggestion:
+          'give the parameter count for a weights-only estimate, e.g. `model: {params: 80B}`',
+      },
+    )
+  }
+  return diagnostic('unknown-model', `unknown model \`${shownName(name)}\``, path, {
+    suggestion: modelSuggestion(name),
   })
 }
 
