@@ -242,6 +242,33 @@ function unknownModel(name: string, path: YamlPath): Diagnostic {
   })
 }
 
+/** Hub ids a writer types: `org/name`, optionally as a huggingface.co URL. */
+const HUB_ID =
+  /^(?:https?:\/\/(?:huggingface\.co|hf\.co)\/)?([A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*)\/?$/
+
+/**
+ * A Hub id that is no preset: its config.json from the local Hugging Face
+ * cache, when the host can read it (Node's `readConfig` answers `hf:<id>`).
+ * `undefined` when there is no such cached model (then it is an unknown model).
+ */
+function fromHfCache(
+  value: string,
+  path: YamlPath,
+  options: ModelInputOptions,
+): ModelInputResult | undefined {
+  const id = HUB_ID.exec(value.trim())?.[1]
+  if (id === undefined || !options.readConfig) return undefined
+  let config: unknown
+  try {
+    config = options.readConfig(`hf:${id}`)
+  } catch {
+    return undefined
+  }
+  if (!isMapping(config)) return undefined
+  const {source, diagnostics} = specFromHfConfig(config, () => path)
+  return finish(source, diagnostics, {id, name: id, path, naming: 'hf'})
+}
+
 function fromPreset(preset: ModelPreset, path: YamlPath): ModelInputResult {
   const {source, diagnostics} = specFromHfConfig(preset.config, () => path)
   return finish(source, diagnostics, {id: preset.id, name: preset.name, path, naming: 'hf'})
@@ -283,6 +310,8 @@ export function architectureFromInput(
     if (preset) return fromPreset(preset, path)
     const count = parseCount(value)
     if (count !== undefined && count > 0) return fromParams(count, path)
+    const cached = fromHfCache(value, path, options)
+    if (cached) return cached
     return {diagnostics: [unknownModel(value, path)]}
   }
   if (typeof value === 'number') {
