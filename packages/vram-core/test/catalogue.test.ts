@@ -342,6 +342,24 @@ describe('model catalogue', () => {
     expect(smaller.scenario.model.layers).toBe(17)
   })
 
+  it('reads a Mistral 3 config (Mistral Small 3.2: text_config + Pixtral) for its language model', () => {
+    const text = findModelPreset('mistral-small-24b')?.config as Record<string, unknown>
+    const read = architectureFromHfConfig(
+      {
+        architectures: ['Mistral3ForConditionalGeneration'],
+        model_type: 'mistral3',
+        text_config: {...text, architectures: undefined},
+        vision_config: {model_type: 'pixtral', hidden_size: 1024, num_hidden_layers: 24},
+      },
+      'mistralai/Mistral-Small-3.2-24B-Instruct-2506',
+    )
+    if (!read.architecture) throw new Error('no architecture')
+    // HF safetensors total of Mistral-Small-3.2-24B-Instruct-2506: 24,011,361,280 =
+    // the language model + Pixtral (403,305,472) + projector (35,652,608).
+    expect(paramInventory(read.architecture).total).toBe(24_011_361_280 - 403_305_472 - 35_652_608)
+    expect(read.architecture.visionOmitted).toBe('pixtral')
+  })
+
   it('refuses to count state-space and hybrid models', () => {
     for (const id of ['Qwen/Qwen3-Next-80B-A3B-Instruct', 'nvidia/Nemotron-H-56B-Base-8K']) {
       const named = evaluateBlock({model: id})
