@@ -1,8 +1,10 @@
 import {readFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
+import {preloadedGguf} from './gguf-node.js'
 import {cachedConfigPath} from './hf-cache.js'
 import type {ReadContext} from './scenario.js'
 
+export {ggufReferences, preloadGgufFiles, readGgufSummary} from './gguf-node.js'
 export {cachedConfigPath, hfHubCache} from './hf-cache.js'
 export * from './index.js'
 
@@ -26,6 +28,8 @@ export function nodeReadConfig(
       if (cached === undefined) throw new Error(`\`${id}\` is not in the local Hugging Face cache`)
       return JSON.parse(readFileSync(cached, 'utf8')) as unknown
     }
-    return JSON.parse(readFileSync(resolve(folder, relativePath), 'utf8')) as unknown
+    const path = resolve(folder, relativePath)
+    if (path.toLowerCase().endsWith('.gguf')) return preloadedGguf(path)
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
   }
 }

@@ -27,6 +27,7 @@
 import type {Architecture} from '../architecture.js'
 import {closest, type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
 import {formatCount, parseCount} from './count.js'
+import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
 import {
   buildArchitecture,
   type FieldNaming,
@@ -35,6 +36,7 @@ import {
   type SpecSource,
   specFromHfConfig,
 } from './hf-config.js'
+import {paramInventory} from './params.js'
 import {findModelPreset, type ModelPreset, modelSuggestion, uncountableModel} from './presets.js'
 
 export interface ModelInputOptions {
@@ -376,6 +378,7 @@ function fromMapping(
   let basePath: YamlPath = path
   let preset: ModelPreset | undefined
   let configPath: string | undefined
+  let gguf: {summary: GgufSummary; bytes: number} | undefined
   const extendsValue = mapping.extends
   const configValue = mapping.config
   if (extendsValue !== undefined && configValue !== undefined) {
@@ -412,7 +415,27 @@ function fromMapping(
     basePath = [...path, 'config']
     const read = readLocalConfig(configValue, basePath, options)
     if ('diagnostic' in read) diagnostics.push(read.diagnostic)
-    else {
+    else if (isGgufSummary(read.config)) {
+      // A .gguf file: its header's shape, and its tensor bytes as the weights.
+      const bytes = ggufTensorBytes(read.config)
+      if ('unknownType' in bytes) {
+        diagnostics.push(
+          diagnostic(
+            'config-read',
+            `\`${configValue as string}\` holds a tensor of ggml type ${bytes.unknownType}, which this engine does not know`,
+            basePath,
+            {
+              suggestion:
+                "give the file's bits per weight as `dtype` (e.g. `4.8bpw`) with a config.json",
+            },
+          ),
+        )
+      } else {
+        gguf = {summary: read.config, bytes: bytes.bytes}
+        base = {...ggufConfig(read.config)}
+        configPath = configValue as string
+      }
+    } else {
       base = read.config
       configPath = configValue as string
     }
@@ -473,12 +496,43 @@ function fromMapping(
     caption = name ?? 'custom model'
   }
   if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
-  return finish(source, diagnostics, {
+  const result = finish(source, diagnostics, {
     id,
     name: caption,
     path,
     naming: hfBased ? 'both' : 'symbols',
   })
+  if (gguf && result.architecture && !overrides) {
+    result.architecture = withGgufWeights(result.architecture, gguf.summary, gguf.bytes)
+  }
+  return result
+}
+
+/**
+ * The file's tensor bytes as the weights: a checkpoint format whose bits per
+ * weight make the engine's parameter count weigh exactly what the file stores.
+ */
+function withGgufWeights(
+  architecture: Architecture,
+  summary: GgufSummary,
+  bytes: number,
+): Architecture {
+  const total = paramInventory(architecture).total
+  const fileType = summary.metadata['general.file_type']
+  const name =
+    typeof summary.metadata['general.name'] === 'string'
+      ? summary.metadata['general.name']
+      : undefined
+  return {
+    ...architecture,
+    ...(name ? {name} : {}),
+    checkpoint: {
+      method: 'gguf',
+      dtype: {name: 'gguf', bits: (8 * bytes) / total},
+      scope: 'all',
+      label: `GGUF file${typeof fileType === 'number' ? ` (file type ${fileType})` : ''}: ${bytes} B of tensors`,
+    },
+  }
 }
 
 const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
