@@ -74,6 +74,8 @@ export interface Architecture {
   checkpoint?: CheckpointQuantization | undefined
   /** The config's vision encoder (`model_type`), which the count leaves out. */
   visionOmitted?: string | undefined
+  /** The vision encoder and projector, when counted (`vision: true`): weights only. */
+  vision?: {type: string; params: number} | undefined
 }
 
 export interface MoeArchitecture {
@@ -142,6 +144,7 @@ export interface ParamGroup {
     | 'shared_expert'
     | 'norm'
     | 'mtp'
+    | 'vision'
   /** Elements in one instance of the tensor (rows × cols, or length). */
   elements: number
   /** Matrix shape when 2-D (Adafactor factors rows and columns). */

@@ -360,6 +360,45 @@ describe('model catalogue', () => {
     expect(read.architecture.visionOmitted).toBe('pixtral')
   })
 
+  it('`vision: true` counts the vision encoder: the Hub totals of the multimodal checkpoints', () => {
+    const withVision = (model: string) => {
+      const read = architectureFromInput({extends: model, vision: true}, ['model'])
+      if (!read.architecture) throw new Error(JSON.stringify(read.diagnostics))
+      return read.architecture
+    }
+    // Hub API safetensors.total of each checkpoint (the published figures above).
+    expect(paramInventory(withVision('gemma-3-4b')).total).toBe(4_300_079_472)
+    expect(paramInventory(withVision('gemma-3-12b')).total).toBe(12_187_325_040)
+    expect(paramInventory(withVision('gemma-3-27b')).total).toBe(27_432_406_640)
+    expect(paramInventory(withVision('llama-4-scout')).total).toBe(108_641_793_536)
+    expect(paramInventory(withVision('llama-4-maverick')).total).toBe(401_583_781_376)
+    expect(withVision('gemma-3-4b').name).toBe('Gemma 3 4B with its vision encoder')
+    const text = findModelPreset('mistral-small-24b')?.config as Record<string, unknown>
+    const mistral3 = architectureFromInput(
+      {
+        model_type: 'mistral3',
+        text_config: text,
+        vision_config: {
+          model_type: 'pixtral',
+          hidden_size: 1024,
+          intermediate_size: 4096,
+          num_hidden_layers: 24,
+          patch_size: 14,
+        },
+        vision: true,
+      },
+      ['model'],
+    ).architecture
+    // Mistral-Small-3.2-24B-Instruct-2506: 24,011,361,280 (Hugging Face safetensors metadata).
+    expect(mistral3 && paramInventory(mistral3).total).toBe(24_011_361_280)
+    // A text-only config has nothing to add.
+    expect(
+      architectureFromInput({extends: 'llama-2-7b', vision: true}, ['model']).diagnostics[0],
+    ).toMatchObject({
+      ruleId: 'invalid-value',
+    })
+  })
+
   it('refuses to count state-space and hybrid models', () => {
     for (const id of ['Qwen/Qwen3-Next-80B-A3B-Instruct', 'nvidia/Nemotron-H-56B-Base-8K']) {
       const named = evaluateBlock({model: id})
@@ -396,11 +435,14 @@ describe('model suggestions', () => {
   it('answers at once for a 10 MB value', () => {
     const huge = 'q'.repeat(10_000_000)
     const started = performance.now()
-    const {diagnostics} = evaluateBlock({model: huge, gpu: huge})
+    const {diagnostics} = evaluateBlock({model: huge, gpu: huge, dtype: huge})
     expect(performance.now() - started).toBeLessThan(2000)
-    expect(diagnostics.map((d) => d.ruleId)).toEqual(['unknown-model', 'unknown-gpu'])
-    expect(diagnostics[0]?.message.length).toBeLessThan(200)
-    expect(diagnostics[1]?.message.length).toBeLessThan(200)
+    expect(diagnostics.map((d) => d.ruleId).sort()).toEqual([
+      'invalid-value',
+      'unknown-gpu',
+      'unknown-model',
+    ])
+    for (const entry of diagnostics) expect(entry.message.length).toBeLessThan(300)
   })
 })
 

@@ -266,7 +266,13 @@ function ggufTensors(architecture: Architecture, inventory: ParamInventory): Ten
     }
   }
   for (const group of inventory.groups) {
-    if (group.placement === 'layer' || group.family === 'mtp' || group.name.startsWith('mtp'))
+    // MTP modules are not loaded by llama.cpp; a vision encoder is a separate mmproj file.
+    if (
+      group.placement === 'layer' ||
+      group.family === 'mtp' ||
+      group.family === 'vision' ||
+      group.name.startsWith('mtp')
+    )
       continue
     let role = roleOf(group)
     // A tied embedding is the output matrix for llama.cpp.

@@ -17,6 +17,7 @@
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
 import {type CheckpointQuantization, checkpointFromConfig} from './checkpoint.js'
+import {visionEncoder} from './vision.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -67,8 +68,12 @@ export interface ModelSpec {
   includeMtp?: boolean | undefined
   /** The checkpoint's storage, from its `quantization_config`. */
   checkpoint?: CheckpointQuantization | undefined
-  /** A vision encoder the config carries and the count leaves out (its `model_type`). */
+  /** A vision encoder the config carries (its `model_type`), left out unless `includeVision`. */
   vision?: string | undefined
+  /** Its parameters with the projector, when this engine counts that encoder type. */
+  visionParams?: number | undefined
+  /** Count the vision encoder's weights too (`vision: true`). */
+  includeVision?: boolean | undefined
 }
 
 export type SpecField = keyof ModelSpec
@@ -135,6 +140,8 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   includeMtp: 'mtp',
   checkpoint: 'quantization_config',
   vision: 'vision_config',
+  visionParams: 'vision_config',
+  includeVision: 'vision',
 }
 
 /** Default HF names of spec fields (Llama-style configs). */
@@ -445,6 +452,7 @@ const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
 export function languageModelConfig(config: Readonly<Record<string, unknown>>): {
   config: Readonly<Record<string, unknown>>
   vision?: string | undefined
+  visionConfig?: Readonly<Record<string, unknown>> | undefined
 } {
   const text = config.text_config
   if (!isRecord(text)) return {config}
@@ -460,7 +468,9 @@ export function languageModelConfig(config: Readonly<Record<string, unknown>>): 
     : undefined
   return {
     config: {...textConfigDefaults[type], ...text, ...overlay},
-    ...(visionType !== undefined ? {vision: visionType} : {}),
+    ...(visionType !== undefined && isRecord(vision)
+      ? {vision: visionType, visionConfig: vision}
+      : {}),
   }
 }
 
@@ -523,7 +533,7 @@ export function specFromHfConfig(
   raw: Readonly<Record<string, unknown>>,
   originOf: (field: string) => YamlPath,
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
-  const {config, vision} = languageModelConfig(raw)
+  const {config, vision, visionConfig} = languageModelConfig(raw)
   const read = new ConfigReader(config, originOf)
   const uncountableWhy = uncountableReason(config)
   if (uncountableWhy !== undefined) {
@@ -565,6 +575,10 @@ export function specFromHfConfig(
   }
 
   if (vision !== undefined) spec.vision = vision
+  const textHidden = config.hidden_size
+  if (visionConfig && typeof textHidden === 'number') {
+    spec.visionParams = visionEncoder(visionConfig, textHidden, raw)?.params
+  }
   const stored = checkpointFromConfig(config)
   if (stored.checkpoint) {
     spec.checkpoint = stored.checkpoint
@@ -970,6 +984,22 @@ export function buildArchitecture(
     }
   }
 
+  const withVision = spec.includeVision === true && spec.vision !== undefined
+  if (withVision && spec.visionParams === undefined) {
+    invalid(
+      'includeVision',
+      `the vision encoder \`${spec.vision}\` is not one this engine counts (SigLIP, Llama 4, Pixtral)`,
+      'remove `vision`, or add its parameters to `params`',
+    )
+  }
+  if (spec.includeVision === true && spec.vision === undefined) {
+    invalid(
+      'includeVision',
+      '`vision: true` needs a config with a `vision_config`',
+      'remove `vision`',
+    )
+  }
+
   if (spec.dropout !== undefined && !(spec.dropout >= 0 && spec.dropout < 1)) {
     invalid('dropout', `${named('dropout')} must be in [0, 1), got ${spec.dropout}`, 'e.g. `0.1`')
   }
@@ -994,8 +1024,12 @@ export function buildArchitecture(
 
   const architecture: Architecture = {
     id: context.id,
-    // Say in the caption that the count is the language model's alone.
-    name: spec.vision ? `${context.name}, text only (vision encoder not counted)` : context.name,
+    // Say in the caption whether the count includes the vision encoder.
+    name: spec.vision
+      ? withVision
+        ? `${context.name} with its vision encoder`
+        : `${context.name}, text only (vision encoder not counted)`
+      : context.name,
     givenParams: spec.givenParams,
     layers,
     hidden,
@@ -1022,7 +1056,10 @@ export function buildArchitecture(
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
     ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
-    ...(spec.vision ? {visionOmitted: spec.vision} : {}),
+    ...(spec.vision && !withVision ? {visionOmitted: spec.vision} : {}),
+    ...(withVision && spec.visionParams !== undefined
+      ? {vision: {type: spec.vision as string, params: spec.visionParams}}
+      : {}),
   }
   return {architecture, diagnostics}
 }

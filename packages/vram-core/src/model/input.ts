@@ -204,6 +204,7 @@ const symbolParsers: Record<string, SymbolParser> = {
     isOff(value)
       ? {ok: true, apply: (spec) => Object.assign(spec, {positions: undefined})}
       : integer('positions', 2048)(value, key),
+  vision: boolean('includeVision'),
   name: (value, key) =>
     typeof value === 'string' && value.trim() !== ''
       ? {ok: true, apply: () => {}}
@@ -474,7 +475,9 @@ function fromMapping(
   }
 
   // --- Identity --------------------------------------------------------------------
-  const overrides = symbols.some(([key]) => key !== 'name') || Object.keys(hf).length > 0
+  // `vision: true` adds the encoder the checkpoint ships: the same model, not a modified one.
+  const overrides =
+    symbols.some(([key]) => key !== 'name' && key !== 'vision') || Object.keys(hf).length > 0
   let id: string
   let caption: string
   if (preset) {
@@ -565,6 +568,7 @@ const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
   sliding_window: 'slidingWindow',
   sliding_layers: 'slidingLayers',
   mtp: 'includeMtp',
+  vision: 'includeVision',
   context: 'context',
   positions: 'positions',
 }

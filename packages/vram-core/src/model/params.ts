@@ -286,6 +286,8 @@ export function paramInventory(arch: Architecture): ParamInventory {
     add({name, family, elements, ...(shape ? {shape} : {}), sharding, placement, count: 1})
   }
   single('embed_tokens', 'embedding', vocab * h, [vocab, h], 'tp', 'first')
+  // The vision encoder runs before the first layer; its matrices split over TP as vLLM does.
+  if (arch.vision) single('vision_encoder', 'vision', arch.vision.params, undefined, 'tp', 'first')
   if (arch.positionEmbeddings) {
     const positions = arch.positionEmbeddings
     single('embed_positions', 'position', positions * h, [positions, h], 'replicated', 'first')
