@@ -264,14 +264,17 @@ describe('model catalogue', () => {
 
   it('Qwen3-Coder-480B-A35B: the FP8 checkpoint with its 128×128 scales is the published total', () => {
     // Hugging Face safetensors metadata of Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8: 480,184,064,000.
-    const architecture = architectureFromInput('qwen3-coder-480b-a35b', ['model']).architecture
-    if (!architecture) throw new Error('no architecture')
-    const inventory = paramInventory(architecture)
+    const result = run({model: 'Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8', seq: 1024})
+    const inventory = paramInventory(result.scenario.model)
     const fp8 = sumGroups(
       inventory,
       (g) => g.shape !== undefined && ['attention', 'expert', 'mlp'].includes(g.family),
     )
     expect(inventory.total + fp8 / (128 * 128)).toBe(480_184_064_000)
+    expect(result.perDevice.weights).toBe(fp8 + 2 * (inventory.total - fp8) + (4 * fp8) / 16384)
+    expect(findModelPreset('qwen3-coder-480b-a35b')?.config).toEqual(
+      reference.find((model) => model.id === 'Qwen/Qwen3-Coder-480B-A35B-Instruct')?.config,
+    )
   })
 
   it('Qwen3-235B-A22B-FP8 computes the checkpoint as shipped', () => {
