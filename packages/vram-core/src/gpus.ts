@@ -133,7 +133,9 @@ function presetGpu(found: GpuPreset): Gpu {
     name: found.name,
     capacity: found.capacity,
     source: found.source,
-    ...(found.cudaTotalBytes !== undefined ? {cudaTotalBytes: found.cudaTotalBytes} : {}),
+    ...(found.cudaTotalBytes !== undefined
+      ? {cudaTotalBytes: found.cudaTotalBytes, cudaTotalSource: found.cudaTotalSource}
+      : {}),
     ...(found.usable !== undefined ? {usable: found.usable} : {}),
     ...(found.memory === 'unified' ? {memory: 'unified' as const} : {}),
   }

@@ -23,6 +23,8 @@ export interface GpuRecord {
   capacity: number
   /** Bytes CUDA reports as the device total, where a public log shows it. */
   cudaTotalBytes?: number | undefined
+  /** Where `cudaTotalBytes` comes from. */
+  cudaTotalSource?: string | undefined
   /** Default share of `capacity` a job may use, when the platform sets one (Apple silicon). */
   usable?: number | undefined
   memory: 'dedicated' | 'unified'
@@ -81,8 +83,12 @@ export const gpuRecords: readonly GpuRecord[] = [
     81559,
     '80 GB HBM3',
     ['h100', 'h100-sxm', 'h100-80gb'],
-    `${smiRows('NVIDIA H100 80GB HBM3', 81559)}; github.com/NVIDIA/nccl/issues/1264; CUDA total 85,045,870,592 B (≈ 81,105 MiB: 454 MiB reserved) from JAX device_total_bytes in a public test fixture`,
-    {cudaTotalBytes: 85_045_870_592},
+    `${smiRows('NVIDIA H100 80GB HBM3', 81559)}; github.com/NVIDIA/nccl/issues/1264`,
+    {
+      cudaTotalBytes: 85_045_870_592,
+      cudaTotalSource:
+        'JAX device_total_bytes of an NVIDIA H100 80GB HBM3 in a public test fixture (≈ 81,105 MiB: 454 MiB reserved)',
+    },
   ),
   card(
     'h100-pcie-80gb',
