@@ -44,6 +44,13 @@ describe('llama.cpp mixes against published GGUF files', () => {
       bytes: 4_920_734_016,
       source: 'Ollama llama3.1:8b (Q4_K_M) model blob size',
     },
+    {
+      // A MoE mix: 3-D expert tensors, ffn_down_exps by the layer in their name.
+      model: 'qwen3-30b-a3b',
+      ftype: 'q4_k_m' as const,
+      bytes: 18_556_685_824,
+      source: 'Qwen/Qwen3-30B-A3B-GGUF@dae61f0 Qwen3-30B-A3B-Q4_K_M.gguf',
+    },
   ]
   for (const file of files) {
     it(`${file.model} ${file.ftype}: within 3 % of ${file.bytes} B (${file.source})`, () => {
