@@ -232,7 +232,7 @@ describe('model catalogue', () => {
       (model) =>
         (model as {computed_params?: unknown}).computed_params === undefined &&
         !['Qwen/Qwen3-Next-80B-A3B-Instruct', 'nvidia/Nemotron-H-56B-Base-8K'].includes(model.id) &&
-        model.id !== 'meta-llama/Llama-3.1-405B-Instruct-FP8' &&
+        model.id !== 'meta-llama/Llama-3.1-405B-Instruct-FP8' && // the 405B's count, tested there
         model.id !== 'Qwen/Qwen3-Coder-480B-A35B-Instruct',
     )
     for (const model of countable) expect(published[model.id], model.id).toBeDefined()
@@ -293,6 +293,22 @@ describe('model catalogue', () => {
     expect(run({model: 'Qwen/Qwen3-235B-A22B-FP8', dtype: 'bf16'}).perDevice.weights).toBe(
       2 * inventory.total,
     )
+  })
+
+  it('Llama 3.1 405B FP8 (fbgemm row-wise) weighs its modules as the card describes them', () => {
+    const preset = findModelPreset('meta-llama/Llama-3.1-405B-Instruct-FP8')
+    expect(preset?.config).toEqual(
+      reference.find((model) => model.id === 'meta-llama/Llama-3.1-405B-Instruct-FP8')?.config,
+    )
+    // Hand derivation: the MLPs of layers 1–124 in FP8 (1 byte) with one fp32 scale per
+    // output row; everything else (attention, layers 0/125 MLPs, embeddings, LM head) BF16.
+    const h = 16384
+    const ffn = 53248
+    const fp8 = 124 * 3 * h * ffn
+    const scales = 124 * (2 * ffn + h) * 4
+    const total = 405_853_388_800 // Hub API safetensors.total of meta-llama/Llama-3.1-405B
+    expect(fp8 + 2 * (total - fp8) + scales).toBe(487_229_259_776)
+    expect(run({model: 'llama-3.1-405b-fp8'}).perDevice.weights).toBe(487_229_259_776)
   })
 
   it('DeepSeek-V3 and Kimi K2 default to their FP8 checkpoints, gpt-oss to MXFP4 experts', () => {

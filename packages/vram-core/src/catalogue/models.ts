@@ -90,6 +90,53 @@ const gemma3Siglip: HfConfig = {
   vision_use_head: false,
 }
 
+/** meta-llama/Llama-3.1-405B's config.json, shared by its FP8 checkpoint. */
+const llama31_405b: HfConfig = {
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: 16384,
+  intermediate_size: 53248,
+  num_hidden_layers: 126,
+  num_attention_heads: 128,
+  num_key_value_heads: 8,
+  vocab_size: 128256,
+  tie_word_embeddings: false,
+  max_position_embeddings: 131072,
+  rms_norm_eps: 0.00001,
+  rope_theta: 500000,
+  rope_scaling: {
+    factor: 8,
+    low_freq_factor: 1,
+    high_freq_factor: 4,
+    original_max_position_embeddings: 8192,
+    rope_type: 'llama3',
+  },
+  hidden_act: 'silu',
+  torch_dtype: 'bfloat16',
+  attention_bias: false,
+  mlp_bias: false,
+  head_dim: 128,
+}
+
+/**
+ * The BF16 modules of Llama 3.1 405B FP8 (Meta's model card: FP8 for the MLPs
+ * of layers 1-124; attention everywhere, the first and last MLPs and the LM
+ * head stay BF16).
+ */
+function llama405bFp8Kept(): string[] {
+  const kept: string[] = []
+  for (let layer = 0; layer < 126; layer++) {
+    for (const module of ['q_proj', 'k_proj', 'v_proj', 'o_proj'])
+      kept.push(`model.layers.${layer}.self_attn.${module}`)
+  }
+  for (const layer of [0, 125]) {
+    for (const module of ['gate_proj', 'up_proj', 'down_proj'])
+      kept.push(`model.layers.${layer}.mlp.${module}`)
+  }
+  kept.push('lm_head')
+  return kept
+}
+
 /** Qwen/Qwen3-Coder-480B-A35B-Instruct's config.json, shared by its FP8 checkpoint. */
 const qwen3Coder480b: HfConfig = {
   architectures: ['Qwen3MoeForCausalLM'],
@@ -340,31 +387,24 @@ export const modelRecords: readonly ModelRecord[] = [
       'llama-3.1-405b-instruct',
     ],
     name: 'Llama 3.1 405B',
+    config: llama31_405b,
+  },
+  {
+    id: 'meta-llama/Llama-3.1-405B-Instruct-FP8',
+    short: 'llama-3.1-405b-fp8',
+    aliases: ['meta-llama/Meta-Llama-3.1-405B-Instruct-FP8', 'llama-3.1-405b-instruct-fp8'],
+    name: 'Llama 3.1 405B FP8',
+    family: 'Llama 3.1',
+    size: '405B',
+    source:
+      "https://huggingface.co/meta-llama/Llama-3.1-405B-Instruct-FP8/blob/main/config.json: Llama 3.1 405B's config with fbgemm FP8 (row-wise) whose modules_to_not_convert follow Meta's model card (attention of every layer, the MLPs of layers 0 and 125, lm_head stay BF16); the list itself was not read verbatim",
     config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 16384,
-      intermediate_size: 53248,
-      num_hidden_layers: 126,
-      num_attention_heads: 128,
-      num_key_value_heads: 8,
-      vocab_size: 128256,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      rms_norm_eps: 0.00001,
-      rope_theta: 500000,
-      rope_scaling: {
-        factor: 8,
-        low_freq_factor: 1,
-        high_freq_factor: 4,
-        original_max_position_embeddings: 8192,
-        rope_type: 'llama3',
+      ...llama31_405b,
+      quantization_config: {
+        activation_scale_ub: 1200,
+        modules_to_not_convert: llama405bFp8Kept(),
+        quant_method: 'fbgemm_fp8',
       },
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-      attention_bias: false,
-      mlp_bias: false,
-      head_dim: 128,
     },
   },
   {

@@ -19,6 +19,7 @@
  *   row, < 0.01 % of a 4096-wide matrix) is left out.
  * - bitsandbytes 4-bit (NF4/FP4): one fp32 absmax per 64 weights, 4.5 bits.
  */
+import type {ParamInventory} from '../architecture.js'
 import type {Dtype, QuantizeScope} from '../types.js'
 
 /** How a checkpoint stores its weights (consumed by the weights and serving components). */
@@ -34,6 +35,12 @@ export interface CheckpointQuantization {
   /** Group (AWQ/GPTQ) or block (FP8) size, when the format has one. */
   groupSize?: number | undefined
   blockSize?: readonly [number, number] | undefined
+  /**
+   * Modules the config keeps out of the format by name (`modules_to_not_convert`
+   * of fbgemm FP8: `model.layers.0.self_attn.q_proj`, `lm_head`): the weights
+   * are then counted module by module (`exactCheckpoint`).
+   */
+  notConverted?: readonly string[] | undefined
 }
 
 export type CheckpointReading =
@@ -98,6 +105,21 @@ export function checkpointFromConfig(config: Readonly<Record<string, unknown>>):
       },
     }
   }
+  if (method === 'fbgemm_fp8') {
+    const kept = Array.isArray(q.modules_to_not_convert)
+      ? q.modules_to_not_convert.filter((name): name is string => typeof name === 'string')
+      : []
+    return {
+      checkpoint: {
+        method,
+        // Placeholder until `exactCheckpoint` weighs the modules: FP8 with one fp32 scale per row.
+        dtype: {name: 'fp8', bits: 8},
+        scope: 'linear',
+        label: 'FP8 row-wise (fbgemm)',
+        notConverted: kept,
+      },
+    }
+  }
   if (method === 'bitsandbytes' && (q.load_in_4bit === true || q._load_in_4bit === true)) {
     const type = typeof q.bnb_4bit_quant_type === 'string' ? q.bnb_4bit_quant_type : 'nf4'
     return {
@@ -111,4 +133,66 @@ export function checkpointFromConfig(config: Readonly<Record<string, unknown>>):
     }
   }
   return {unsupported: method || 'an unnamed method'}
+}
+
+/** Hugging Face module names of the engine's per-layer matrices (Llama-style decoders). */
+const moduleNames: Readonly<Record<string, string>> = {
+  'attn.q_proj': 'self_attn.q_proj',
+  'attn.k_proj': 'self_attn.k_proj',
+  'attn.v_proj': 'self_attn.v_proj',
+  'attn.o_proj': 'self_attn.o_proj',
+  'mlp.gate_proj': 'mlp.gate_proj',
+  'mlp.up_proj': 'mlp.up_proj',
+  'mlp.down_proj': 'mlp.down_proj',
+}
+
+/**
+ * A checkpoint that names the modules it keeps in 16 bits, weighed module by
+ * module: FP8 matrices with one fp32 scale per output row (fbgemm's row-wise
+ * FP8), the others bf16. The result is a format covering every parameter
+ * whose bits per weight make the count weigh exactly the checkpoint's bytes
+ * (on one device; split in proportion under parallelism).
+ */
+export function exactCheckpoint(
+  checkpoint: CheckpointQuantization,
+  inventory: ParamInventory,
+  layers: number,
+): CheckpointQuantization {
+  if (!checkpoint.notConverted) return checkpoint
+  const kept = new Set(checkpoint.notConverted)
+  let bytes = 0
+  let converted = 0
+  // Layers of each kind, dense ones first (DeepSeek, GLM); `all` = every layer.
+  const spans = {
+    all: [0, layers],
+    dense: [0, inventory.denseLayers],
+    moe: [inventory.denseLayers, inventory.denseLayers + inventory.moeLayers],
+  } as const
+  for (const group of inventory.groups) {
+    const [first, end] = spans[group.placement === 'layer' ? (group.layerKind ?? 'all') : 'all']
+    const instances = group.placement === 'layer' ? end - first : 1
+    const total = group.elements * group.count * instances
+    const module = moduleNames[group.name]
+    const rows = group.shape?.[0]
+    if (group.placement === 'layer' && module !== undefined && rows !== undefined) {
+      for (let layer = first; layer < end; layer++) {
+        if (kept.has(`model.layers.${layer}.${module}`)) bytes += 2 * group.elements
+        else {
+          bytes += group.elements + 4 * rows
+          converted++
+        }
+      }
+    } else if (group.family === 'lm_head' && !kept.has('lm_head') && rows !== undefined) {
+      bytes += total + 4 * rows
+      converted++
+    } else {
+      bytes += 2 * total
+    }
+  }
+  return {
+    ...checkpoint,
+    dtype: {name: 'fp8', bits: (8 * bytes) / inventory.total},
+    scope: 'all',
+    label: `${checkpoint.label}: ${converted} matrices in FP8, ${kept.size} kept in BF16`,
+  }
 }

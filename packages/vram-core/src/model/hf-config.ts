@@ -16,7 +16,7 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
-import {type CheckpointQuantization, checkpointFromConfig} from './checkpoint.js'
+import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
 import {missingShapeFields, paramInventory} from './params.js'
 import {visionEncoder} from './vision.js'
 
@@ -1065,6 +1065,13 @@ export function buildArchitecture(
     ...(withVision && spec.visionParams !== undefined
       ? {vision: {type: spec.vision as string, params: spec.visionParams}}
       : {}),
+  }
+  if (architecture.checkpoint?.notConverted && missingShapeFields(architecture).length === 0) {
+    architecture.checkpoint = exactCheckpoint(
+      architecture.checkpoint,
+      paramInventory(architecture),
+      architecture.layers ?? 0,
+    )
   }
   if (spec.givenParams !== undefined && missingShapeFields(architecture).length === 0) {
     // The shape counts the parameters exactly; a `params` beside it would be silently unused.
