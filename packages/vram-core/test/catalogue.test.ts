@@ -518,6 +518,8 @@ describe('GPU catalogue', () => {
   })
   it('carries the CUDA-visible total where a log shows it', () => {
     // JAX device_total_bytes for an H100 80GB HBM3: 81,105 MiB = 81,559 − 454 reserved.
+    const h100 = referenceGpus.find((g) => (g.name as string).startsWith('NVIDIA H100 SXM5'))
+    expect(h100?.cuda_visible_total_bytes_observed).toEqual([85_045_870_592])
     expect(findGpuPreset('h100-sxm-80gb')?.cudaTotalBytes).toBe(85_045_870_592)
     expect(resolveGpu('h100').gpu?.cudaTotalBytes).toBe(85_045_870_592)
   })

@@ -60,6 +60,9 @@ describe('local Hugging Face cache', () => {
       {model: 'Acme/Missing-7B'},
       {readConfig: nodeReadConfig(undefined)},
     )
-    expect(diagnostics[0]?.ruleId).toBe('unknown-model')
+    expect(diagnostics[0]).toMatchObject({
+      ruleId: 'unknown-model',
+      message: 'Unknown model `Acme/Missing-7B`, in the catalogue or the local Hugging Face cache',
+    })
   })
 })

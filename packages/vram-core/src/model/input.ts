@@ -327,7 +327,11 @@ export function architectureFromInput(
     if (count !== undefined && count > 0) return fromParams(count, path)
     const cached = fromHfCache(value, path, options)
     if (cached) return cached
-    return {diagnostics: [unknownModel(value, path)]}
+    const unknown = unknownModel(value, path)
+    if (unknown.ruleId === 'unknown-model' && options.readConfig && HUB_ID.test(value.trim())) {
+      unknown.message = `${unknown.message}, in the catalogue or the local Hugging Face cache`
+    }
+    return {diagnostics: [unknown]}
   }
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > 0) return fromParams(Math.round(value), path)
