@@ -156,6 +156,7 @@ export interface GpuRow {
   marketing: string
   /** Bytes CUDA reports as the total (driver total minus its reserved region), where sourced. */
   cudaTotalBytes: number | null
+  cudaTotalSource: string | null
   /** Default usable share (Apple silicon: Metal's wired share of unified memory). */
   usable: number
   memory: 'dedicated' | 'unified'
@@ -173,6 +174,7 @@ export function gpuRows(): GpuRow[] {
     capacityGB: Number((gpu.capacity / GB).toFixed(2)),
     marketing: gpu.marketing,
     cudaTotalBytes: gpu.cudaTotalBytes ?? null,
+    cudaTotalSource: gpu.cudaTotalSource ?? null,
     usable: gpu.usable ?? defaultUsable,
     memory: gpu.memory,
     source: gpu.source,
