@@ -392,6 +392,13 @@ describe('adapter activations, derived by hand for a toy model', () => {
     expect(dropout.perDevice.activations).toBe(2 * (14592 + 1024 + 1024) + 11776)
   })
 
+  it('eager attention keeps the fp32 probabilities and their bf16 copy instead of the output', () => {
+    // a·t·s = 4·8·8 = 256 scores × (4 + 2) bytes = 1,536, replacing the output (1,024) and the
+    // log-sum-exp (128): 14,976 per layer.
+    const eager = run({...base, attention: 'eager'})
+    expect(eager.perDevice.activations).toBe(2 * 14976 + 11776)
+  })
+
   it('DoRA keeps the base and LoRA outputs per adapter and merges one weight at a time', () => {
     // dora.py: (m/‖W + BA‖ − 1)·base_result + m/‖W + BA‖·lora_result keeps base_result and
     // lora_result, t·out·2 each: q_proj (out 64) and v_proj (out 32) → 8·96·4 = 3,072 per layer.

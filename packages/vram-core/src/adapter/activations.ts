@@ -12,7 +12,8 @@
  * - Each norm keeps its input in fp32: transformers' `LlamaRMSNorm` upcasts
  *   (`hidden_states.to(torch.float32)`) before `pow`/`mean`/`rsqrt`.
  * - Attention keeps Q, K, V, and (flash / SDPA) its output and the fp32
- *   log-sum-exp; eager attention keeps the softmax output instead of the output.
+ *   log-sum-exp; eager attention keeps the fp32 softmax output and its 16-bit
+ *   copy instead of the output.
  * - The gated MLP `down_proj(act_fn(gate_proj(x)) * up_proj(x))` keeps the gate
  *   output (for the activation), the activation's output and the up output
  *   (for the product); the product itself only when `down_proj` is adapted.
@@ -98,8 +99,10 @@ export function frozenLayerTensors(
     add('attention output', t * contextWidth * b)
     add('softmax log-sum-exp', a * t * 4)
   } else {
+    // transformers' eager_attention_forward: softmax(…, dtype=float32).to(query.dtype) keeps
+    // the fp32 probabilities (softmax backward) and their 16-bit copy (the matmul with V).
     const scores = a * t * scenario.seq
-    add('softmax output', scores * b)
+    add('softmax output', scores * (b === 4 ? 4 : 4 + b))
     if (model.dropout > 0) add('attention dropout mask and output', scores * (1 + b))
   }
   if (model.dropout > 0) add('residual dropout masks', 2 * t * h)
