@@ -34,7 +34,7 @@ interface References {
 }
 
 const references: References = JSON.parse(
-  readFileSync(new URL('./data/finetune-references.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./reference/finetune.json', import.meta.url), 'utf8'),
 )
 
 /** A preset id, or a model from the reference data (its config.json or symbols). */
