@@ -387,6 +387,13 @@ describe('adapter activations, derived by hand for a toy model', () => {
     expect(mixed.perDevice.activations).toBe(2 * (14592 + 1024) + 11776)
   })
 
+  it('on a 4-bit base under autocast PEFT does not cast: the adapters share the input again', () => {
+    // tuners/lora/bnb.py casts only when autocast is off. Plus one dequantized weight in flight:
+    // the largest linear layer, 128 × 64 × 2 bytes = 16,384.
+    const qlora = run({...base, precision: 'mixed', dtype: 'nf4'})
+    expect(qlora.perDevice.activations).toBe(2 * 14592 + 11776 + 16384)
+  })
+
   it('dropout keeps a copy and a 1-byte mask per adapter (+1,024 + 2 × 512 per layer)', () => {
     const dropout = run({...base, adapter: {...base.adapter, dropout: 0.1}})
     expect(dropout.perDevice.activations).toBe(2 * (14592 + 1024 + 1024) + 11776)

@@ -21,7 +21,8 @@
  *   (the input of `lora_B`). PEFT casts the input to the adapter dtype
  *   (`_cast_input_dtype`), so an fp32 adapter under autocast keeps its own
  *   16-bit copy; with the same dtype and no dropout the input is the base
- *   layer's and is kept once. `lora_dropout > 0` keeps a dropped copy and a
+ *   layer's and is kept once. On a bitsandbytes base PEFT casts only when
+ *   autocast is off (`tuners/lora/bnb.py`), so QLoRA adapters share it. `lora_dropout > 0` keeps a dropped copy and a
  *   1-byte mask per adapter. DoRA also keeps the base output and the LoRA
  *   output for its magnitude scaling (`(m/‖W + BA‖ − 1)·base + m/‖W + BA‖·lora`,
  *   `tuners/lora/dora.py`), and merges one layer's weight at a time for the norm.
@@ -60,7 +61,7 @@ function inputSite(module: LinearModule): string {
 
 /** The tensors one frozen layer of `kind` keeps, adapters included, per micro-batch. */
 export function frozenLayerTensors(
-  scenario: Pick<Scenario, 'model' | 'microBatch' | 'seq' | 'precision' | 'attention'>,
+  scenario: Pick<Scenario, 'model' | 'microBatch' | 'seq' | 'precision' | 'attention' | 'dtype'>,
   adapter: Adapter,
   kind: 'dense' | 'moe',
   inventory: ParamInventory,
@@ -123,8 +124,12 @@ export function frozenLayerTensors(
   }
 
   // Adapters on this layer kind.
+  // PEFT's LoRA Linear casts the input to the adapter dtype (`_cast_input_dtype`); its
+  // bitsandbytes layers (`tuners/lora/bnb.py`) only when autocast is off.
   const c = scenario.precision === 'mixed' ? 2 : adapter.dtype.bits / 8
-  const cast = scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 : c !== b
+  const bnbBase = scenario.dtype.bits < 16
+  const cast =
+    scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 && !bnbBase : c !== b
   const ownCopy = cast || adapter.dropout > 0
   const shared = new Map<string, number>()
   let inputs = 0
