@@ -128,8 +128,7 @@ export function frozenLayerTensors(
   // bitsandbytes layers (`tuners/lora/bnb.py`) only when autocast is off.
   const c = scenario.precision === 'mixed' ? 2 : adapter.dtype.bits / 8
   const bnbBase = scenario.dtype.bits < 16
-  const cast =
-    scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 && !bnbBase : c !== b
+  const cast = scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 && !bnbBase : c !== b
   const ownCopy = cast || adapter.dropout > 0
   const shared = new Map<string, number>()
   let inputs = 0
