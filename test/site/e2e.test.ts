@@ -185,6 +185,15 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     expect(await output.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
     await page.screenshot({path: path.join(outputDir, 'playground-advice.png'), fullPage: true})
 
+    // The QLoRA preset: adapter rows, computed in the browser by the same engine.
+    await page.selectOption('#preset', 'qlora')
+    await page.waitForFunction(() =>
+      document.querySelector('#output')?.textContent?.includes('Frozen base weights'),
+    )
+    const qlora = (await output.textContent()) ?? ''
+    for (const row of ['Adapter weights', 'Adapter optimizer states', 'Adapter gradients'])
+      expect(qlora).toContain(row)
+
     expect(errors).toEqual([])
     expect(offsite).toEqual([])
     await page.close()
