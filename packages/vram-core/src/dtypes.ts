@@ -31,7 +31,7 @@ const bpwPattern = /^\s*(\d+(?:\.\d+)?)\s*bpw\s*$/i
 export function parseDtype(value: unknown): Dtype | undefined {
   if (typeof value !== 'string') return undefined
   const name = value.trim().toLowerCase()
-  if (name in dtypeBits) return {name, bits: dtypeBits[name as DtypeName]}
+  if (Object.hasOwn(dtypeBits, name)) return {name, bits: dtypeBits[name as DtypeName]}
   const match = bpwPattern.exec(name)
   if (match) {
     const bits = Number(match[1])

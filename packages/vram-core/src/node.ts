@@ -1,8 +1,38 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
+import {limits} from './limits.js'
 import type {ReadContext} from './scenario.js'
 
 export * from './index.js'
+
+/**
+ * Reads a config file as UTF-8 text: only a regular file (never a device such
+ * as `/dev/zero`, a FIFO or a folder), at most `limits.configBytes` bytes.
+ * Throws an `Error` whose message is the reason, shown to the writer.
+ */
+export function readConfigText(path: string): string {
+  // Non-blocking, so that opening a FIFO does not wait for a writer.
+  const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const stat = fstatSync(descriptor)
+    if (!stat.isFile()) throw new Error('not a regular file')
+    if (stat.size > limits.configBytes)
+      throw new Error(`the file is larger than ${limits.configBytes / 2 ** 20} MiB`)
+    // Read at most one byte past the limit, whatever the size said (a file may grow).
+    const buffer = Buffer.alloc(limits.configBytes + 1)
+    let length = 0
+    for (;;) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null)
+      if (read === 0) break
+      length += read
+      if (length > limits.configBytes)
+        throw new Error(`the file is larger than ${limits.configBytes / 2 ** 20} MiB`)
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } finally {
+    closeSync(descriptor)
+  }
+}
 
 /**
  * A `readConfig` for `model: {config: ./config.json}` that reads files relative
@@ -14,5 +44,5 @@ export function nodeReadConfig(
 ): NonNullable<ReadContext['readConfig']> {
   const folder = basePath ? dirname(resolve(basePath)) : process.cwd()
   return (relativePath: string) =>
-    JSON.parse(readFileSync(resolve(folder, relativePath), 'utf8')) as unknown
+    JSON.parse(readConfigText(resolve(folder, relativePath))) as unknown
 }

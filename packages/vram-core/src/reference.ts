@@ -1,4 +1,5 @@
 import {closest} from './diagnostics.js'
+import {own} from './limits.js'
 import type {BlockResult, Result, Solved} from './types.js'
 
 /** What an inline reference resolves to; the renderer formats it. */
@@ -84,7 +85,7 @@ export function resolveReference(
   let name = segments.join('.')
   if (name === 'kvCache') name = 'kv_cache'
   if (name.startsWith('solved.')) name = 'solved'
-  const read = resultPaths[name]
+  const read = own(resultPaths, name)
   if (!read || !result) {
     const guess = closest(name, referencePaths)
     return {

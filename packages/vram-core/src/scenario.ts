@@ -2,6 +2,7 @@ import type {Architecture} from './architecture.js'
 import {closest, type Diagnostic, diagnostic, display, type YamlPath} from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
+import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {architectureFromInput} from './model/input.js'
 import type {
   Accounting,
@@ -164,22 +165,14 @@ function positiveInteger(
   fallback: number,
   out: Diagnostic[],
   base: YamlPath = [],
-  minimum = 1,
+  maximum: number = limits.parallel,
 ): number {
   const value = raw[key]
   if (value === undefined || value === null) return fallback
-  if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return value
-  const hint =
-    typeof value === 'number' && value > 0
-      ? `use a whole number such as ${Math.round(value) || 1}`
-      : undefined
+  const problem = wholeNumberProblem(value, key, 1, maximum)
+  if (!problem) return value as number
   out.push(
-    diagnostic(
-      'invalid-value',
-      `\`${key}\` must be a whole number ≥ ${minimum}, not \`${display(value)}\``,
-      [...base, key],
-      {suggestion: hint},
-    ),
+    diagnostic('invalid-value', problem.message, [...base, key], {suggestion: problem.suggestion}),
   )
   return fallback
 }
@@ -333,7 +326,30 @@ export function readScenario(
           )
           continue
         }
+        if (values.length > limits.varyValues) {
+          out.push(
+            diagnostic(
+              'invalid-value',
+              `\`vary.${key}\` has ${values.length} values, past the limit of ${limits.varyValues}`,
+              ['vary', key],
+              {suggestion: 'split the sweep into several blocks'},
+            ),
+          )
+          continue
+        }
         options.vary.push({key, values})
+      }
+      const cases = options.vary.reduce((product, axis) => product * axis.values.length, 1)
+      if (cases > limits.varyCases) {
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`vary\` makes ${cases} cases, past the limit of ${formatLimit(limits.varyCases)}`,
+            ['vary'],
+            {suggestion: 'sweep fewer values, or split the matrix into several blocks'},
+          ),
+        )
+        options.vary = []
       }
     }
   }
@@ -467,10 +483,13 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 
   // Batch and sequence.
   const dataParallel = parallelOut.dp * parallelOut.ep
-  const gradAccum = positiveInteger(raw, 'grad_accum', 1, out)
+  const gradAccum = positiveInteger(raw, 'grad_accum', 1, out, [], limits.batch)
   const givenMicro =
-    raw.micro_batch === undefined ? undefined : positiveInteger(raw, 'micro_batch', 1, out)
-  const givenBatch = raw.batch === undefined ? undefined : positiveInteger(raw, 'batch', 1, out)
+    raw.micro_batch === undefined
+      ? undefined
+      : positiveInteger(raw, 'micro_batch', 1, out, [], limits.batch)
+  const givenBatch =
+    raw.batch === undefined ? undefined : positiveInteger(raw, 'batch', 1, out, [], limits.batch)
   let batch = givenBatch ?? (givenMicro ?? 1) * gradAccum * dataParallel
   let microBatch = givenMicro ?? batch / (gradAccum * dataParallel)
   if (
@@ -504,14 +523,24 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 
   const context_ = model?.contextLength
   const seqDefault = context_ !== undefined ? Math.min(defaultSeq, context_) : defaultSeq
-  const seq = positiveInteger(raw, 'seq', seqDefault, out)
+  const seq = positiveInteger(raw, 'seq', seqDefault, out, [], limits.seq)
 
   // GPU, buffers, usable share.
   let gpu: Scenario['gpu']
   const gpuValue = raw.gpu ?? context.defaults?.gpu
   if (gpuValue !== undefined && gpuValue !== null) {
     gpu = gpuFromInput(gpuValue)
-    if (!gpu) {
+    if (gpu && !(gpu.capacity >= limits.minGpuBytes && gpu.capacity <= limits.bytes)) {
+      out.push(
+        diagnostic(
+          'invalid-value',
+          `\`gpu\` capacity \`${display(gpuValue)}\` is outside the plausible range of 1 MiB to 1 PB`,
+          raw.gpu === undefined ? [] : ['gpu'],
+          {suggestion: 'write the memory of one GPU with a unit, such as `80 GB` or `24 GiB`'},
+        ),
+      )
+      gpu = undefined
+    } else if (!gpu) {
       const guess = typeof gpuValue === 'string' ? gpuSuggestion(gpuValue) : undefined
       out.push(
         diagnostic(
@@ -546,7 +575,16 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   let buffers = defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
-    if (size !== undefined) buffers = size
+    if (size !== undefined && size <= limits.bytes) buffers = size
+    else if (size !== undefined)
+      out.push(
+        diagnostic(
+          'invalid-value',
+          `\`buffers\` (${display(raw.buffers)}) is past the plausible limit of 1 PB`,
+          ['buffers'],
+          {suggestion: 'the CUDA context and workspaces take about `2 GB`'},
+        ),
+      )
     else
       out.push(
         diagnostic('invalid-value', '`buffers` must be a size such as `2 GB` or `0`', ['buffers'], {
@@ -620,10 +658,12 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 }
 
 function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagnostic[]): void {
-  const divisors = (n: number) =>
-    Array.from({length: n}, (_, index) => index + 1)
-      .filter((d) => n % d === 0)
-      .slice(0, 8)
+  // The first few divisors, found without one array entry per candidate (heads may be huge).
+  const divisors = (n: number) => {
+    const found: number[] = []
+    for (let d = 1; d <= n && d <= 1024 && found.length < 8; d++) if (n % d === 0) found.push(d)
+    return found
+  }
   if (model.heads !== undefined && p.tp > 1 && model.heads % p.tp !== 0)
     out.push(
       diagnostic(

@@ -30,7 +30,8 @@ export function parseSize(value: unknown): number | undefined {
   const amount = Number(match[1])
   const unit = sizeUnits[(match[2] ?? 'b').toLowerCase()]
   if (unit === undefined || !Number.isFinite(amount)) return undefined
-  return amount * unit
+  const bytes = amount * unit
+  return Number.isFinite(bytes) ? bytes : undefined
 }
 
 /**

@@ -16,6 +16,7 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {limits, own, wholeNumberProblem} from '../limits.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -291,6 +292,26 @@ const attentionBiasFamilies = new Set<Family>([
   'generic',
 ])
 
+/** The plausible limit of each integer config field (others: `limits.positions`). */
+const fieldLimits: Readonly<Record<string, number>> = Object.fromEntries(
+  (
+    [
+      [limits.layers, 'num_hidden_layers n_layer num_layers first_k_dense_replace moe_layer_freq'],
+      [limits.layers, 'decoder_sparse_step max_window_layers sliding_window_pattern'],
+      [limits.hidden, 'hidden_size n_embd d_model'],
+      [limits.ffn, 'intermediate_size n_inner ffn_dim moe_intermediate_size'],
+      [limits.ffn, 'shared_expert_intermediate_size'],
+      [limits.heads, 'num_attention_heads n_head num_key_value_heads'],
+      [limits.headDim, 'head_dim kv_lora_rank q_lora_rank qk_rope_head_dim qk_nope_head_dim'],
+      [limits.headDim, 'v_head_dim'],
+      [limits.experts, 'num_local_experts num_experts n_routed_experts num_experts_per_tok'],
+      [limits.experts, 'experts_per_token n_shared_experts'],
+      [limits.vocab, 'vocab_size'],
+      [limits.mtp, 'num_nextn_predict_layers'],
+    ] as const
+  ).flatMap(([limit, fields]) => fields.split(' ').map((field) => [field, limit])),
+)
+
 /** Read typed values out of a config, reporting wrong types as `invalid-value`. */
 class ConfigReader {
   readonly diagnostics: Diagnostic[] = []
@@ -314,10 +335,15 @@ class ConfigReader {
     return undefined
   }
 
-  /** An integer ≥ `min`; null/absent → undefined. */
+  /** An integer ≥ `min` and within the field's plausible limit; null/absent → undefined. */
   int(field: string, min = 1): number | undefined {
     const value = this.config[field]
     if (value === undefined || value === null) return undefined
+    const max = own(fieldLimits, field) ?? limits.positions
+    if (typeof value === 'number' && (!Number.isFinite(value) || value > max)) {
+      const problem = wholeNumberProblem(value, field, min, max)
+      return this.invalid(field, problem?.message ?? field, problem?.suggestion ?? '')
+    }
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       const asNumber = typeof value === 'string' ? Number(value.trim()) : Number.NaN
       return this.invalid(
@@ -415,7 +441,7 @@ export function specFromHfConfig(
   const modelTypeRaw = read.string('model_type')
   const modelType =
     modelTypeRaw?.toLowerCase() ?? (read.has('n_embd') || read.has('n_layer') ? 'gpt2' : '')
-  const family: Family = familyByModelType[modelType] ?? 'generic'
+  const family: Family = own(familyByModelType, modelType) ?? 'generic'
   const gated = gatedFamilies.has(family)
 
   // --- Shape -----------------------------------------------------------------
