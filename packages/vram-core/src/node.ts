@@ -11,11 +11,23 @@ export * from './index.js'
  * Throws an `Error` whose message is the reason, shown to the writer.
  */
 export function readConfigText(path: string): string {
-  // Non-blocking, so that opening a FIFO does not wait for a writer.
-  const descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  let descriptor: number
+  try {
+    // Non-blocking, so that opening a FIFO does not wait for a writer.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch (error) {
+    // The code alone: the message would name the absolute path, which differs per machine.
+    const code = (error as {code?: unknown}).code
+    throw new Error(
+      code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : String(error),
+    )
+  }
   try {
     const stat = fstatSync(descriptor)
-    if (!stat.isFile()) throw new Error('not a regular file')
+    if (!stat.isFile())
+      throw new Error(
+        stat.isDirectory() ? 'it is a folder' : 'not a regular file (a device, FIFO or socket)',
+      )
     if (stat.size > limits.configBytes)
       throw new Error(`the file is larger than ${limits.configBytes / 2 ** 20} MiB`)
     // Read at most one byte past the limit, whatever the size said (a file may grow).
