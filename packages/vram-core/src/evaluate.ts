@@ -23,7 +23,7 @@ import type {
   Units,
   VaryCase,
 } from './types.js'
-import {parseFraction, parseSize, unitBytes, writtenPrecision} from './units.js'
+import {isSizeText, parseFraction, parseSize, unitBytes, writtenPrecision} from './units.js'
 
 export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
 
@@ -321,6 +321,17 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         value = value.value
       }
       const expected = spec.kind === 'bytes' ? parseSize(value) : parseCount(value)
+      if (expected === undefined && spec.kind === 'bytes' && isSizeText(value)) {
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`expect.${key}\` (${display(value)}) is past the plausible limit of 1 PB`,
+            path,
+            {suggestion: 'write the size you expect, such as `14 GB`'},
+          ),
+        )
+        return
+      }
       if (expected === undefined) {
         out.push(
           diagnostic(

@@ -6,50 +6,104 @@ import {display} from './diagnostics.js'
  * reason is next to it) and low enough that every figure the engine derives
  * from them stays a finite double and every loop over them ends at once. A
  * value past its limit is an `invalid-value` diagnostic at its position, never
- * a computation.
+ * a computation. The README's "Limits" table is generated from this list.
  */
-export const limits = {
-  /** Transformer layers: the deepest published decoders have < 200 (DeepSeek-V3: 61, Llama 3.1 405B: 126). */
-  layers: 10_000,
-  /** Hidden size: the widest published models use 16,384–18,432 (Llama 3.1 405B, PaLM). */
-  hidden: 1_048_576,
-  /** MLP / expert intermediate sizes: 4–8 × the widest hidden size. */
-  ffn: 8_388_608,
-  /** Attention heads (query or KV): published models use ≤ 128. */
-  heads: 65_536,
-  /** Head dimension and MLA ranks / head dims: published models use ≤ 1,536. */
-  headDim: 65_536,
-  /** Vocabulary: the largest published vocabularies are 256K (Gemma). */
-  vocab: 16_777_216,
-  /** Routed or shared experts: published MoE models use ≤ 384 (Kimi K2). */
-  experts: 65_536,
-  /** Context / sequence length in tokens: the longest published context is 10M (Llama 4 Scout). */
-  seq: 1_073_741_824,
-  /** Sliding window / learned positions / context of a model config: as `seq`. */
-  positions: 1_073_741_824,
-  /** Global or micro batch, gradient accumulation steps: ≥ 1000 × a large pre-training batch. */
-  batch: 16_777_216,
-  /** A parallel degree (dp, tp, pp, vpp, ep, etp, cp): more than every GPU ever built. */
-  parallel: 16_777_216,
-  /** MTP modules: DeepSeek-V3 has 1. */
-  mtp: 1_024,
-  /** Parameters: 10^15, 500 × the largest model ever announced (~2T). */
-  params: 1e15,
-  /** Bytes of one accelerator (`gpu:`) or of `buffers`: 1 PB, 3,000 × the largest HBM stack (288 GB). */
-  bytes: 1e15,
-  /** The smallest `gpu:` capacity that is a memory size and not a typo: 1 MiB. */
-  minGpuBytes: 2 ** 20,
-  /** Values in one `vary` list. */
-  varyValues: 100,
-  /** Cases of a whole `vary` sweep (both lists multiplied). */
-  varyCases: 1_000,
-  /** Nesting depth of a block's YAML (mappings and lists inside each other). */
-  yamlDepth: 64,
-  /** Bytes of a local `config.json` (`model: {config: …}`); real ones are < 10 KB. */
-  configBytes: 4 * 2 ** 20,
+export const limitTable = {
+  layers: {
+    value: 10_000,
+    applies: '`layers`, `dense_layers`, `sliding_layers`, config.json layer counts',
+    why: 'the deepest published decoders have < 200 layers (Llama 3.1 405B: 126)',
+  },
+  hidden: {
+    value: 1_048_576,
+    applies: '`hidden` (`hidden_size`)',
+    why: 'the widest published models use 16,384–18,432',
+  },
+  ffn: {
+    value: 8_388_608,
+    applies: '`ffn`, `expert_ffn`, `shared_expert_ffn` (`intermediate_size`, ...)',
+    why: '8 × the hidden limit',
+  },
+  heads: {
+    value: 65_536,
+    applies: '`heads`, `kv_heads`',
+    why: 'published models use ≤ 128',
+  },
+  headDim: {
+    value: 65_536,
+    applies: '`head_dim` and the MLA ranks and head sizes',
+    why: 'published models use ≤ 1,536',
+  },
+  vocab: {
+    value: 16_777_216,
+    applies: '`vocab`',
+    why: 'the largest published vocabularies are 256K',
+  },
+  experts: {
+    value: 65_536,
+    applies: '`experts`, `experts_per_token`, `shared_experts`',
+    why: 'published MoE models use ≤ 384 routed experts',
+  },
+  seq: {
+    value: 1_073_741_824,
+    applies: '`seq`',
+    why: 'the longest published context is 10M tokens',
+  },
+  positions: {
+    value: 1_073_741_824,
+    applies: '`context`, `positions`, `sliding_window`, other config.json integers',
+    why: 'as `seq`',
+  },
+  batch: {
+    value: 16_777_216,
+    applies: '`batch`, `micro_batch`, `grad_accum`',
+    why: '1,000 × a large pre-training batch',
+  },
+  parallel: {
+    value: 16_777_216,
+    applies: '`dp`, `tp`, `pp`, `vpp`, `ep`, `etp`, `cp`',
+    why: 'more than every GPU ever built',
+  },
+  mtp: {value: 1_024, applies: '`mtp`', why: 'DeepSeek-V3 has 1 MTP module'},
+  params: {
+    value: 1e15,
+    applies: '`params`, `model: 7e9`',
+    why: '500 × the largest model announced (~2T)',
+  },
+  bytes: {
+    value: 1e15,
+    applies: '`gpu` and `buffers` sizes, `expect` sizes',
+    why: '1 PB: 3,000 × the largest HBM stack (288 GB)',
+  },
+  minGpuBytes: {
+    value: 2 ** 20,
+    applies: 'the smallest `gpu` capacity (1 MiB)',
+    why: 'a smaller "GPU" is a typo (`gpu: 80` without GB)',
+  },
+  varyValues: {value: 100, applies: 'values in one `vary` list', why: 'a readable table'},
+  varyCases: {
+    value: 1_000,
+    applies: 'cases of a `vary` sweep (both lists multiplied)',
+    why: 'a readable matrix',
+  },
+  yamlDepth: {
+    value: 64,
+    applies: 'nesting of a block’s mappings and lists',
+    why: 'a block needs 4 levels; deeper input would exhaust the parser’s stack',
+  },
+  configBytes: {
+    value: 4 * 2 ** 20,
+    applies: 'bytes of a local `config.json` (`model: {config: …}`), a regular file only',
+    why: 'real ones are < 10 KB',
+  },
 } as const
 
-export type LimitName = keyof typeof limits
+/** The limits by name: `limits.layers` is 10,000. */
+export const limits = Object.fromEntries(
+  Object.entries(limitTable).map(([name, entry]) => [name, entry.value]),
+) as {readonly [Name in keyof typeof limitTable]: (typeof limitTable)[Name]['value']}
+
+export type LimitName = keyof typeof limitTable
 
 /** `1,073,741,824` style, for messages (locale-independent). */
 export function formatLimit(value: number): string {

@@ -20,7 +20,7 @@ import type {
   SolveTarget,
   Units,
 } from './types.js'
-import {GB, parseFraction, parseSize} from './units.js'
+import {GB, isSizeText, parseFraction, parseSize} from './units.js'
 
 /** Every top-level key of a block. Unknown keys are rejected, not ignored. */
 export const blockKeys = [
@@ -215,10 +215,21 @@ export function readScenario(
   const out: Diagnostic[] = []
   const options: BlockOptions = {}
   if (!isRecord(raw)) {
+    // `model:llama-2-7b` reads as one string: YAML needs a space after the colon.
+    const squeezed = typeof raw === 'string' ? /^([A-Za-z_]\w*):(\S.*)$/.exec(raw) : null
     out.push(
-      diagnostic('invalid-value', 'A vram block must be a YAML mapping of keys to values', [], {
-        suggestion: 'start with `model: llama-2-7b`',
-      }),
+      diagnostic(
+        'invalid-value',
+        raw === null || raw === undefined
+          ? 'The vram block is empty'
+          : 'A vram block must be a YAML mapping of keys to values',
+        [],
+        {
+          suggestion: squeezed
+            ? `put a space after the colon: \`${squeezed[1]}: ${squeezed[2]}\``
+            : 'start with `model: llama-2-7b`',
+        },
+      ),
     )
     return {options, diagnostics: out}
   }
@@ -530,13 +541,16 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const gpuValue = raw.gpu ?? context.defaults?.gpu
   if (gpuValue !== undefined && gpuValue !== null) {
     gpu = gpuFromInput(gpuValue)
-    if (gpu && !(gpu.capacity >= limits.minGpuBytes && gpu.capacity <= limits.bytes)) {
+    const outOfRange = gpu
+      ? !(gpu.capacity >= limits.minGpuBytes && gpu.capacity <= limits.bytes)
+      : isSizeText(gpuValue) && parseSize(gpuValue) === undefined
+    if (outOfRange) {
       out.push(
         diagnostic(
           'invalid-value',
           `\`gpu\` capacity \`${display(gpuValue)}\` is outside the plausible range of 1 MiB to 1 PB`,
           raw.gpu === undefined ? [] : ['gpu'],
-          {suggestion: 'write the memory of one GPU with a unit, such as `80 GB` or `24 GiB`'},
+          {suggestion: 'write the memory of one GPU, such as `80 GB` or `24 GiB`'},
         ),
       )
       gpu = undefined
@@ -576,7 +590,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
     if (size !== undefined && size <= limits.bytes) buffers = size
-    else if (size !== undefined)
+    else if (isSizeText(raw.buffers))
       out.push(
         diagnostic(
           'invalid-value',
@@ -686,7 +700,7 @@ function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagn
     out.push(
       diagnostic(
         'incompatible',
-        `pp=${p.pp} exceeds the model's ${model.layers} layers`,
+        `\`pp\` (${p.pp}) exceeds the model's ${model.layers} layers`,
         ['parallel', 'pp'],
         {
           suggestion: `use pp ≤ ${model.layers}`,

@@ -34,6 +34,11 @@ export function parseSize(value: unknown): number | undefined {
   return Number.isFinite(bytes) ? bytes : undefined
 }
 
+/** Whether `value` is written as a size (`1e308 GB`), even one too large to be a finite number. */
+export function isSizeText(value: unknown): boolean {
+  return typeof value === 'number' || (typeof value === 'string' && sizePattern.test(value))
+}
+
 /**
  * The precision a writer meant by a rounded size: half a unit of the last
  * digit written (`15.2 GB` → 0.05 GB), in bytes. Used as the default `expect`

@@ -65,7 +65,7 @@ export function parseBlockSource(source: string): BlockSource {
   const diagnostics: Diagnostic[] = []
   for (const error of document.errors) {
     const [start, end] = error.pos
-    const flow = /^Flow (sequence|mapping)/.exec(error.message)
+    const flow = /^Flow (sequence|map)/.exec(error.message)
     const opener = flow ? shape.unclosed : undefined
     if (error.code === 'MULTIPLE_DOCS') {
       diagnostics.push(

@@ -544,7 +544,10 @@ function readLocalConfig(
     const reason = error instanceof Error ? error.message : String(error)
     return {
       diagnostic: diagnostic('config-read', `cannot read \`${value}\`: ${reason}`, path, {
-        suggestion: 'the path is relative to the markdown file',
+        suggestion:
+          reason === 'no such file'
+            ? 'the path is relative to the markdown file'
+            : 'point `config` at a Hugging Face config.json file',
       }),
     }
   }
