@@ -1,4 +1,5 @@
-import type {ComponentKey, Source} from './types.js'
+/** The works the components' formulas cite; each component's module names its own source. */
+import type {Source} from './types.js'
 
 export const article: Source = {
   title: 'LLM 在 GPU 上的显存计算 (the article this project republishes)',
@@ -19,23 +20,4 @@ export const megatron: Source = {
 export const deepspeed: Source = {
   title: 'DeepSpeed ZeRO (stage_1_and_2.py, stage3.py) and its memory estimators',
   url: 'https://deepspeed.readthedocs.io/en/latest/memory.html',
-}
-
-/** The source each component's formula follows. */
-export const sources: Record<ComponentKey, Source> = {
-  weights: {title: 'article §3.1; sharding as in Megatron-LM', url: megatron.url},
-  gradients: {
-    title: 'article §3.3; fp32 copy and ZeRO partitions as in DeepSpeed',
-    url: deepspeed.url,
-  },
-  optimizer: {
-    title: 'article §3.2; ZeRO paper (K = 12 for mixed-precision Adam)',
-    url: zeroPaper.url,
-  },
-  activations: {
-    title: 'Korthikanti et al. 2022, Table 2, derived per saved tensor',
-    url: korthikanti.url,
-  },
-  kvCache: {title: 'article §3.5; GQA, sliding window and MLA from the model config'},
-  buffers: {title: 'article §3.6 ("usually about 1–2 GB")'},
 }
