@@ -121,14 +121,6 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
   return hasOwn(record, key) ? record[key] : undefined
 }
 
-/** A number as YAML spells it in messages: `.inf`, `-.inf`, `.nan`, `1e+308`. */
-export function yamlNumber(value: number): string {
-  if (Number.isNaN(value)) return '.nan'
-  if (value === Number.POSITIVE_INFINITY) return '.inf'
-  if (value === Number.NEGATIVE_INFINITY) return '-.inf'
-  return String(value)
-}
-
 /** Why a value is not a whole number in `[min, max]`, as a message and a fix (`undefined`: it is). */
 export function wholeNumberProblem(
   value: unknown,
@@ -137,7 +129,7 @@ export function wholeNumberProblem(
   max: number,
 ): {message: string; suggestion?: string | undefined} | undefined {
   const range = `a whole number from ${formatLimit(min)} to ${formatLimit(max)}`
-  const shown = typeof value === 'number' ? yamlNumber(value) : display(value)
+  const shown = display(value)
   const plain = `\`${key}\` must be a whole number ≥ ${min}, not \`${shown}\``
   if (typeof value === 'number') {
     if (Number.isInteger(value) && value >= min && value <= max) return undefined

@@ -198,6 +198,22 @@ export const badInputs: BadInput[] = [
     ],
   },
   {
+    name: 'gpu-inf',
+    what: '`gpu: .inf` (found by the long fuzz run: the message said "Infinity")',
+    body: 'model: llama-2-7b\ngpu: .inf',
+    messages: [
+      '3:6 [invalid-value] `gpu` capacity `.inf` is outside the plausible range of 1 MiB to 1 PB; write the memory of one GPU, such as `80 GB` or `24 GiB`',
+    ],
+  },
+  {
+    name: 'dropout-inf',
+    what: '`dropout: .inf`',
+    body: 'model: {params: 7B, dropout: .inf}',
+    messages: [
+      '2:30 [invalid-value] `dropout` must be a probability in [0, 1), got .inf; e.g. `dropout: 0.1` (or `0` for none)',
+    ],
+  },
+  {
     name: 'gpu-denormal',
     what: '`gpu: 5e-324` (once "∞%")',
     body: 'model: llama-2-7b\ngpu: 5e-324',

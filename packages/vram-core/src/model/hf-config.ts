@@ -15,7 +15,7 @@
  * Unknown config fields are ignored (a real config.json has many).
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
-import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
 import {limits, own, wholeNumberProblem} from '../limits.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
@@ -348,7 +348,7 @@ class ConfigReader {
       const asNumber = typeof value === 'string' ? Number(value.trim()) : Number.NaN
       return this.invalid(
         field,
-        `\`${field}\` must be an integer ${min === 0 ? '≥ 0' : `≥ ${min}`}, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be an integer ${min === 0 ? '≥ 0' : `≥ ${min}`}, got ${display(value)}`,
         Number.isInteger(asNumber) && asNumber >= min
           ? `write it as a number: \`${field}: ${asNumber}\``
           : `give \`${field}\` as a whole number${min === 0 ? '' : ' ≥ 1'}`,
@@ -364,7 +364,7 @@ class ConfigReader {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       return this.invalid(
         field,
-        `\`${field}\` must be a number ≥ 0, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be a number ≥ 0, got ${display(value)}`,
         `give \`${field}\` as a number`,
       )
     }
@@ -377,7 +377,7 @@ class ConfigReader {
     if (typeof value !== 'boolean') {
       return this.invalid(
         field,
-        `\`${field}\` must be true or false, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be true or false, got ${display(value)}`,
         `write \`${field}: true\` or \`${field}: false\``,
       )
     }
@@ -396,7 +396,7 @@ class ConfigReader {
     if (!Array.isArray(value)) {
       return this.invalid(
         field,
-        `\`${field}\` must be a list, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be a list, got ${display(value)}`,
         `e.g. \`${field}: []\``,
       )
     }

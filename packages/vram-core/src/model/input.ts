@@ -25,7 +25,7 @@
  * `sliding_layers` = all layers.
  */
 import type {Architecture} from '../architecture.js'
-import {closest, type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {closest, type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
 import {hasOwn, limits, own, wholeNumberProblem} from '../limits.js'
 import {formatCount, parseCount} from './count.js'
 import {
@@ -58,7 +58,7 @@ type Parsed =
 type SymbolParser = (value: unknown, key: string) => Parsed
 
 const show = (value: unknown): string =>
-  typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value))
+  typeof value === 'string' ? `'${value}'` : display(value)
 
 /** A parser for an integer in [`min`, `max`] stored into spec field `field`. */
 function integer(
