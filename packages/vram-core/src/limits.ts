@@ -86,6 +86,11 @@ export const limitTable = {
     applies: 'cases of a `vary` sweep (both lists multiplied)',
     why: 'a readable matrix',
   },
+  blockChars: {
+    value: 100_000,
+    applies: 'characters in one block',
+    why: 'real blocks are under 2,000 characters',
+  },
   yamlDepth: {
     value: 64,
     applies: 'nesting of a block’s mappings and lists',

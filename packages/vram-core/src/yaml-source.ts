@@ -10,7 +10,7 @@ import {
   visit,
 } from 'yaml'
 import {type Diagnostic, diagnostic, type Point, type Span, type YamlPath} from './diagnostics.js'
-import {limits} from './limits.js'
+import {formatLimit, limits} from './limits.js'
 
 /** The YAML body of a block, parsed with positions kept. */
 export interface BlockSource {
@@ -42,6 +42,21 @@ export function parseBlockSource(source: string): BlockSource {
       span: span(start, Math.max(end, start)),
       suggestion,
     })
+
+  if (source.length > limits.blockChars) {
+    return {
+      value: undefined,
+      diagnostics: [
+        diagnostic(
+          'invalid-value',
+          `The block is ${formatLimit(source.length)} characters long, past the limit of ${formatLimit(limits.blockChars)}`,
+          [],
+          {suggestion: 'a vram block describes one setup in a few lines; split it or shorten it'},
+        ),
+      ],
+      locate: () => undefined,
+    }
+  }
 
   // Nesting is measured before parsing: the parser recurses, and a deep block
   // would fail where the stack happens to run out.

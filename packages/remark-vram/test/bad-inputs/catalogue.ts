@@ -164,6 +164,14 @@ export const badInputs: BadInput[] = [
       '3:7 [invalid-value] `vary` makes 2500 cases, past the limit of 1,000; sweep fewer values, or split the matrix into several blocks',
     ],
   },
+  {
+    name: 'huge-block',
+    what: 'a 100,000-character model name (once 23 s in "did you mean")',
+    body: `model: ${'x'.repeat(100_000)}`,
+    messages: [
+      '1:1 [invalid-value] The block is 100,007 characters long, past the limit of 100,000; a vram block describes one setup in a few lines; split it or shorten it',
+    ],
+  },
   // --- Silent wrong numbers ---------------------------------------------------
   {
     name: 'seq-1e308',

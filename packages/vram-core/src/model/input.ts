@@ -57,8 +57,7 @@ type Parsed =
 
 type SymbolParser = (value: unknown, key: string) => Parsed
 
-const show = (value: unknown): string =>
-  typeof value === 'string' ? `'${value}'` : display(value)
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : display(value))
 
 /** A parser for an integer in [`min`, `max`] stored into spec field `field`. */
 function integer(
