@@ -230,6 +230,14 @@ describe('exit statuses', () => {
     expect(readFileSync(file, 'utf8')).toBe(doc)
   })
 
+  it('calc refuses a device as its block file instead of reading it forever', () => {
+    const run = vram(['calc', '/dev/zero'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toBe(
+      'vram: cannot read /dev/zero: not a regular file (a device, FIFO or socket)\n',
+    )
+  })
+
   it('a folder or a device given as a file is refused with exit 2', () => {
     const run = vram(['sync', '/dev/null'])
     expect(run.status).toBe(2)

@@ -6,11 +6,12 @@ import type {ReadContext} from './scenario.js'
 export * from './index.js'
 
 /**
- * Reads a config file as UTF-8 text: only a regular file (never a device such
- * as `/dev/zero`, a FIFO or a folder), at most `limits.configBytes` bytes.
- * Throws an `Error` whose message is the reason, shown to the writer.
+ * Reads a small file as UTF-8 text: only a regular file (never a device such
+ * as `/dev/zero`, a FIFO or a folder), at most `maxBytes` bytes (default: a
+ * config.json's limit, 4 MiB). Throws an `Error` whose message is the reason,
+ * shown to the writer.
  */
-export function readConfigText(path: string): string {
+export function readTextFile(path: string, maxBytes: number = limits.configBytes): string {
   let descriptor: number
   try {
     // Non-blocking, so that opening a FIFO does not wait for a writer.
@@ -18,8 +19,11 @@ export function readConfigText(path: string): string {
   } catch (error) {
     // The code alone: the message would name the absolute path, which differs per machine.
     const code = (error as {code?: unknown}).code
-    throw new Error(
-      code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : String(error),
+    throw Object.assign(
+      new Error(
+        code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : String(error),
+      ),
+      {code},
     )
   }
   try {
@@ -28,17 +32,15 @@ export function readConfigText(path: string): string {
       throw new Error(
         stat.isDirectory() ? 'it is a folder' : 'not a regular file (a device, FIFO or socket)',
       )
-    if (stat.size > limits.configBytes)
-      throw new Error(`the file is larger than ${limits.configBytes / 2 ** 20} MiB`)
+    if (stat.size > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
     // Read at most one byte past the limit, whatever the size said (a file may grow).
-    const buffer = Buffer.alloc(limits.configBytes + 1)
+    const buffer = Buffer.alloc(maxBytes + 1)
     let length = 0
     for (;;) {
       const read = readSync(descriptor, buffer, length, buffer.length - length, null)
       if (read === 0) break
       length += read
-      if (length > limits.configBytes)
-        throw new Error(`the file is larger than ${limits.configBytes / 2 ** 20} MiB`)
+      if (length > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
     }
     return buffer.subarray(0, length).toString('utf8')
   } finally {
@@ -56,5 +58,5 @@ export function nodeReadConfig(
 ): NonNullable<ReadContext['readConfig']> {
   const folder = basePath ? dirname(resolve(basePath)) : process.cwd()
   return (relativePath: string) =>
-    JSON.parse(readConfigText(resolve(folder, relativePath))) as unknown
+    JSON.parse(readTextFile(resolve(folder, relativePath))) as unknown
 }
