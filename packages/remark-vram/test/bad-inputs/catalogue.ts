@@ -93,6 +93,22 @@ export const badInputs: BadInput[] = [
     messages: ['3:8 [unknown-key] `vary` cannot sweep `constructor`'],
   },
   {
+    name: 'proto-vary-case',
+    what: '`constructor` inside a `vary` case',
+    body: 'model: llama-2-7b\nvary: {model: [llama-2-7b, {extends: llama-2-7b, constructor: 2}]}',
+    messages: [
+      "3:50 [unknown-key] Unknown model key `constructor`; model keys are the article's symbols (params, layers, hidden, ffn, heads, kv_heads, head_dim, vocab, ...), HF config.json fields, `extends` or `config`",
+    ],
+  },
+  {
+    name: 'proto-parallel-key',
+    what: '`valueOf` as a `parallel` key',
+    body: 'model: llama-2-7b\nparallel: {valueOf: 2}',
+    messages: [
+      '3:12 [unknown-key] Unknown key `valueOf`; known keys: dp, tp, pp, vpp, ep, etp, cp, sp, zero, offload',
+    ],
+  },
+  {
     name: 'proto-dtype',
     what: '`dtype: constructor` (once NaN)',
     body: 'model: llama-2-7b\ndtype: constructor',
