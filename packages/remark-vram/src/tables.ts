@@ -16,7 +16,11 @@ const metricKeys: Record<Metric, LabelKey> = {
   buffers: 'component.buffers',
 }
 
-/** The parallel layout in words: `TP 2 × PP 2 × DP 2 = 8 GPUs`. */
+/**
+ * The parallel layout in words: `8 GPUs (TP 2 × PP 2 × DP 2)`. The product is
+ * the device count; EP follows after a comma because it is carved out of the
+ * data- and tensor-parallel ranks, not multiplied in (`8 GPUs (TP 2 × DP 4, EP 4)`).
+ */
 function layout(scenario: Scenario, devices: number, format: Formatter): string {
   const d = format.dictionary
   const p = scenario.parallel
@@ -24,13 +28,14 @@ function layout(scenario: Scenario, devices: number, format: Formatter): string 
     ['TP', p.tp],
     ['PP', p.pp],
     ['DP', p.dp],
-    ['EP', p.ep],
     ['CP', p.cp],
   ]
   const shown = degrees.filter(([, degree]) => degree > 1)
-  if (devices <= 1 && shown.length === 0) return d['caption.oneDevice']
+  if (devices <= 1 && shown.length === 0 && p.ep <= 1) return d['caption.oneDevice']
+  const product = shown.map(([name, degree]) => `${name} ${format.integer(degree)}`).join(' × ')
+  const expert = p.ep > 1 ? `EP ${format.integer(p.ep)}` : ''
   return fill(d['caption.devices'], {
-    layout: shown.map(([name, degree]) => `${name} ${format.integer(degree)}`).join(' × '),
+    layout: [product, expert].filter(Boolean).join(', '),
     count: format.integer(devices),
   })
 }
@@ -226,7 +231,10 @@ export function summary(result: Result, format: Formatter): Paragraph {
 
 /** The value a `solve` found, in a table cell. */
 function solvedCell(solved: Solved | undefined, format: Formatter): string {
+  if (solved?.exceeds !== undefined) return `> ${format.integer(solved.exceeds)}`
   if (solved?.value === undefined) return format.dictionary['solve.missing']
+  if (solved.limit === 'context')
+    return fill(format.dictionary['solve.contextCell'], {value: format.integer(solved.value)})
   const axis = solved.target === 'gpus' && solved.axis ? ` (${solved.axis.toUpperCase()})` : ''
   return `${format.integer(solved.value)}${axis}`
 }
@@ -234,10 +242,15 @@ function solvedCell(solved: Solved | undefined, format: Formatter): string {
 /** The line a `solve` gives a single block. */
 export function solveLine(solved: Solved, format: Formatter): Paragraph {
   const d = format.dictionary
+  if (solved.exceeds !== undefined && solved.target !== 'gpus') {
+    const over = fill(d[`solve.over.${solved.target}`], {value: format.integer(solved.exceeds)})
+    return paragraph([text(`${over}${d['caption.end']}`)])
+  }
   if (solved.value === undefined) {
     return paragraph([text(`${d[`solve.none.${solved.target}` as LabelKey]}${d['caption.end']}`)])
   }
-  const line = fill(d[`solve.${solved.target}` as LabelKey], {
+  const key = solved.limit === 'context' ? 'solve.seqContext' : `solve.${solved.target}`
+  const line = fill(d[key as LabelKey], {
     value: format.integer(solved.value),
     axis: solved.axis?.toUpperCase(),
     total: solved.result ? format.sizeWithUnit(solved.result.perDevice.total) : undefined,

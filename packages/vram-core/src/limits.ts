@@ -61,8 +61,18 @@ export const limitTable = {
   },
   parallel: {
     value: 16_777_216,
-    applies: '`dp`, `tp`, `pp`, `vpp`, `ep`, `etp`, `cp`',
+    applies: '`dp`, `tp`, `ep`, `etp`, `cp`',
     why: 'more than every GPU ever built',
+  },
+  pipeline: {
+    value: 1_024,
+    applies: '`pp`',
+    why: 'the deepest published pipelines use 16–32 stages (Llama 3 405B: pp 16)',
+  },
+  virtualStages: {
+    value: 64,
+    applies: '`vpp`',
+    why: 'interleaved schedules use 2–8 model chunks per pipeline rank',
   },
   mtp: {value: 1_024, applies: '`mtp`', why: 'DeepSeek-V3 has 1 MTP module'},
   params: {

@@ -59,7 +59,7 @@ export const badInputs: BadInput[] = [
     what: '`constructor` as a model key',
     body: 'model: {extends: llama-2-7b, constructor: 1}',
     messages: [
-      "2:30 [unknown-key] Unknown model key `constructor`; model keys are the article's symbols (params, layers, hidden, ffn, heads, kv_heads, head_dim, vocab, ...), HF config.json fields, `extends` or `config`",
+      "2:30 [unknown-key] Unknown model key `constructor`; model keys are the article's symbols (params, largest_layer, layers, hidden, ffn, heads, kv_heads, head_dim, ...), HF config.json fields, `extends` or `config`",
     ],
   },
   {
@@ -97,7 +97,7 @@ export const badInputs: BadInput[] = [
     what: '`constructor` inside a `vary` case',
     body: 'model: llama-2-7b\nvary: {model: [llama-2-7b, {extends: llama-2-7b, constructor: 2}]}',
     messages: [
-      "3:50 [unknown-key] Unknown model key `constructor`; model keys are the article's symbols (params, layers, hidden, ffn, heads, kv_heads, head_dim, vocab, ...), HF config.json fields, `extends` or `config`",
+      "3:50 [unknown-key] Unknown model key `constructor`; model keys are the article's symbols (params, largest_layer, layers, hidden, ffn, heads, kv_heads, head_dim, ...), HF config.json fields, `extends` or `config`",
     ],
   },
   {
@@ -402,6 +402,14 @@ export const badInputs: BadInput[] = [
     ],
   },
   {
+    name: 'pp-huge-params-only',
+    what: '`pp: 16000000` on a model given by `params` (once 144 s laying out stages)',
+    body: 'model: {params: 7B}\nparallel: {pp: 16000000}',
+    messages: [
+      '3:16 [invalid-value] `pp` (16000000) is past the plausible limit of 1,024; use a whole number from 1 to 1,024; the README lists every limit',
+    ],
+  },
+  {
     name: 'micro-batch-inf',
     what: '`micro_batch: .inf`',
     body: 'model: llama-2-7b\nmode: training\nmicro_batch: .inf',
@@ -597,9 +605,9 @@ export const badInputs: BadInput[] = [
   {
     name: 'cp-seq',
     what: 'cp that does not divide seq',
-    body: 'model: llama-2-7b\nseq: 4097\nparallel: {cp: 2}',
+    body: 'model: llama-2-7b\nseq: 2049\nparallel: {cp: 2}',
     messages: [
-      '4:16 [incompatible] Context parallelism splits the sequence: seq 4097 over cp=2; use a sequence length divisible by 2',
+      '4:16 [incompatible] Context parallelism splits the sequence: seq 2049 over cp=2; use a sequence length divisible by 2',
     ],
   },
   {
