@@ -101,6 +101,11 @@ export const limitTable = {
     applies: 'characters in one block',
     why: 'real blocks are under 2,000 characters',
   },
+  solvedCases: {
+    value: 100,
+    applies: 'cases of a `vary` sweep with `solve`',
+    why: 'each solved case searches over many computations',
+  },
   yamlDepth: {
     value: 64,
     applies: 'nesting of a block’s mappings and lists',

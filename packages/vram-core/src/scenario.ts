@@ -381,6 +381,17 @@ export function readScenario(
           ),
         )
         options.vary = []
+      } else if (options.solve && cases > limits.solvedCases) {
+        // Each solved case is a search of many computations.
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`vary\` with \`solve\` makes ${cases} cases, past the limit of ${limits.solvedCases}`,
+            ['vary'],
+            {suggestion: 'solve over fewer values, or split the sweep into several blocks'},
+          ),
+        )
+        options.vary = []
       }
     }
   }

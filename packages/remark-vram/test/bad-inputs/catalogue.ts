@@ -188,6 +188,14 @@ export const badInputs: BadInput[] = [
       '1:1 [invalid-value] The block is 100,007 characters long, past the limit of 100,000; a vram block describes one setup in a few lines; split it or shorten it',
     ],
   },
+  {
+    name: 'vary-solve-too-big',
+    what: 'a 20 × 20 `vary` matrix with `solve: gpus` (once 15 s)',
+    body: `model: llama-2-7b\nmode: training\ngpu: h100\nsolve: gpus\nvary: {batch: [${numbers(20)}], seq: [${numbers(20)}]}`,
+    messages: [
+      '6:7 [invalid-value] `vary` with `solve` makes 400 cases, past the limit of 100; solve over fewer values, or split the sweep into several blocks',
+    ],
+  },
   // --- Silent wrong numbers ---------------------------------------------------
   {
     name: 'seq-1e308',
