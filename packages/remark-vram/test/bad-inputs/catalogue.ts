@@ -338,6 +338,14 @@ export const badInputs: BadInput[] = [
     ],
   },
   {
+    name: 'solve-batch-no-gpu',
+    what: '`solve: batch` without a GPU (once "No batch fits on this GPU")',
+    body: 'model: llama-2-7b\nsolve: batch',
+    messages: [
+      '3:8 [missing-field] `solve: batch` finds what fits a GPU: the block needs `gpu`; add `gpu: h100-sxm-80gb` (a preset) or `gpu: 80 GB` (a capacity)',
+    ],
+  },
+  {
     name: 'expect-unitless',
     what: '`expect: {total: 17.6}` without a unit',
     body: 'model: llama-2-7b\nexpect: {total: 17.6}',
