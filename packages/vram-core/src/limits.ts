@@ -123,8 +123,6 @@ export const limits = Object.fromEntries(
   Object.entries(limitTable).map(([name, entry]) => [name, entry.value]),
 ) as {readonly [Name in keyof typeof limitTable]: (typeof limitTable)[Name]['value']}
 
-export type LimitName = keyof typeof limitTable
-
 /** `1,073,741,824` style, for messages (locale-independent). */
 export function formatLimit(value: number): string {
   if (value >= 1e12 && Number.isInteger(Math.log10(value))) return `10^${Math.log10(value)}`
