@@ -37,6 +37,9 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
     solved: (_r, s) => (s?.value === undefined ? undefined : {kind: 'count', value: s.value}),
   }
 
+/** Longer than any case labels plus a path (`70B.fp16.kv_cache`) a writer would type. */
+const maxPathLength = 200
+
 /** The paths an inline reference may end in. */
 export const referencePaths = Object.keys(resultPaths)
 
@@ -49,6 +52,12 @@ export function resolveReference(
   block: BlockResult,
   path: string,
 ): {value: ReferenceValue} | {error: string; suggestion?: string | undefined} {
+  // No path is this long: neither echo it nor search suggestions for it.
+  if (path.length > maxPathLength)
+    return {
+      error: `A reference path of ${path.length} characters is not one vram knows`,
+      suggestion: `use one of ${referencePaths.join(', ')}`,
+    }
   const segments = path.split('.').filter(Boolean)
   let result = block.result
   let solved = block.solved

@@ -691,6 +691,14 @@ export const badInputs: BadInput[] = [
     ],
   },
   {
+    name: 'reference-huge-path',
+    what: 'an inline reference with a 100,000-character path',
+    markdown: `\`\`\`vram id=a\nmodel: llama-2-7b\n\`\`\`\n\nTotal: \`vram:a.${'x'.repeat(100_000)}\`.\n`,
+    messages: [
+      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved',
+    ],
+  },
+  {
     name: 'duplicate-id',
     what: 'two blocks with one id',
     markdown: '```vram id=a\nmodel: llama-2-7b\n```\n\n```vram id=a\nmodel: llama-2-13b\n```\n',
