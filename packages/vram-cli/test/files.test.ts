@@ -230,6 +230,23 @@ describe('exit statuses', () => {
     expect(readFileSync(file, 'utf8')).toBe(doc)
   })
 
+  it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', () => {
+    const run = vram([
+      'calc',
+      '--json',
+      '--model',
+      'llama-2-7b',
+      '--gpu',
+      '1e308 GB',
+      '--seq',
+      '1e308',
+    ])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('`seq` (1e+308) is past the plausible limit of 1,073,741,824')
+    expect(run.stderr).toContain('`gpu` capacity `1e308 GB` is outside the plausible range')
+  })
+
   it('calc refuses a device as its block file instead of reading it forever', () => {
     const run = vram(['calc', '/dev/zero'])
     expect(run.status).toBe(2)
