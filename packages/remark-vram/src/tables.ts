@@ -1,5 +1,6 @@
 import type {AlignType, Paragraph, PhrasingContent, RootContent, Table} from 'mdast'
 import type {BlockResult, Metric, Result, Scenario, Solved, VaryCase} from 'vram-core'
+import {adapterMethod} from 'vram-core'
 import type {Formatter} from './format.js'
 import {fill, type LabelKey} from './locale.js'
 import {inlineMath} from './math.js'
@@ -9,6 +10,7 @@ const metricKeys: Record<Metric, LabelKey> = {
   total: 'metric.total',
   params: 'metric.params',
   weights: 'component.weights',
+  adapter: 'component.adapter',
   gradients: 'component.gradients',
   optimizer: 'component.optimizer',
   activations: 'component.activations',
@@ -65,9 +67,17 @@ export function caption(
       parts.push(d[`caption.precision.${s.precision}` as LabelKey] ?? s.precision)
     if (!has('optimizer'))
       parts.push(d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
+    if (s.adapter && !has('adapter'))
+      parts.push(
+        fill(d['caption.adapter'], {
+          method: adapterMethod(s.adapter, s.dtype.name),
+          rank: format.integer(s.adapter.rank),
+          targets: s.adapter.targets.join(', '),
+        }),
+      )
   }
-  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not.
-  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed')) {
+  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not (nor an adapter's base).
+  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed' || s.adapter)) {
     const scoped = s.dtype.bits < 16 && s.quantize !== 'all'
     parts.push(
       scoped
@@ -100,7 +110,11 @@ export function caption(
     parts.push(d[`caption.offload.${s.parallel.offload}` as LabelKey] ?? s.parallel.offload)
   }
   if (s.mode === 'training' && s.recompute !== 'none' && !has('recompute')) {
-    parts.push(fill(d['caption.recompute'], {mode: s.recompute}))
+    parts.push(
+      s.recompute === 'offload'
+        ? d['caption.recomputeOffload']
+        : fill(d['caption.recompute'], {mode: s.recompute}),
+    )
   }
   if (s.attention === 'eager' && !has('attention')) parts.push(d['caption.eager'])
   const units = d[`caption.${perDevice ? 'unitsPerDevice' : 'units'}.${format.units}` as LabelKey]
@@ -140,7 +154,7 @@ export function breakdown(result: Result, format: Formatter, formulas: boolean):
   const rows: CellContent[][] = [header]
   for (const component of result.components) {
     const cells: CellContent[] = [
-      componentLabel(component.key, format),
+      componentLabel(component.label ?? component.key, format),
       format.size(component.bytes),
     ]
     if (formulas) {
@@ -166,8 +180,9 @@ export function sourcesLine(result: Result, format: Formatter): Paragraph {
   const children: PhrasingContent[] = [text(`${d['table.sources']}${d['caption.colon']}`)]
   result.components.forEach((component, index) => {
     if (index > 0) children.push(text(d['caption.semicolon']))
-    children.push(text(`${componentLabel(component.key, format)}${d['caption.colon']}`))
-    const title = d[`source.${component.key}`] || component.source.title
+    const key = component.label ?? component.key
+    children.push(text(`${componentLabel(key, format)}${d['caption.colon']}`))
+    const title = (d as Record<string, string>)[`source.${key}`] || component.source.title
     if (component.source.url) {
       children.push({type: 'link', url: component.source.url, children: [text(title)]})
     } else {
@@ -260,7 +275,7 @@ export function solveLine(solved: Solved, format: Formatter): Paragraph {
 
 function metricValue(result: Result, metric: Metric, format: Formatter): string {
   if (metric === 'params') return format.count(result.model.params)
-  return format.size(result.perDevice[metric])
+  return format.size(result.perDevice[metric] ?? 0)
 }
 
 function keyLabel(key: string, format: Formatter): string {

@@ -1,14 +1,22 @@
 import type {BlockResult, ComponentKey, Metric, Result, Solved, Units} from 'vram-core'
-import {unitBytes} from 'vram-core'
+import {adapterMethod, unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
   weights: 'weights',
+  adapter: 'adapter weights',
   gradients: 'gradients',
   optimizer: 'optimizer states',
   activations: 'activations',
   kvCache: 'KV cache',
   buffers: 'buffers',
+}
+
+/** Row labels of an adapter's breakdown (`Component.label`). */
+const labelVariants: Record<string, string> = {
+  frozenWeights: 'frozen base weights',
+  adapterGradients: 'adapter gradients',
+  adapterOptimizer: 'adapter optimizer states',
 }
 
 /** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */
@@ -76,7 +84,7 @@ export function caption(result: Result): string {
   const s = result.scenario
   const dtype =
     s.mode === 'training'
-      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer})`
+      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer}${s.adapter ? `, ${adapterMethod(s.adapter, s.dtype.name)} r=${s.adapter.rank} on ${s.adapter.targets.join(', ')}` : ''})`
       : s.kvDtype.name === s.dtype.name
         ? s.dtype.name
         : `${s.dtype.name} (KV ${s.kvDtype.name})`
@@ -126,14 +134,12 @@ function breakdown(result: Result, units: Units, style: Style): string {
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
+    const label =
+      (component.label && labelVariants[component.label]) || componentLabels[component.key]
     rows.push(
       missing
-        ? [componentLabels[component.key], 'n/a', `needs ${missing.join(', ')}`]
-        : [
-            componentLabels[component.key],
-            formatSize(component.bytes, units),
-            formatShare(component.bytes, total),
-          ],
+        ? [label, 'n/a', `needs ${missing.join(', ')}`]
+        : [label, formatSize(component.bytes, units), formatShare(component.bytes, total)],
     )
   }
   rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
@@ -149,7 +155,7 @@ function breakdown(result: Result, units: Units, style: Style): string {
 
 function metricValue(result: Result, metric: Metric, units: Units): string {
   if (metric === 'params') return formatInteger(result.model.params)
-  return formatSize(result.perDevice[metric], units)
+  return formatSize(result.perDevice[metric] ?? 0, units)
 }
 
 function metricLabel(metric: Metric, units: Units): string {

@@ -3,7 +3,13 @@ import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 /** The JSON object of spec §5 for one result. */
 function resultJson(result: Result, solved?: Solved) {
   const out: Record<string, unknown> = {
-    model: {id: result.model.id, params: result.model.params},
+    model: {
+      id: result.model.id,
+      params: result.model.params,
+      ...(result.model.trainableParams === undefined
+        ? {}
+        : {trainableParams: result.model.trainableParams}),
+    },
     devices: result.devices,
     perDevice: {...result.perDevice},
   }

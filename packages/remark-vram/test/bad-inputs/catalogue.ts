@@ -67,7 +67,7 @@ export const badInputs: BadInput[] = [
     what: '`__proto__` as a top-level key',
     body: '__proto__: {model: x}\nmodel: llama-2-7b',
     messages: [
-      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, usable, buffers, accounting, quantize, units, show, vary, metric, solve, expect, id',
+      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, usable, buffers, accounting, quantize, adapter, units, show, vary, metric, solve, expect, id',
     ],
   },
   {
@@ -75,7 +75,7 @@ export const badInputs: BadInput[] = [
     what: '`toString` as a top-level key',
     body: 'model: llama-2-7b\ntoString: 1',
     messages: [
-      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, usable, buffers, accounting, quantize, units, show, vary, metric, solve, expect, id',
+      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, usable, buffers, accounting, quantize, adapter, units, show, vary, metric, solve, expect, id',
     ],
   },
   {
@@ -83,7 +83,7 @@ export const badInputs: BadInput[] = [
     what: '`valueOf` as an `expect` key',
     body: 'model: llama-2-7b\nexpect: {valueOf: 1 GB}',
     messages: [
-      '3:10 [unknown-key] `expect` cannot check `valueOf`; use total, weights, gradients, optimizer, activations, kv_cache, buffers, params, solved',
+      '3:10 [unknown-key] `expect` cannot check `valueOf`; use total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, solved',
     ],
   },
   {
@@ -113,7 +113,7 @@ export const badInputs: BadInput[] = [
     what: '`dtype: constructor` (once NaN)',
     body: 'model: llama-2-7b\ndtype: constructor',
     messages: [
-      '3:8 [invalid-value] `dtype` must be one of fp32, tf32, bf16, fp16, fp8, int8, int4, nf4, mxfp4 or bits per weight such as `4.5bpw`',
+      '3:8 [invalid-value] `dtype` must be one of fp32, tf32, bf16, fp16, fp8, int8, int4, nf4, fp4, mxfp4 or bits per weight such as `4.5bpw`',
     ],
   },
   {
@@ -137,7 +137,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference to `valueOf`',
     markdown: '```vram id=a\nmodel: llama-2-7b\n```\n\nTotal: `vram:a.valueOf`.\n',
     messages: [
-      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved',
+      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved',
     ],
   },
   {
@@ -592,7 +592,7 @@ export const badInputs: BadInput[] = [
     what: 'training int4 weights',
     body: 'model: llama-2-7b\nmode: training\ndtype: int4',
     messages: [
-      '4:8 [incompatible] Training with `int4` weights needs adapters (LoRA/QLoRA), which this engine does not model; use `dtype: bf16` (or fp16/fp32) for training',
+      '4:8 [incompatible] Training `int4` weights needs an adapter: the base stays frozen and quantized; add `adapter: {rank: 16, targets: all-linear}` (QLoRA with `dtype: nf4`), or use `dtype: bf16` for full training',
     ],
   },
   {
@@ -695,7 +695,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference with a 100,000-character path',
     markdown: `\`\`\`vram id=a\nmodel: llama-2-7b\n\`\`\`\n\nTotal: \`vram:a.${'x'.repeat(100_000)}\`.\n`,
     messages: [
-      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved',
+      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved',
     ],
   },
   {
