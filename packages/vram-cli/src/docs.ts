@@ -1,5 +1,7 @@
+import {dirname, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {createTwoFilesPatch} from 'diff'
+import {preloadGgufFiles} from 'vram-core/node'
 import {
   encodeMarkdown,
   expandInputs,
@@ -104,6 +106,7 @@ export async function render(args: string[]): Promise<number> {
       continue
     }
     const name = file === '-' ? '<stdin>' : file
+    await preloadGgufFiles(text, file === '-' ? process.cwd() : dirname(resolve(file)))
     const result = renderMarkdown(text, file === '-' ? undefined : file, options)
     for (const message of result.messages) err(formatMessage(name, message))
     status = Math.max(status, statusOf(result.messages))
@@ -137,6 +140,7 @@ async function eachPlan(
       status = Math.max(status, exit.invalid)
       continue
     }
+    await preloadGgufFiles(read.text, dirname(resolve(file)))
     const plan = planSync(read.text, file, options)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)

@@ -1,9 +1,16 @@
 import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
+import {preloadedGguf} from './gguf-node.js'
+import {cachedConfigPath} from './hf-cache.js'
 import {limits} from './limits.js'
 import type {ReadContext} from './scenario.js'
 
+export {ggufReferences, preloadGgufFiles, readGgufSummary} from './gguf-node.js'
+export {cachedConfigPath, hfHubCache} from './hf-cache.js'
 export * from './index.js'
+
+/** `readConfig` paths of this form name a model in the local Hugging Face cache. */
+const HF_CACHE_PREFIX = 'hf:'
 
 /**
  * Reads a small file as UTF-8 text: only a regular file (never a device such
@@ -51,12 +58,22 @@ export function readTextFile(path: string, maxBytes: number = limits.configBytes
 /**
  * A `readConfig` for `model: {config: ./config.json}` that reads files relative
  * to the markdown (or YAML) file at `basePath`. Node only: the browser build
- * has no file system.
+ * has no file system. `hf:<org>/<name>` reads the model's config.json from the
+ * local Hugging Face cache (no network request).
  */
 export function nodeReadConfig(
   basePath: string | undefined,
 ): NonNullable<ReadContext['readConfig']> {
   const folder = basePath ? dirname(resolve(basePath)) : process.cwd()
-  return (relativePath: string) =>
-    JSON.parse(readTextFile(resolve(folder, relativePath))) as unknown
+  return (relativePath: string) => {
+    if (relativePath.startsWith(HF_CACHE_PREFIX)) {
+      const id = relativePath.slice(HF_CACHE_PREFIX.length)
+      const cached = cachedConfigPath(id)
+      if (cached === undefined) throw new Error(`\`${id}\` is not in the local Hugging Face cache`)
+      return JSON.parse(readTextFile(cached)) as unknown
+    }
+    const path = resolve(folder, relativePath)
+    if (path.toLowerCase().endsWith('.gguf')) return preloadedGguf(path)
+    return JSON.parse(readTextFile(path)) as unknown
+  }
 }

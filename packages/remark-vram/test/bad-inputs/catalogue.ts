@@ -113,7 +113,7 @@ export const badInputs: BadInput[] = [
     what: '`dtype: constructor` (once NaN)',
     body: 'model: llama-2-7b\ndtype: constructor',
     messages: [
-      '3:8 [invalid-value] `dtype` must be one of fp32, tf32, bf16, fp16, fp8, int8, int4, nf4, fp4, mxfp4 or bits per weight such as `4.5bpw`',
+      '3:8 [invalid-value] `dtype` must be one of fp32, tf32, bf16, fp16, fp8, int8, int4, nf4, fp4, mxfp4, a GGUF type such as `q4_k_m` or `q8_0`, or bits per weight such as `4.5bpw`',
     ],
   },
   {
@@ -129,7 +129,7 @@ export const badInputs: BadInput[] = [
     what: '`model: hasOwnProperty`',
     body: 'model: hasOwnProperty',
     messages: [
-      '2:8 [unknown-model] Unknown model `hasOwnProperty`; use a preset such as `llama-2-7b` or `Qwen/Qwen2.5-7B`, or a mapping of the shape (`layers`, `hidden`, ...) or `params: 7B`',
+      '2:8 [unknown-model] Unknown model `hasOwnProperty`; the catalogue has no such model (`vram models` lists it); point at its config.json instead: `model: {config: ./config.json}`, or give `model: {params: 7B}` for weights only',
     ],
   },
   {
@@ -247,10 +247,10 @@ export const badInputs: BadInput[] = [
   },
   {
     name: 'gpu-denormal',
-    what: '`gpu: 5e-324` (once "∞%")',
-    body: 'model: llama-2-7b\ngpu: 5e-324',
+    what: '`gpu: 5e-324 GB` (once "∞%")',
+    body: 'model: llama-2-7b\ngpu: 5e-324 GB',
     messages: [
-      '3:6 [invalid-value] `gpu` capacity `5e-324` is outside the plausible range of 1 MiB to 1 PB; write the memory of one GPU, such as `80 GB` or `24 GiB`',
+      '3:6 [invalid-value] `gpu` capacity `5e-324 GB` is outside the plausible range of 1 MiB to 1 PB; write the memory of one GPU, such as `80 GB` or `24 GiB`',
     ],
   },
   {
@@ -258,7 +258,7 @@ export const badInputs: BadInput[] = [
     what: '`gpu: 80` (once 80 bytes)',
     body: 'model: llama-2-7b\ngpu: 80',
     messages: [
-      '3:6 [invalid-value] `gpu` capacity `80` is outside the plausible range of 1 MiB to 1 PB; write the memory of one GPU, such as `80 GB` or `24 GiB`',
+      '3:6 [unknown-gpu] `gpu: 80` has no unit: a bare number is neither a GPU name nor a capacity; write the capacity with its unit, e.g. `gpu: 80 GB` (or `GiB`), or a preset id such as `h100-sxm-80gb`',
     ],
   },
   {
@@ -577,7 +577,9 @@ export const badInputs: BadInput[] = [
     name: 'typo-gpu',
     what: 'a misspelt GPU',
     body: 'model: llama-2-7b\ngpu: h10',
-    messages: ['3:6 [unknown-gpu] Unknown GPU `h10`; did you mean `h100`?'],
+    messages: [
+      '3:6 [unknown-gpu] Unknown GPU `h10`; use a preset id (`vram gpus` lists them) or a capacity such as `80 GB`',
+    ],
   },
   {
     name: 'bad-mode',
