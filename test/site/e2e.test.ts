@@ -179,6 +179,13 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     expect(await diagnostic.textContent()).toContain('seq')
     await page.screenshot({path: path.join(outputDir, 'playground-diagnostics.png')})
 
+    // A typed closing fence stays inside the block: the link after it is YAML, not markdown.
+    await source.fill(`${text}\n\`\`\`\n\n[click me](javascript:alert(1))\n`)
+    await page.waitForFunction(() =>
+      document.querySelector('#diagnostics li.error')?.textContent?.includes('yaml-syntax'),
+    )
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0)
+
     // The advice preset: mermaid draws the recomputed decision tree.
     await page.selectOption('#preset', 'advice')
     await output.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
