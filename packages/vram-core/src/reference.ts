@@ -1,4 +1,5 @@
 import {closest} from './diagnostics.js'
+import {own} from './limits.js'
 import type {BlockResult, Result, Solved} from './types.js'
 
 /** What an inline reference resolves to; the renderer formats it. */
@@ -54,6 +55,9 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
       r.serving ? {kind: 'factor', value: r.serving.maxConcurrency} : undefined,
   }
 
+/** Longer than any case labels plus a path (`70B.fp16.kv_cache`) a writer would type. */
+const maxPathLength = 200
+
 /** The paths an inline reference may end in. */
 export const referencePaths = Object.keys(resultPaths)
 
@@ -66,6 +70,12 @@ export function resolveReference(
   block: BlockResult,
   path: string,
 ): {value: ReferenceValue} | {error: string; suggestion?: string | undefined} {
+  // No path is this long: neither echo it nor search suggestions for it.
+  if (path.length > maxPathLength)
+    return {
+      error: `A reference path of ${path.length} characters is not one vram knows`,
+      suggestion: `use one of ${referencePaths.join(', ')}`,
+    }
   const segments = path.split('.').filter(Boolean)
   let result = block.result
   let solved = block.solved
@@ -102,7 +112,7 @@ export function resolveReference(
   let name = segments.join('.')
   if (name === 'kvCache') name = 'kv_cache'
   if (name.startsWith('solved.')) name = 'solved'
-  const read = resultPaths[name]
+  const read = own(resultPaths, name)
   if (!read || !result) {
     const guess = closest(name, referencePaths)
     return {

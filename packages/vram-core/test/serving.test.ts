@@ -12,7 +12,7 @@ import type {VllmSettings} from '../src/serving/types.js'
 import {block, GiB, run} from './helpers.js'
 
 // Public vLLM start-up logs with their configuration and source
-// (test/data/vllm-logs.json); each vector's `block` is what a writer would
+// (test/reference/vllm-logs.json); each vector's `block` is what a writer would
 // write for that launch command.
 interface LogVector {
   id: string
@@ -34,7 +34,7 @@ interface LogVector {
 const data: {
   models: Record<string, {source: string; config: Record<string, unknown>; left_out: string[]}>
   vectors: LogVector[]
-} = JSON.parse(readFileSync(new URL('./data/vllm-logs.json', import.meta.url), 'utf8'))
+} = JSON.parse(readFileSync(new URL('./reference/vllm-logs.json', import.meta.url), 'utf8'))
 
 /** `{$model: id}` → the model's config.json fields kept in the test data. */
 function resolve(raw: Record<string, unknown>): Record<string, unknown> {
