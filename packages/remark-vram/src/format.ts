@@ -53,6 +53,11 @@ export class Formatter {
     return numberFormat(this.dictionary.intl, {maximumFractionDigits: 0}).format(value)
   }
 
+  /** A plain number, up to three decimals: `0.9`. */
+  number(value: number): string {
+    return numberFormat(this.dictionary.intl, {maximumFractionDigits: 3}).format(value)
+  }
+
   /** A parameter count: `7.62B` (or the locale's compact notation). */
   count(value: number): string {
     if (Math.abs(value) < 1e4) return this.integer(value)

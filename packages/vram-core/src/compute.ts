@@ -47,6 +47,7 @@ function requireShape(
         ['model'],
         {
           suggestion: `add ${names.map((name) => `\`${name}\``).join(', ')} to \`model\`, or use a preset`,
+          fields: names,
         },
       ),
     ])
@@ -430,10 +431,7 @@ function partially<T>(
     return run()
   } catch (error) {
     if (!missing || !(error instanceof VramInputError)) throw error
-    missing.set(
-      key,
-      error.diagnostics.map((entry) => entry.message),
-    )
+    missing.set(key, [...new Set(error.diagnostics.flatMap((entry) => entry.fields ?? []))])
     return undefined
   }
 }
@@ -647,7 +645,8 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
   if (scenario.gpu) {
     result.capacity = scenario.gpu.capacity
     result.usableCapacity = Math.floor(scenario.gpu.capacity * scenario.usable)
-    result.fits = memory.perDevice.total <= result.usableCapacity
+    // A total that leaves components out cannot say whether the job fits.
+    if (!result.missing) result.fits = memory.perDevice.total <= result.usableCapacity
   }
   return result
 }

@@ -200,7 +200,8 @@ function expandVary(
     const labels: Record<string, string> = {}
     for (const {key, value} of combo) {
       vary[key] = value
-      labels[key] = valueLabel(value)
+      // A model is labelled by its name (`Qwen2.5 7B`), as its caption names it.
+      labels[key] = key === 'model' ? result.model.name : valueLabel(value)
     }
     const entry: VaryCase = {vary, labels, result}
     if (options.solve) entry.solved = solve(scenario, options.solve)
@@ -312,7 +313,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         out.push(
           diagnostic(
             'missing-field',
-            `\`expect.${key}\` needs the model's shape: ${Object.values(missing).flat()[0] ?? ''}`,
+            `\`expect.${key}\` needs the model's shape (${missingFields(missing)})`,
             path,
             {
               suggestion: 'use a preset or give layers, hidden, heads, vocab and ffn',
@@ -375,6 +376,12 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
       }
     })
   }
+}
+
+/** `` `layers`, `hidden`, `heads` ``: the fields a partial result lacks, each once. */
+export function missingFields(missing: Partial<Record<string, string[]>>): string {
+  const fields = [...new Set(Object.values(missing).flatMap((entry) => entry ?? []))]
+  return fields.map((field) => `\`${field}\``).join(', ')
 }
 
 function countPrecision(value: unknown): number {

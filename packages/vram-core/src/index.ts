@@ -12,15 +12,28 @@ export {paramInventory} from './model/params.js'
 export {findModelPreset, modelPresets} from './model/presets.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './reference.js'
 export {
+  accountings,
+  attentions,
   blockKeys,
   defaultBuffers,
   defaultSeq,
+  modes,
+  optimizers,
   parallelKeys,
+  precisions,
+  quantizeScopes,
   type ReadContext,
   readScenario,
+  recomputes,
 } from './scenario.js'
 export {solve} from './solve.js'
-export {sources} from './sources.js'
+export {
+  article,
+  type CitationStyle,
+  citation,
+  modelSource,
+  sources,
+} from './sources.js'
 export type * from './types.js'
 export {GB, GiB, parseSize, unitBytes} from './units.js'
 export {type BlockSource, parseBlockSource} from './yaml-source.js'
