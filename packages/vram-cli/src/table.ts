@@ -99,6 +99,11 @@ function gpuName(result: Result): string {
 /** `47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits, 37.4 GB headroom (99 % usable)`. */
 export function summaryLine(result: Result, units: Units, style: Style): string | undefined {
   if (result.capacity === undefined) return undefined
+  const partial = leftOut(result)
+  if (partial) {
+    // Never "fits" on a total that leaves components out.
+    return `no fit check on ${gpuName(result)}: the total leaves out ${partial.labels} (needs ${partial.fields})`
+  }
   const usable = result.usableCapacity ?? result.capacity
   const total = result.perDevice.total
   const head = `${formatSize(total, units)} ${units} of ${formatSize(result.capacity, units)} ${units} on ${result.devices > 1 ? 'each ' : ''}${gpuName(result)} (${formatShare(total, result.capacity)})`
@@ -121,22 +126,43 @@ export function solvedLine(solved: Solved): string {
   return `${what}: ${solved.value}`
 }
 
+/** `` `layers`, `hidden`, `heads` ``: model fields, each once. */
+function fieldList(fields: readonly string[]): string {
+  return [...new Set(fields)].map((field) => `\`${field}\``).join(', ')
+}
+
+/** The components a partial result leaves out, and the fields they need. */
+function leftOut(result: Result): {labels: string; fields: string} | undefined {
+  const missing = result.missing
+  if (!missing) return undefined
+  const keys = Object.keys(missing) as ComponentKey[]
+  return {
+    labels: keys.map((key) => componentLabels[key]).join(', '),
+    fields: fieldList(keys.flatMap((key) => missing[key] ?? [])),
+  }
+}
+
 function breakdown(result: Result, units: Units, style: Style): string {
   const total = result.perDevice.total
+  const partial = leftOut(result)
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
     rows.push(
       missing
-        ? [componentLabels[component.key], 'n/a', `needs ${missing.join(', ')}`]
+        ? [componentLabels[component.key], `n/a (needs ${fieldList(missing)})`, '']
         : [
             componentLabels[component.key],
             formatSize(component.bytes, units),
-            formatShare(component.bytes, total),
+            partial ? '' : formatShare(component.bytes, total),
           ],
     )
   }
-  rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
+  rows.push([
+    partial ? `total without ${partial.labels}` : 'total',
+    formatSize(total, units),
+    total > 0 && !partial ? '100 %' : '',
+  ])
   const unitHeader = result.devices > 1 ? `${units} per GPU` : units
   return textTable(
     ['component', unitHeader, 'share'],
@@ -149,6 +175,7 @@ function breakdown(result: Result, units: Units, style: Style): string {
 
 function metricValue(result: Result, metric: Metric, units: Units): string {
   if (metric === 'params') return formatInteger(result.model.params)
+  if (metric === 'total' ? result.missing : result.missing?.[metric]) return 'n/a'
   return formatSize(result.perDevice[metric], units)
 }
 
@@ -199,7 +226,7 @@ export function renderBlock(block: BlockResult, style: Style): string {
     const keys = block.varyKeys ?? []
     const first = block.cases[0]?.result
     if (first) lines.push(style.dim(`${caption(first)} · varying ${keys.join(' × ')}`), '')
-    const capacity = block.cases.some((entry) => entry.result.capacity !== undefined)
+    const capacity = block.cases.some((entry) => entry.result.fits !== undefined)
     const solvedTarget = block.cases.find((entry) => entry.solved)?.solved?.target
     const header = [...keys, metricLabel(block.metric, units)]
     const align: Align[] = [...keys.map((): Align => 'left'), 'right']
@@ -215,7 +242,6 @@ export function renderBlock(block: BlockResult, style: Style): string {
       header.push(solvedTarget === 'gpus' ? 'GPUs' : `max ${solvedTarget}`)
       align.push('right')
     }
-    const partial = block.cases.some((entry) => entry.result.missing)
     const rows = block.cases.map((entry) => {
       const row = [
         ...keys.map((key) => entry.labels[key] ?? ''),
@@ -238,7 +264,15 @@ export function renderBlock(block: BlockResult, style: Style): string {
       return row
     })
     lines.push(textTable(header, rows, align, style))
-    if (partial) lines.push(style.dim('n/a: the model is given by params only'))
+    const partialCase = block.cases.find((entry) => entry.result.missing)
+    const why = partialCase && leftOut(partialCase.result)
+    if (why) {
+      lines.push(
+        style.dim(
+          `n/a: the model is given by params only, so the total leaves out ${why.labels} (needs ${why.fields})${block.cases.some((entry) => entry.result.capacity !== undefined) ? '; no fit check' : ''}`,
+        ),
+      )
+    }
   }
   for (const expectation of block.expectations) {
     const unit = expectation.kind === 'bytes' ? ` ${units}` : ''
