@@ -43,6 +43,7 @@ const enMessages = {
   'caption.batch': 'B = {value}',
   'caption.seq': 'N = {value}',
   'caption.microBatch': 'micro-batch {value} × {steps} accumulation steps',
+  'caption.microBatchOnly': 'micro-batch {value}',
   'caption.oneDevice': '1 GPU',
   'caption.devices': '{count} GPUs ({layout})',
   'caption.devicesOnly': '{count} GPUs',
@@ -64,6 +65,7 @@ const enMessages = {
   'caption.comma': ', ',
   'caption.period': '. ',
   'caption.semicolon': '; ',
+  'caption.listSeparator': ', ',
   'caption.end': '.',
 
   // Summary.
@@ -114,6 +116,7 @@ const enMessages = {
   'vary.key.usable': 'Usable share',
   'vary.key.buffers': 'Buffers',
   'vary.key.accounting': 'Accounting',
+  'vary.key.quantize': 'Quantized weights',
   'vary.key.parallel.dp': 'DP',
   'vary.key.parallel.tp': 'TP',
   'vary.key.parallel.pp': 'PP',
@@ -129,7 +132,7 @@ const enMessages = {
   'vary.corner': '{key} · {metric} ({unit})',
   'vary.cornerCount': '{key} · {metric}',
   'vary.withSettings': '{label} ({settings})',
-  'vary.noFitCheck': 'No fit check: the totals leave out {left}, which needs the model’s {fields}',
+  'vary.noFitCheck': 'No fit check: the totals leave out {left} (needs the model’s {fields})',
 
   // Fit marks: words, so they survive any Markdown and screen readers announce them.
   'mark.fits': ' (fits)',
@@ -255,6 +258,7 @@ export const zh: LocaleDictionary = {
   'caption.batch': 'B = {value}',
   'caption.seq': 'N = {value}',
   'caption.microBatch': '微批次 {value} × 累积 {steps} 步',
+  'caption.microBatchOnly': '微批次 {value}',
   'caption.oneDevice': '1 张 GPU',
   'caption.devices': '{count} 张 GPU（{layout}）',
   'caption.devicesOnly': '{count} 张 GPU',
@@ -276,13 +280,14 @@ export const zh: LocaleDictionary = {
   'caption.comma': '，',
   'caption.period': '。',
   'caption.semicolon': '；',
+  'caption.listSeparator': '、',
   'caption.end': '。',
   'summary.fits': '{gpu}：{total} / {capacity}（{share}），装得下，余量 {headroom}',
   'summary.over': '{gpu}：{total} / {capacity}（{share}），装不下，超出 {over}',
   'summary.fitsPerDevice': '{gpu}：每卡 {total} / {capacity}（{share}），装得下，余量 {headroom}',
   'summary.overPerDevice': '{gpu}：每卡 {total} / {capacity}（{share}），装不下，超出 {over}',
   'summary.noGpu': '[{devices} 张 GPU，每卡]合计 {total}；未指定 GPU，未做装载检查',
-  'summary.partial': '合计 {total}，不含{left}（需要模型的 {fields}）；合计不完整，未做装载检查',
+  'summary.partial': '合计 {total}，不含 {left}（需要模型的 {fields}）；合计不完整，未做装载检查',
   'summary.offloaded': '每卡另有 {size} 卸载到 CPU 内存',
   'summary.oneGpu': '单张 {name}',
   'summary.manyGpus': '{count} × {name}',
@@ -317,6 +322,7 @@ export const zh: LocaleDictionary = {
   'vary.key.usable': '可用比例',
   'vary.key.buffers': '临时缓冲区',
   'vary.key.accounting': '计法',
+  'vary.key.quantize': '量化范围',
   'vary.key.parallel.dp': 'DP',
   'vary.key.parallel.tp': 'TP',
   'vary.key.parallel.pp': 'PP',
@@ -332,7 +338,7 @@ export const zh: LocaleDictionary = {
   'vary.corner': '{key} · {metric}（{unit}）',
   'vary.cornerCount': '{key} · {metric}',
   'vary.withSettings': '{label}（{settings}）',
-  'vary.noFitCheck': '未做装载检查：合计不含{left}，它需要模型的 {fields}',
+  'vary.noFitCheck': '未做装载检查：合计不含 {left}（需要模型的 {fields}）',
   'mark.fits': '（装得下）',
   'mark.over': '（装不下）',
   'value.recompute.none': '不重计算',
@@ -389,6 +395,42 @@ export const zh: LocaleDictionary = {
   'advice.change.gpus': '{value} 张 GPU',
   'notice.prefix': 'remark-vram：',
 }
+
+/**
+ * Labels that read the same in every language: product names (AdamW, SGD),
+ * symbols (`B = {value}`, `TP`, `ZeRO-{stage}`) and pure templates. Every
+ * other label of a built-in dictionary must differ from English, and a test
+ * holds each dictionary to it, so a label added without its translation fails.
+ */
+export const sameInEveryLanguage: ReadonlySet<LabelKey> = new Set<LabelKey>([
+  'caption.precision.fp32',
+  'caption.optimizer.adamw',
+  'caption.optimizer.adam',
+  'caption.optimizer.sgd',
+  'caption.optimizer.adafactor',
+  'caption.optimizer.lion',
+  'caption.batch',
+  'caption.seq',
+  'caption.zero',
+  'summary.manyGpus',
+  'solve.missing',
+  'vary.key.gpu',
+  'vary.key.parallel.dp',
+  'vary.key.parallel.tp',
+  'vary.key.parallel.pp',
+  'vary.key.parallel.vpp',
+  'vary.key.parallel.ep',
+  'vary.key.parallel.etp',
+  'vary.key.parallel.cp',
+  'vary.key.parallel.sp',
+  'vary.cornerCount',
+  'advice.change.zero',
+  'advice.change.tp',
+  'advice.change.pp',
+  'advice.change.sp',
+  'advice.change.kvDtype',
+  'advice.change.seq',
+])
 
 /** The built-in dictionaries. */
 export const locales: Readonly<Record<string, LocaleDictionary>> = {en, zh}

@@ -418,7 +418,10 @@ class Run {
         problem = {
           ruleId: 'unknown-reference',
           message: resolved.error,
-          suggestion: resolved.suggestion,
+          // The whole reference, so the suggestion can be pasted as it is.
+          suggestion: resolved.example
+            ? `write \`vram:${id}.${resolved.example}\``
+            : resolved.suggestion,
           severity: 'error',
         }
       }

@@ -127,7 +127,12 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
   out.push({
     key: 'micro_batch',
     sweptBy: ['grad_accum', 'batch'],
-    phrase: training ? fill(d['caption.microBatch'], {value: micro, steps}) : '',
+    phrase: training
+      ? fill(d[s.gradAccum > 1 ? 'caption.microBatch' : 'caption.microBatchOnly'], {
+          value: micro,
+          steps,
+        })
+      : '',
     cell: training ? (s.gradAccum > 1 ? `${micro} × ${steps}` : micro) : '—',
     shown: training && s.gradAccum > 1,
   })
@@ -199,10 +204,7 @@ function varyingSettings(perCase: Setting[][], swept: ReadonlySet<string>): Set<
   const first = perCase[0] ?? []
   first.forEach((setting, index) => {
     if (swept.has(setting.key) || setting.sweptBy?.some((key) => swept.has(key))) return
-    const differs = perCase.some(
-      (settings) =>
-        settings[index]?.cell !== setting.cell || settings[index]?.shown !== setting.shown,
-    )
+    const differs = perCase.some((settings) => settings[index]?.cell !== setting.cell)
     if (differs) out.add(setting.key)
   })
   return out
@@ -222,6 +224,8 @@ export function caption(
     perDevice?: boolean
     sizes?: boolean
     gpu?: boolean
+    /** Settings to name even where this result would leave them unsaid (another case says them). */
+    show?: ReadonlySet<string>
   } = {},
 ): Paragraph {
   const d = format.dictionary
@@ -244,7 +248,9 @@ export function caption(
       if (layout) parts.push(layout)
       continue
     }
-    if (setting.shown && setting.phrase) parts.push(setting.phrase)
+    if ((setting.shown || options.show?.has(setting.key)) && setting.phrase) {
+      parts.push(setting.phrase)
+    }
   }
   const gpu = result.scenario.gpu
   if (options.gpu && gpu && !omit.has('gpu')) {
@@ -382,10 +388,8 @@ export function summary(result: Result, format: Formatter): Paragraph {
     // A total that leaves components out never says "fits".
     line = fill(d['summary.partial'], {
       total,
-      left: Object.keys(result.missing)
-        .map((key) => componentLabel(key, format))
-        .join(d['caption.comma']),
-      fields: missingFieldList(result),
+      left: leftOutList(result, format),
+      fields: missingFieldList(result, format),
     })
   } else if (result.capacity === undefined || result.usableCapacity === undefined) {
     line = fill(d['summary.noGpu'], {
@@ -443,10 +447,22 @@ function fitSuffix(fits: boolean, format: Formatter): string {
   return format.dictionary[fits ? 'mark.fits' : 'mark.over']
 }
 
-/** `` `layers`, `hidden`, `heads` ``: the model fields a partial result lacks. */
-function missingFieldList(result: Result): string {
+/** `layers, hidden, heads`: the model fields a partial result lacks, each once. */
+function missingFieldList(result: Result, format: Formatter): string {
   const fields = new Set(Object.values(result.missing ?? {}).flatMap((entry) => entry ?? []))
-  return [...fields].join(', ')
+  return [...fields].join(format.dictionary['caption.listSeparator'])
+}
+
+/** The components a partial result leaves out, as words inside a sentence. */
+function leftOutList(result: Result, format: Formatter): string {
+  return Object.keys(result.missing ?? {})
+    .map((key) => inSentence(componentLabel(key, format)))
+    .join(format.dictionary['caption.listSeparator'])
+}
+
+/** `Activations` → `activations` inside a sentence; `KV cache` stays. */
+function inSentence(label: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label
 }
 
 function metricValue(result: Result, metric: Metric, format: Formatter): string {
@@ -523,7 +539,9 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
   const unrelated = ['weights', 'gradients', 'optimizer', 'params'].includes(block.metric)
     ? ['kv_dtype', 'batch', 'seq', 'micro_batch', 'recompute', 'attention']
     : []
-  const varying = varyingSettings(perCase, new Set([...swept, ...unrelated]))
+  // Settings that differ: named in a column (or label) when they bear on the figure, else nowhere.
+  const differing = varyingSettings(perCase, swept)
+  const varying = new Set([...differing].filter((key) => !unrelated.includes(key)))
   const settingAt = (caseIndex: number, key: string) =>
     perCase[caseIndex]?.find((setting) => setting.key === key)
   const over = keys.map((key) => keyLabel(key, format)).join(' × ')
@@ -540,11 +558,18 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
   const withGpu = gpuCases.length === cases.length && !partial
   const nodes: RootContent[] = [
     caption(first.result, format, {
-      omit: new Set([...swept, ...varying]),
+      omit: new Set([...swept, ...differing]),
       sweep: `${over}${matrixNote}`,
       perDevice,
       sizes: block.metric !== 'params',
       gpu: gpuCases.length > 0,
+      // `KV cache bf16` is unsaid beside bf16 weights, but not beside a swept int8.
+      show: new Set(
+        perCase
+          .flat()
+          .filter((setting) => setting.shown && !unrelated.includes(setting.key))
+          .map((setting) => setting.key),
+      ),
     }),
   ]
   const solve = cases.some((entry) => entry.solved)
@@ -662,10 +687,8 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
       paragraph([
         text(
           `${fill(d['vary.noFitCheck'], {
-            left: Object.keys(partial.result.missing ?? {})
-              .map((name) => componentLabel(name, format))
-              .join(d['caption.comma']),
-            fields: missingFieldList(partial.result),
+            left: leftOutList(partial.result, format),
+            fields: missingFieldList(partial.result, format),
           })}${d['caption.end']}`,
         ),
       ]),

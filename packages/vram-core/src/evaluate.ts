@@ -200,8 +200,14 @@ function expandVary(
     const labels: Record<string, string> = {}
     for (const {key, value} of combo) {
       vary[key] = value
-      // A model is labelled by its name (`Qwen2.5 7B`), as its caption names it.
-      labels[key] = key === 'model' ? result.model.name : valueLabel(value)
+      // A model or a GPU preset is labelled by its name (`Qwen2.5 7B`), as captions name it.
+      const gpu = result.scenario.gpu
+      labels[key] =
+        key === 'model'
+          ? result.model.name
+          : key === 'gpu' && gpu && gpu.id !== 'custom'
+            ? gpu.name
+            : valueLabel(value)
     }
     const entry: VaryCase = {vary, labels, result}
     if (options.solve) entry.solved = solve(scenario, options.solve)

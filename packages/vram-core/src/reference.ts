@@ -95,7 +95,14 @@ function caseNames(entry: VaryCase, key: string): string[] {
 export function resolveReference(
   block: BlockResult,
   path: string,
-): {value: ReferenceValue} | {error: string; suggestion?: string | undefined} {
+):
+  | {value: ReferenceValue}
+  | {
+      error: string
+      suggestion?: string | undefined
+      /** A path that resolves in this block, for the suggestion (`"4.85bpw".total`). */
+      example?: string | undefined
+    } {
   const split = splitPath(path)
   if (!split) {
     return {
@@ -140,9 +147,11 @@ export function resolveReference(
       consumed = 1
     }
     if (chosen.length !== 1) {
+      const example = `${casePath(block, keys)}.total`
       return {
         error: `\`${path}\` does not pick one case of the sweep`,
-        suggestion: `start the path with a case, e.g. \`${casePath(block, keys)}.total\``,
+        suggestion: `start the path with a case, e.g. \`${example}\``,
+        example,
       }
     }
     result = chosen[0]?.result
