@@ -1,5 +1,17 @@
+/**
+ * Activations (training): the tensors each layer saves for its backward pass,
+ * derived per tensor from the architecture (Korthikanti et al. 2022), per
+ * pipeline stage and micro-batch in flight.
+ */
 import type {Architecture} from './architecture.js'
-import type {Scenario} from './types.js'
+import {type ComponentMemory, tex} from './formula.js'
+import {inflightMicroBatches, type Stage} from './layout.js'
+import {requireShape} from './model/params.js'
+import {korthikanti} from './sources.js'
+import type {Scenario, Source} from './types.js'
+
+/** Korthikanti et al.'s Table 2, derived per saved tensor. */
+export const activationsSource: Source = {...korthikanti, locator: 'Table 2'}
 
 /**
  * One tensor a layer keeps for its backward pass, per micro-batch.
@@ -138,4 +150,106 @@ export function rankBytes(
     total += tensor.bytes / divisor
   }
   return total
+}
+
+/**
+ * Activation memory of one device on `stage` (training): the saved tensors of
+ * each layer on the stage, times the micro-batches the pipeline schedule keeps
+ * in flight, plus the embedding's and the loss's tensors on the first and last
+ * stages. Throws `VramInputError` when the model has no shape.
+ */
+export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMemory {
+  const {model, parallel: p} = scenario
+  requireShape(
+    model,
+    ['layers', 'hidden', 'heads', 'vocab', ...(model.moe ? [] : (['ffn'] as const))],
+    'activation memory',
+  )
+  const h = model.hidden as number
+  const a = model.heads as number
+  const V = model.vocab as number
+  const bytes = scenario.precision === 'fp32' ? 4 : 2
+  const seqLocal = scenario.seq / p.cp
+  const b = scenario.microBatch
+  const tokens = seqLocal * b
+  const shape = {tokens, seq: scenario.seq, microBatch: b, bytes}
+  const dropQuadratic = scenario.recompute !== 'none'
+  const layerBytes = (kind: 'dense' | 'moe') =>
+    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, dropQuadratic, p.etp)
+  const fullLayerBytes = (kind: 'dense' | 'moe') =>
+    rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, false, p.etp)
+  const inflight = inflightMicroBatches(scenario, stage)
+  const seqSplit = p.sp ? p.tp : 1
+
+  let perLayerTotal: number
+  let symbolic: string
+  let substituted: string
+  const dense = stage.denseLayers
+  const moe = stage.moeLayers
+  const layerSum = dense * layerBytes('dense') + moe * layerBytes('moe')
+  if (scenario.recompute === 'full') {
+    // Only each layer's input is kept (Korthikanti: 2sbh per layer); one layer at a time is recomputed in full.
+    const input = (tokens * h * bytes) / seqSplit
+    const working = Math.max(
+      dense > 0 ? fullLayerBytes('dense') : 0,
+      moe > 0 ? fullLayerBytes('moe') : 0,
+    )
+    perLayerTotal = stage.layers * input * inflight + working
+    symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
+    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+  } else {
+    perLayerTotal = layerSum * inflight
+    // Express each layer kind as Korthikanti's s·b·h(α + β·a·s/h).
+    const coefficients = (kind: 'dense' | 'moe') => {
+      const tensors = savedTensors(model, shape, scenario, kind)
+      const part = (quadratic: boolean) =>
+        rankBytes(
+          tensors.filter((t) => t.quadratic === quadratic),
+          p.tp,
+          p.sp,
+          false,
+          p.etp,
+        )
+      const alpha = part(false) / (tokens * h)
+      const beta = dropQuadratic ? 0 : part(true) / (a * tokens * scenario.seq)
+      return {alpha, beta}
+    }
+    const kinds = [
+      ...(dense > 0 ? [{layers: dense, ...coefficients('dense')}] : []),
+      ...(moe > 0 ? [{layers: moe, ...coefficients('moe')}] : []),
+    ]
+    const coefficient = (value: number) =>
+      Number.isInteger(value) ? tex(value) : String(Number(value.toPrecision(6)))
+    const bracket = (entry: {alpha: number; beta: number}, symbols: boolean) =>
+      entry.beta
+        ? symbols
+          ? '\\alpha + \\beta \\frac{a s}{h}'
+          : `${coefficient(entry.alpha)} + ${coefficient(entry.beta)} \\cdot \\frac{${a} \\cdot ${tex(scenario.seq)}}{${tex(h)}}`
+        : symbols
+          ? '\\alpha'
+          : coefficient(entry.alpha)
+    const prefix = `${tex(inflight)} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}`
+    if (kinds.length === 1) {
+      const only = kinds[0] as (typeof kinds)[number]
+      symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot s b h \\left(${bracket(only, true)}\\right)`
+      substituted = `${tex(inflight)} \\cdot ${only.layers} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)} \\left(${bracket(only, false)}\\right)`
+    } else {
+      symbolic =
+        'M_{act} = n_{mb} \\cdot s b h \\left(L_{dense} \\alpha_{dense} + L_{moe} \\alpha_{moe}\\right)'
+      substituted = `${prefix} \\left(${kinds.map((entry) => `${entry.layers} \\left(${bracket(entry, false)}\\right)`).join(' + ')}\\right)`
+    }
+  }
+  // First stage: token ids (int64) and the embedding dropout mask per micro-batch in flight.
+  let extras = 0
+  if (stage.first) {
+    extras += tokens * 8 * inflight
+    if (model.dropout > 0) extras += ((tokens * h) / seqSplit) * inflight
+  }
+  // Last stage: final-norm input, LM-head input, fp32 logits for the loss (Korthikanti: 4sbh(1 + V/h)/t).
+  if (stage.last) extras += (2 * tokens * h * bytes) / seqSplit + (4 * tokens * V) / p.tp
+  const total = Math.ceil(perLayerTotal + extras)
+  symbolic += ' + M_{emb} + M_{logits}'
+  substituted += ` + ${tex(Math.round(extras))}`
+  const note = `${stage.layers} layers on the most loaded stage, ${Number(inflight.toPrecision(4))} micro-batch(es) in flight, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
+  return {bytes: total, formula: {symbolic, substituted}, note}
 }

@@ -1,6 +1,6 @@
 export {advise} from './advice.js'
 export type * from './architecture.js'
-export {componentsFor, compute, deviceCount, tex} from './compute.js'
+export {componentsFor, compute, deviceCount, sources, tex} from './compute.js'
 export {toContractJson} from './contract.js'
 export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'
 export {closest, VramInputError} from './diagnostics.js'
@@ -27,13 +27,7 @@ export {
   recomputes,
 } from './scenario.js'
 export {solve} from './solve.js'
-export {
-  article,
-  type CitationStyle,
-  citation,
-  modelSource,
-  sources,
-} from './sources.js'
+export {article, type CitationStyle, citation, modelSource} from './sources.js'
 export type * from './types.js'
 export {GB, GiB, parseSize, unitBytes} from './units.js'
 export {type BlockSource, parseBlockSource} from './yaml-source.js'

@@ -1,5 +1,6 @@
+/** The works the components' formulas cite; each component's module names its own source. */
 import {findModelPreset} from './model/presets.js'
-import type {ComponentKey, Source} from './types.js'
+import type {Source} from './types.js'
 
 /**
  * The article this project started from. It is cited by title and date (a
@@ -36,19 +37,6 @@ export const vllm: Source = {
   title: 'vLLM v0.6.0, vllm/worker/cache_engine.py (CacheEngine.get_cache_block_size)',
   short: 'vLLM',
   url: 'https://github.com/vllm-project/vllm/blob/v0.6.0/vllm/worker/cache_engine.py',
-}
-
-/**
- * The primary source each component's formula follows: the paper or the
- * framework code that defines it; the article only where it is the source.
- */
-export const sources: Record<ComponentKey, Source> = {
-  weights: {...megatron, locator: 'compute_weight_and_optimizer_memory'},
-  gradients: deepspeed,
-  optimizer: {...zeroPaper, locator: '§3.1'},
-  activations: {...korthikanti, locator: 'Table 2'},
-  kvCache: vllm,
-  buffers: {...article, locator: '§3.6'},
 }
 
 /**

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {block, GB, GiB, run} from './helpers.js'
 
-// Figures of the article (shared/article/llm-gpu-memory.zh.md), checked against
+// Figures of the article «LLM 在 GPU 上的显存计算» (2025-06-02; republished with
+// computed numbers in site/src/pages/zh.md), checked against
 // hand derivations. Where the article is wrong, the right value is asserted and
 // the comment says why.
 

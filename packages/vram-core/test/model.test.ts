@@ -22,9 +22,12 @@ interface ModelRecord {
   kv_cache_bytes_per_token_16bit?: number
 }
 
+// The model reference: each model's config.json and its published parameter
+// counts, with where each was read (model cards, Hugging Face safetensors
+// metadata, vendors' repositories). Entries dated 2026-11-30 carry configs only.
 const models: ModelRecord[] = JSON.parse(
-  readFileSync(new URL('../../../../shared/data/models.json', import.meta.url), 'utf8'),
-).models
+  readFileSync(new URL('./reference/models.json', import.meta.url), 'utf8'),
+).models.filter((model: Partial<ModelRecord>) => model.computed_params !== undefined)
 
 function build(value: unknown, options = {}): Architecture {
   const result = architectureFromInput(value, ['model'], options)

@@ -31,6 +31,29 @@ export function missingShapeFields(arch: Architecture): string[] {
   return missing
 }
 
+/** Throws `missing-field` when a component needs shape fields the model lacks. */
+export function requireShape(
+  model: Architecture,
+  fields: Array<keyof Architecture>,
+  component: string,
+): void {
+  const missing = fields.filter((field) => model[field] === undefined)
+  if (missing.length > 0) {
+    const names = missing.map((field) => (field === 'kvHeads' ? 'kv_heads' : String(field)))
+    throw new VramInputError([
+      diagnostic(
+        'missing-field',
+        `The ${component} needs the model's ${names.join(', ')}; a model given only by \`params\` has no shape`,
+        ['model'],
+        {
+          suggestion: `add ${names.map((name) => `\`${name}\``).join(', ')} to \`model\`, or use a preset`,
+          fields: names,
+        },
+      ),
+    ])
+  }
+}
+
 interface Entry {
   group: ParamGroup
   /** Instances used per token (routed experts: top-k of E). */
