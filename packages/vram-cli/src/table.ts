@@ -71,15 +71,14 @@ export function layoutLabel(result: Result): string {
   return parts.join(' · ')
 }
 
-/** The caption line: model, mode, dtype, B, N, layout. */
-export function caption(result: Result): string {
+/** The caption's parts, each with the column header it takes when a sweep varies it. */
+function captionParts(result: Result): Array<[header: string, text: string]> {
   const s = result.scenario
+  const training = s.mode === 'training'
   const dtype =
-    s.mode === 'training'
-      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer})`
-      : s.kvDtype.name === s.dtype.name
-        ? s.dtype.name
-        : `${s.dtype.name} (KV ${s.kvDtype.name})`
+    training || s.kvDtype.name === s.dtype.name
+      ? s.dtype.name
+      : `${s.dtype.name} (KV ${s.kvDtype.name})`
   let batch = `B=${s.batch}`
   if (s.gradAccum > 1 || s.microBatch !== s.batch) {
     const steps = s.gradAccum > 1 ? ` × ${s.gradAccum} micro-batches` : ''
@@ -87,7 +86,50 @@ export function caption(result: Result): string {
   }
   const {id, name} = result.model
   const model = name === id ? id : `${name} (${id})`
-  return [model, s.mode, dtype, batch, `N=${s.seq}`, layoutLabel(result)].join(' · ')
+  return [
+    ['model', model],
+    ['mode', s.mode],
+    ['dtype', dtype],
+    ...(training
+      ? ([
+          ['precision', `${s.precision} precision`],
+          ['optimizer', s.optimizer],
+        ] as Array<[string, string]>)
+      : []),
+    ['batch', batch],
+    ['seq', `N=${s.seq}`],
+    ['layout', layoutLabel(result)],
+  ]
+}
+
+/** The caption line: model, mode, dtype, B, N, layout. */
+export function caption(result: Result): string {
+  return captionParts(result)
+    .map(([, text]) => text)
+    .join(' · ')
+}
+
+/**
+ * A sweep's caption holds what every case shares; each part that differs
+ * between cases (the GPU count of a DP sweep, the KV dtype of a dtype sweep)
+ * becomes a column, so no row is read with another row's setting.
+ */
+function sweepCaption(results: Result[]): {shared: string; varying: string[][]; headers: string[]} {
+  const parts = results.map(captionParts)
+  const first = parts[0] ?? []
+  const differs = first.map((_, index) =>
+    parts.some((entry) => entry[index]?.[1] !== first[index]?.[1]),
+  )
+  return {
+    shared: first
+      .filter((_, index) => !differs[index])
+      .map(([, text]) => text)
+      .join(' · '),
+    headers: first.filter((_, index) => differs[index]).map(([header]) => header),
+    varying: parts.map((entry) =>
+      entry.filter((_, index) => differs[index]).map(([, text]) => text),
+    ),
+  }
 }
 
 function gpuName(result: Result): string {
@@ -224,12 +266,18 @@ export function renderBlock(block: BlockResult, style: Style): string {
     }
   } else if (block.cases) {
     const keys = block.varyKeys ?? []
-    const first = block.cases[0]?.result
-    if (first) lines.push(style.dim(`${caption(first)} · varying ${keys.join(' × ')}`), '')
+    const described = sweepCaption(block.cases.map((entry) => entry.result))
+    lines.push(style.dim(`${described.shared} · varying ${keys.join(' × ')}`), '')
     const capacity = block.cases.some((entry) => entry.result.fits !== undefined)
     const solvedTarget = block.cases.find((entry) => entry.solved)?.solved?.target
-    const header = [...keys, metricLabel(block.metric, units)]
-    const align: Align[] = [...keys.map((): Align => 'left'), 'right']
+    // A swept key whose caption part varies shows that part (`int4 (KV bf16)`) in its own column.
+    const extra = described.headers.filter((name) => !keys.includes(name))
+    const header = [...keys, ...extra, metricLabel(block.metric, units)]
+    const align: Align[] = [
+      ...keys.map((): Align => 'left'),
+      ...extra.map((): Align => 'left'),
+      'right',
+    ]
     if (block.metric !== 'total') {
       header.push(`total ${units}`)
       align.push('right')
@@ -242,9 +290,14 @@ export function renderBlock(block: BlockResult, style: Style): string {
       header.push(solvedTarget === 'gpus' ? 'GPUs' : `max ${solvedTarget}`)
       align.push('right')
     }
-    const rows = block.cases.map((entry) => {
+    const rows = block.cases.map((entry, index) => {
+      const part = (name: string) =>
+        described.varying[index]?.[described.headers.indexOf(name)] ?? ''
       const row = [
-        ...keys.map((key) => entry.labels[key] ?? ''),
+        ...keys.map((key) =>
+          described.headers.includes(key) ? part(key) : (entry.labels[key] ?? ''),
+        ),
+        ...extra.map(part),
         metricValue(entry.result, block.metric, units),
       ]
       if (block.metric !== 'total') {

@@ -68,6 +68,38 @@ describe('a params-only block', () => {
   })
 })
 
+describe('a sweep in the terminal', () => {
+  it('puts what differs between cases in columns, not in the caption', () => {
+    const run = vram([
+      'calc',
+      '--model',
+      'llama-2-7b',
+      '--mode',
+      'training',
+      '--batch',
+      '8',
+      '--zero',
+      '3',
+      '--vary',
+      '{parallel.dp: [1, 8]}',
+    ])
+    expect(run.status).toBe(0)
+    const [head] = run.stdout.split('\n')
+    // B = 8 is shared; the GPU count and the micro-batch per rank (8 / DP) are not.
+    expect(head).toBe(
+      'Llama 2 7B (meta-llama/Llama-2-7b-hf) · training · bf16 · mixed precision · adamw · N=4096 · varying parallel.dp',
+    )
+    expect(run.stdout).toMatch(/^1 +B=8 +ZeRO-3 · 1 GPU +\d/m)
+    expect(run.stdout).toMatch(/^8 +B=8 \(1 per rank\) +DP 8 · ZeRO-3 · 8 GPUs +\d/m)
+  })
+
+  it('labels a dtype with the KV dtype it brings', () => {
+    const run = vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{dtype: [fp16, int4]}'])
+    expect(run.stdout).toMatch(/^fp16 +\d/m)
+    expect(run.stdout).toMatch(/^int4 \(KV bf16\) +\d/m)
+  })
+})
+
 describe('vram render', () => {
   const document =
     '---\ntitle: Memory\ntags: [gpu]\n---\n\n# Memory\n\n```vram\nmodel: llama-2-7b\n```\n'
