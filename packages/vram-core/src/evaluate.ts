@@ -176,6 +176,7 @@ function expandVary(
     combos.splice(0, combos.length, ...next)
   }
   const cases: VaryCase[] = []
+  const caseValues: unknown[][] = []
   const reported = new Set<string>()
   for (const combo of combos) {
     let caseRaw = base
@@ -212,8 +213,49 @@ function expandVary(
     const entry: VaryCase = {vary, labels, result}
     if (options.solve) entry.solved = solve(scenario, options.solve)
     cases.push(entry)
+    caseValues.push(combo.map(({value}) => value))
   }
+  distinguishNames(
+    cases,
+    caseValues,
+    axes.map((axis) => axis.key),
+  )
   return cases
+}
+
+/** A value in YAML flow style: `{extends: llama-2-7b, layers: 16}`. */
+function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`
+  if (isRecord(value)) {
+    return `{${Object.entries(value)
+      .map(([key, inner]) => `${key}: ${flow(inner)}`)
+      .join(', ')}}`
+  }
+  return display(value)
+}
+
+/**
+ * Two different swept models (or GPUs) with the same name would share a row
+ * of a matrix: those labels get the value as written (`Llama 2 7B (modified)
+ * {extends: llama-2-7b, layers: 16}`).
+ */
+function distinguishNames(cases: VaryCase[], values: unknown[][], keys: string[]): void {
+  keys.forEach((key, axis) => {
+    if (key !== 'model' && key !== 'gpu') return
+    const written = new Map<string, Set<string>>()
+    cases.forEach((entry, index) => {
+      const label = entry.labels[key] ?? ''
+      const set = written.get(label) ?? new Set<string>()
+      set.add(JSON.stringify(values[index]?.[axis]))
+      written.set(label, set)
+    })
+    cases.forEach((entry, index) => {
+      const label = entry.labels[key] ?? ''
+      if ((written.get(label)?.size ?? 0) > 1) {
+        entry.labels[key] = `${label} ${flow(values[index]?.[axis])}`
+      }
+    })
+  })
 }
 
 function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagnostic[]): void {

@@ -87,6 +87,22 @@ describe('model sweeps', () => {
     ])
   })
 
+  it('tell apart two models of the same name by what was written', () => {
+    const sweep = block({
+      vary: {
+        model: [
+          {extends: 'llama-2-7b', layers: 16},
+          {extends: 'llama-2-7b', layers: 8},
+        ],
+      },
+      show: [],
+    })
+    expect(sweep.cases?.map((entry) => entry.labels.model)).toEqual([
+      'Llama 2 7B (modified) {extends: llama-2-7b, layers: 16}',
+      'Llama 2 7B (modified) {extends: llama-2-7b, layers: 8}',
+    ])
+  })
+
   it('label GPUs by name', () => {
     const sweep = block({model: 'llama-2-7b', vary: {gpu: ['rtx-4090', '80 GB']}, show: []})
     expect(sweep.cases?.map((entry) => entry.labels.gpu)).toEqual(['GeForce RTX 4090', '80 GB'])
