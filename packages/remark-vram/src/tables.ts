@@ -98,13 +98,20 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
     : '—'
   out.push({key: 'optimizer', phrase: optimizer, cell: optimizer, shown: training})
   // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not.
-  const dtype = dtypePhrase(s, format)
+  const weightsDtype = !training || s.precision === 'mixed'
   out.push({
     key: 'dtype',
-    sweptBy: ['quantize'],
-    phrase: dtype,
-    cell: dtype,
-    shown: !training || s.precision === 'mixed',
+    phrase: dtypePhrase(s, format),
+    cell: s.dtype.name,
+    shown: weightsDtype,
+  })
+  // Which weights a low-bit dtype covers: part of the dtype phrase, on its own when dtype is swept.
+  const scope = valueText('quantize', s.quantize, format)
+  out.push({
+    key: 'quantize',
+    phrase: fill(d['caption.quantizeScope'], {scope}),
+    cell: scope,
+    shown: weightsDtype && s.dtype.bits < 16 && s.quantize !== 'all',
   })
   const kv = training ? '—' : s.kvDtype.name
   out.push({
@@ -248,9 +255,11 @@ export function caption(
       if (layout) parts.push(layout)
       continue
     }
-    if ((setting.shown || options.show?.has(setting.key)) && setting.phrase) {
-      parts.push(setting.phrase)
-    }
+    // The dtype phrase names the quantized scope, unless one of the two is swept.
+    if (setting.key === 'quantize' && !omit.has('dtype')) continue
+    const phrase =
+      setting.key === 'dtype' && omit.has('quantize') ? result.scenario.dtype.name : setting.phrase
+    if ((setting.shown || options.show?.has(setting.key)) && phrase) parts.push(phrase)
   }
   const gpu = result.scenario.gpu
   if (options.gpu && gpu && !omit.has('gpu')) {
