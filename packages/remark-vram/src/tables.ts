@@ -27,8 +27,8 @@ const metricKeys: Record<Metric, LabelKey> = {
   buffers: 'component.buffers',
 }
 
-/** The parallel axes a caption names, in the order Megatron-LM writes them. */
-const layoutAxes = ['tp', 'pp', 'dp', 'ep', 'cp'] as const
+/** The parallel axes a caption names, in the order Megatron-LM writes them (EP after the product). */
+const layoutAxes = ['tp', 'pp', 'dp', 'cp', 'ep'] as const
 
 /**
  * One setting of a computed scenario, as a caption phrase and as a table
@@ -197,12 +197,18 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
 /** The parallel layout in words: `8 GPUs (TP 2 × DP 4)`, or `TP 2` when the count varies. */
 function layoutPhrase(settings: Setting[], format: Formatter): string {
   const d = format.dictionary
-  const axes = settings.filter((setting) => setting.axis && setting.key !== 'devices')
+  const shown = settings.filter((setting) => setting.axis && setting.shown)
   const devices = settings.find((setting) => setting.key === 'devices')
-  const named = axes.filter((setting) => setting.shown).map((setting) => setting.phrase)
-  if (!devices) return named.join(' × ')
-  if (named.length === 0) return devices.phrase
-  return fill(d['caption.devices'], {count: devices.cell, layout: named.join(' × ')})
+  // TP × PP × DP × CP is the device count; EP is carved out of those ranks, so it follows a comma.
+  const product = shown
+    .filter((setting) => setting.key !== 'devices' && setting.key !== 'parallel.ep')
+    .map((setting) => setting.phrase)
+    .join(' × ')
+  const expert = shown.find((setting) => setting.key === 'parallel.ep')?.phrase ?? ''
+  const named = [product, expert].filter(Boolean).join(', ')
+  if (!devices) return named
+  if (!named) return devices.phrase
+  return fill(d['caption.devices'], {count: devices.cell, layout: named})
 }
 
 /** Which settings differ between the cases of a sweep (swept keys left out). */
@@ -432,7 +438,10 @@ export function summary(result: Result, format: Formatter): Paragraph {
 
 /** The value a `solve` found, in a table cell. */
 function solvedCell(solved: Solved | undefined, format: Formatter): string {
+  if (solved?.exceeds !== undefined) return `> ${format.integer(solved.exceeds)}`
   if (solved?.value === undefined) return format.dictionary['solve.missing']
+  if (solved.limit === 'context')
+    return fill(format.dictionary['solve.contextCell'], {value: format.integer(solved.value)})
   const axis = solved.target === 'gpus' && solved.axis ? ` (${solved.axis.toUpperCase()})` : ''
   return `${format.integer(solved.value)}${axis}`
 }
@@ -440,10 +449,15 @@ function solvedCell(solved: Solved | undefined, format: Formatter): string {
 /** The line a `solve` gives a single block. */
 export function solveLine(solved: Solved, format: Formatter): Paragraph {
   const d = format.dictionary
+  if (solved.exceeds !== undefined && solved.target !== 'gpus') {
+    const over = fill(d[`solve.over.${solved.target}`], {value: format.integer(solved.exceeds)})
+    return paragraph([text(`${over}${d['caption.end']}`)])
+  }
   if (solved.value === undefined) {
     return paragraph([text(`${d[`solve.none.${solved.target}` as LabelKey]}${d['caption.end']}`)])
   }
-  const line = fill(d[`solve.${solved.target}` as LabelKey], {
+  const key = solved.limit === 'context' ? 'solve.seqContext' : `solve.${solved.target}`
+  const line = fill(d[key as LabelKey], {
     value: format.integer(solved.value),
     axis: solved.axis?.toUpperCase(),
     total: solved.result ? format.sizeWithUnit(solved.result.perDevice.total) : undefined,

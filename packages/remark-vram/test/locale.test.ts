@@ -83,7 +83,7 @@ describe('Chinese output', () => {
   test('translates captions, summaries, breakdowns and matrices', () => {
     const markdown = [
       '```vram\nmodel: llama-2-7b\nmode: training\nrecompute: selective\nattention: eager\nparallel: {tp: 2, sp: true, dp: 2, zero: 2, offload: optimizer}\ngpu: a100-80gb\nshow: [breakdown, summary]\n```',
-      '```vram\nmodel: llama-2-7b\ngpu: rtx-4090\nvary: {dtype: [bf16, int4], seq: [4096, 32768]}\n```',
+      '```vram\nmodel: llama-3.1-8b\ngpu: rtx-4090\nvary: {dtype: [bf16, int4], seq: [4096, 32768]}\n```',
       '```vram\nmodel: llama-2-7b\nmode: training\nbatch: 8\ngpu: h100-sxm-80gb\nvary: {parallel.dp: [1, 8]}\n```',
     ].join('\n\n')
     expect(englishWords(markdown)).toEqual([])

@@ -31,16 +31,18 @@ describe('an ambiguous reference', () => {
 
 describe('fit marks', () => {
   const matrix =
-    '```vram\nmodel: llama-2-7b\ngpu: rtx-4090\nvary: {dtype: [bf16, int4], seq: [4096, 32768]}\n```\n'
+    '```vram\nmodel: llama-3.1-8b\ngpu: rtx-4090\nvary: {dtype: [bf16, int4], seq: [4096, 131072]}\n```\n'
   test('are words in the cell, in Markdown and HTML, with no HTML node', () => {
     for (const [locale, mark] of [
       ['en', ' (does not fit)'],
       ['zh', '（装不下）'],
     ] as const) {
-      const {markdown, html, tree} = render(matrix, {locale})
-      // bf16 at N = 32,768: 13.5 GB weights + 17.2 GB KV cache + 2 GB > 24 GB × 0.99.
-      expect(markdown).toContain(`32.7${mark}`)
-      expect(html).toContain(`<td align="right">32.7${mark}</td>`)
+      const {markdown, html, tree, file} = render(matrix, {locale})
+      // bf16 at N = 131,072: 16.1 GB weights + 17.2 GB KV cache (32 layers × 8 KV heads × 128
+      // × 2 × 2 bytes × 131,072) + 2 GB = 35.2 GB > 25.8 GB × 0.99.
+      expect(markdown).toContain(`35.2${mark}`)
+      expect(html).toContain(`<td align="right">35.2${mark}</td>`)
+      expect(file.messages).toEqual([])
       expect(JSON.stringify(tree)).not.toContain('"type":"html"')
     }
   })

@@ -163,9 +163,9 @@ export function solvedLine(solved: Solved): string {
       ? 'largest batch that fits'
       : solved.target === 'seq'
         ? 'longest sequence that fits'
-        : `fewest GPUs that fit${solved.axis ? ` (growing ${solved.axis})` : ''}`
+        : `fewest GPUs that fit${solved.axis ? ` (${solved.axis})` : ''}`
   if (solved.value === undefined) return `${what}: none (${solved.reason ?? 'nothing fits'})`
-  return `${what}: ${solved.value}`
+  return `${what}: ${solved.value}${solved.note ? ` (${solved.note})` : ''}`
 }
 
 /** `` `layers`, `hidden`, `heads` ``: model fields, each once. */

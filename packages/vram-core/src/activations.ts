@@ -5,7 +5,7 @@
  */
 import type {Architecture} from './architecture.js'
 import {type ComponentMemory, tex} from './formula.js'
-import {inflightMicroBatches, type Stage} from './layout.js'
+import {type Chunk, heldAtPeak, type Stage} from './layout.js'
 import {requireShape} from './model/params.js'
 import {korthikanti} from './sources.js'
 import type {Scenario, Source} from './types.js'
@@ -178,27 +178,45 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
     rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, dropQuadratic, p.etp)
   const fullLayerBytes = (kind: 'dense' | 'moe') =>
     rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, false, p.etp)
-  const inflight = inflightMicroBatches(scenario, stage)
   const seqSplit = p.sp ? p.tp : 1
+  const full = scenario.recompute === 'full'
+  // Full recomputation keeps only each layer's input (Korthikanti: 2sbh per layer).
+  const input = (tokens * h * bytes) / seqSplit
+
+  // Per micro-batch of each chunk: its layers' saved tensors, plus the model's ends.
+  // First chunk: token ids (int64) and the embedding dropout mask. Last chunk: final-norm
+  // input, LM-head input and fp32 logits for the loss (Korthikanti: 4sbh(1 + V/h)/t).
+  const layerPart = (chunk: Chunk) =>
+    full
+      ? chunk.layers * input
+      : chunk.denseLayers * layerBytes('dense') + chunk.moeLayers * layerBytes('moe')
+  const endsPart = (chunk: Chunk) =>
+    (chunk.first ? tokens * 8 + (model.dropout > 0 ? (tokens * h) / seqSplit : 0) : 0) +
+    (chunk.last ? (2 * tokens * h * bytes) / seqSplit + (4 * tokens * V) / p.tp : 0)
+  const weights = stage.chunks.map((chunk) => layerPart(chunk) + endsPart(chunk))
+  const held = heldAtPeak(scenario, stage, weights)
+  const sumHeld = (part: (chunk: Chunk) => number) =>
+    stage.chunks.reduce((sum, chunk, index) => sum + (held[index] ?? 0) * part(chunk), 0)
+  // Micro-batches in flight, as whole-stage equivalents (chunk forwards / vpp when chunks are even).
+  const inflight = stage.layers > 0 ? sumHeld((chunk) => chunk.layers) / stage.layers : 0
+  const extras = sumHeld(endsPart)
+  const dense = stage.denseLayers
+  const moe = stage.moeLayers
 
   let perLayerTotal: number
   let symbolic: string
   let substituted: string
-  const dense = stage.denseLayers
-  const moe = stage.moeLayers
-  const layerSum = dense * layerBytes('dense') + moe * layerBytes('moe')
-  if (scenario.recompute === 'full') {
-    // Only each layer's input is kept (Korthikanti: 2sbh per layer); one layer at a time is recomputed in full.
-    const input = (tokens * h * bytes) / seqSplit
+  if (full) {
+    // One layer at a time is recomputed in full during backward.
     const working = Math.max(
       dense > 0 ? fullLayerBytes('dense') : 0,
       moe > 0 ? fullLayerBytes('moe') : 0,
     )
-    perLayerTotal = stage.layers * input * inflight + working
+    perLayerTotal = sumHeld(layerPart) + working
     symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
     substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
   } else {
-    perLayerTotal = layerSum * inflight
+    perLayerTotal = sumHeld(layerPart)
     // Express each layer kind as Korthikanti's s·b·h(α + β·a·s/h).
     const coefficients = (kind: 'dense' | 'moe') => {
       const tensors = savedTensors(model, shape, scenario, kind)
@@ -239,17 +257,13 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
       substituted = `${prefix} \\left(${kinds.map((entry) => `${entry.layers} \\left(${bracket(entry, false)}\\right)`).join(' + ')}\\right)`
     }
   }
-  // First stage: token ids (int64) and the embedding dropout mask per micro-batch in flight.
-  let extras = 0
-  if (stage.first) {
-    extras += tokens * 8 * inflight
-    if (model.dropout > 0) extras += ((tokens * h) / seqSplit) * inflight
-  }
-  // Last stage: final-norm input, LM-head input, fp32 logits for the loss (Korthikanti: 4sbh(1 + V/h)/t).
-  if (stage.last) extras += (2 * tokens * h * bytes) / seqSplit + (4 * tokens * V) / p.tp
   const total = Math.ceil(perLayerTotal + extras)
   symbolic += ' + M_{emb} + M_{logits}'
   substituted += ` + ${tex(Math.round(extras))}`
-  const note = `${stage.layers} layers on the most loaded stage, ${Number(inflight.toPrecision(4))} micro-batch(es) in flight, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
+  const schedule =
+    stage.chunks.length > 1
+      ? `${held.reduce((sum, count) => sum + count, 0)} chunk forwards of ${stage.chunks.length} interleaved chunks in flight (${Number(inflight.toPrecision(4))} stage micro-batches)`
+      : `${Number(inflight.toPrecision(4))} micro-batch(es) in flight`
+  const note = `${stage.layers} layers on the most loaded stage, ${schedule}, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
   return {bytes: total, formula: {symbolic, substituted}, note}
 }

@@ -30,9 +30,7 @@ const remedies: Record<string, Remedy> = {
     // ZeRO shards over data-parallel replicas: with one replica it changes nothing.
     candidates: (s) =>
       ([1, 2] as const)
-        .filter(
-          (stage) => stage > s.parallel.zero && s.parallel.dp * s.parallel.ep * s.parallel.cp > 1,
-        )
+        .filter((stage) => stage > s.parallel.zero && s.parallel.dp * s.parallel.cp > 1)
         .map((stage) => ({
           scenario: withParallel(s, {zero: stage}),
           change: {'parallel.zero': stage},

@@ -14,6 +14,11 @@ export interface Architecture {
    * computed; activation and KV-cache components report `missing-field`.
    */
   givenParams?: number | undefined
+  /**
+   * Parameters of the largest layer (DeepSpeed's `largest_layer_params`): what
+   * ZeRO-3 gathers at once. Computed from the shape when there is one.
+   */
+  largestLayer?: number | undefined
   /** Number of transformer layers (`L`). */
   layers?: number | undefined
   /** Hidden size (`h`, `d`). */

@@ -47,7 +47,7 @@ function stageMemory(
 ): StageMemory {
   const training = scenario.mode === 'training'
   const params = stageParams(scenario, inventory, stage, stages)
-  const gather = zero3Gather(scenario, inventory)
+  const gather = zero3Gather(scenario, params.shares, inventory.given === true)
   const components: Record<ComponentKey, ComponentMemory> = {
     weights: weightsMemory(scenario, params, gather),
     gradients: gradientsMemory(scenario, params, gather),
@@ -115,11 +115,18 @@ export function componentsFor(mode: Scenario['mode']): ComponentKey[] {
  */
 export function compute(scenario: Scenario, options: {partial?: boolean} = {}): Result {
   const inventory = paramInventory(scenario.model)
-  const stages = pipelineStages(scenario.model, inventory, scenario.parallel.pp)
+  const stages = pipelineStages(
+    scenario.model,
+    inventory,
+    scenario.parallel.pp,
+    scenario.parallel.vpp,
+  )
   const missing = options.partial ? new Map<ComponentKey, string[]>() : undefined
   let worst: StageMemory | undefined
+  const perStage: PerDevice[] = []
   for (const stage of stages) {
     const memory = stageMemory(scenario, inventory, stage, stages.length, missing)
+    perStage.push(memory.perDevice)
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory
@@ -141,6 +148,7 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     inventory,
     devices: deviceCount(scenario),
     stage: memory.stage.index,
+    stages: perStage,
     perDevice: memory.perDevice,
     components,
     offloaded: memory.offloaded,

@@ -7,10 +7,10 @@
  */
 import {bytesOf} from './dtypes.js'
 import {absent, byteWidth, type ComponentMemory, joinTerms} from './formula.js'
-import {modelStateTerm, type StageParams} from './model-states.js'
+import {modelStateTerm, type StageParams, zeroSharding} from './model-states.js'
 import {deepspeed} from './sources.js'
 import type {Scenario, Source} from './types.js'
-import {type Gather, gatherBytes, gatherTerm} from './zero3-gather.js'
+import {type Gather, gatherBytes, gatherTerms} from './zero3-gather.js'
 
 /** DeepSpeed's fp32 gradient copy and ZeRO gradient partitions. */
 export const gradientsSource: Source = deepspeed
@@ -21,14 +21,15 @@ export function gradientsMemory(
   gather: Gather | undefined,
 ): ComponentMemory {
   if (scenario.mode !== 'training') return absent('M_{grad}')
-  const {zero, offload} = scenario.parallel
+  const {offload} = scenario.parallel
+  const sharding = zeroSharding(scenario)
   const g = scenario.gradDtype
   const fp32Copy =
     scenario.accounting === 'deepspeed' && scenario.precision === 'mixed' && g.bits < 32
-  const copyElements = zero >= 1 ? params.partition : params.onDevice
+  const copyElements = sharding.optimizer ? params.partition : params.onDevice
   // ZeRO-3 reduce-scatters 16-bit gradients straight into that fp32 partition (DeepSpeed stage3.py).
-  const keep16 = !(zero === 3 && fp32Copy)
-  const gradElements = zero >= 2 ? params.partition : params.onDevice
+  const keep16 = !(sharding.weights && fp32Copy)
+  const gradElements = sharding.gradients ? params.partition : params.onDevice
   let onGpu = keep16 ? bytesOf(gradElements, g) : 0
   let copy = fp32Copy ? copyElements * 4 : 0
   let offloaded = 0
@@ -36,7 +37,7 @@ export function gradientsMemory(
     // Reduced gradient partitions go to the pinned host buffer with the optimizer.
     offloaded += copy
     copy = 0
-    if (zero >= 2) {
+    if (sharding.gradients) {
       offloaded += onGpu
       onGpu = 0
     }
@@ -44,9 +45,9 @@ export function gradientsMemory(
   const gathered = gatherBytes(gather, g)
   const gb = byteWidth(g.bits)
   const formula = joinTerms('M_{grad}', [
-    ...(onGpu > 0 ? [modelStateTerm(params, zero >= 2, gb, 'b_{grad}')] : []),
-    ...(copy > 0 ? [modelStateTerm(params, zero >= 1, '4', '4')] : []),
-    ...(gather && gathered > 0 ? [gatherTerm(gather, gb, 'b_{grad}')] : []),
+    ...(onGpu > 0 ? [modelStateTerm(params, sharding.gradients, gb, 'b_{grad}')] : []),
+    ...(copy > 0 ? [modelStateTerm(params, sharding.optimizer, '4', '4')] : []),
+    ...gatherTerms(gather, gb, 'b_{grad}'),
   ])
   return {
     bytes: onGpu + copy + gathered,

@@ -19,7 +19,7 @@ export const kvCacheSource: Source = vllm
 export function kvCacheMemory(scenario: Scenario, stage: Stage): ComponentMemory {
   const {model, parallel: p} = scenario
   requireShape(model, ['layers', 'hidden', 'heads'], 'KV cache')
-  const batch = Math.ceil(scenario.batch / (p.dp * p.ep))
+  const batch = Math.ceil(scenario.batch / p.dp)
   const seq = scenario.seq / p.cp
   const bkv = scenario.kvDtype.bits / 8
   if (model.mla) {

@@ -206,9 +206,16 @@ function dtypeValue(
   return undefined
 }
 
-/** 16-bit storage for activations, gradients and KV cache when weights are integers. */
+/**
+ * The activation dtype: the weights' when they are 16- or 32-bit floats, bf16
+ * otherwise (integer, 8-bit float and bits-per-weight checkpoints compute in
+ * 16 bits). Gradients and the KV cache default to it: vLLM and SGLang keep the
+ * cache in the model's activation dtype (`kv_cache_dtype: auto`), an 8-bit
+ * cache only when asked.
+ */
 function floatOr16(type: Dtype): Dtype {
-  return isFloat(type) ? (type.name === 'tf32' ? dtype('fp32') : type) : dtype('bf16')
+  if (!isFloat(type) || type.bits < 16) return dtype('bf16')
+  return type.name === 'tf32' ? dtype('fp32') : type
 }
 
 /**
@@ -270,6 +277,19 @@ export function readScenario(
     options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
   }
   if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
+  const gpuGiven =
+    (raw.gpu !== undefined && raw.gpu !== null) ||
+    context.defaults?.gpu !== undefined ||
+    (isRecord(raw.vary) && Object.hasOwn(raw.vary, 'gpu'))
+  if (options.solve && !gpuGiven)
+    out.push(
+      diagnostic(
+        'missing-field',
+        `\`solve: ${options.solve}\` finds what fits a GPU: the block needs \`gpu\``,
+        ['solve'],
+        {suggestion: 'add `gpu: h100-sxm-80gb` (a preset) or `gpu: 80 GB` (a capacity)'},
+      ),
+    )
   if (raw.expect !== undefined) {
     if (isRecord(raw.expect)) options.expect = raw.expect
     else
@@ -475,7 +495,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   }
 
   // Batch and sequence.
-  const dataParallel = parallelOut.dp * parallelOut.ep
+  // Expert parallelism is carved out of the data-parallel ranks: it adds no replicas.
+  const dataParallel = parallelOut.dp
   const gradAccum = positiveInteger(raw, 'grad_accum', 1, out)
   const givenMicro =
     raw.micro_batch === undefined ? undefined : positiveInteger(raw, 'micro_batch', 1, out)
@@ -514,6 +535,18 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const context_ = model?.contextLength
   const seqDefault = context_ !== undefined ? Math.min(defaultSeq, context_) : defaultSeq
   const seq = positiveInteger(raw, 'seq', seqDefault, out)
+  if (context_ !== undefined && seq > context_)
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `\`seq\` (${seq}) exceeds the model's context of ${context_} tokens`,
+        ['seq'],
+        {
+          severity: 'warning',
+          suggestion: `use \`seq: ${context_}\` or less, unless the model runs with an extended context (RoPE scaling)`,
+        },
+      ),
+    )
 
   // GPU, buffers, usable share.
   let gpu: Scenario['gpu']
@@ -594,6 +627,36 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         },
       ),
     )
+  if (mode === 'training' && p.zero >= 2 && p.pp > 1)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `DeepSpeed refuses ZeRO-${p.zero} with pipeline parallelism; counted as FSDP2 runs it with PP (TorchTitan): each stage's weights stay gathered and its gradients accumulate unsharded over the micro-batches, so only the optimizer states and master weights are sharded, as with ZeRO-1`,
+        ['parallel', 'zero'],
+        {
+          severity: 'warning',
+          suggestion: 'use `zero: 1` (what DeepSpeed and Megatron-LM run with pp > 1)',
+        },
+      ),
+    )
+  if (p.offload === 'params' && p.pp > 1)
+    out.push(
+      diagnostic(
+        'incompatible',
+        'Offloading parameters needs ZeRO-3 without pipeline parallelism: with pp > 1 each stage keeps its weights gathered',
+        ['parallel', 'offload'],
+        {suggestion: 'use `offload: optimizer`, or `pp: 1`'},
+      ),
+    )
+  if (mode === 'training' && p.vpp > 1 && p.pp > 1 && gradAccum % p.pp !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `Megatron's interleaved schedule runs micro-batches in groups of pp: grad_accum (${gradAccum}) must be a multiple of pp (${p.pp})`,
+        raw.grad_accum === undefined ? ['parallel', 'vpp'] : ['grad_accum'],
+        {suggestion: `use \`grad_accum: ${Math.max(p.pp, Math.ceil(gradAccum / p.pp) * p.pp)}\``},
+      ),
+    )
   if (p.vpp > 1 && p.pp === 1)
     out.push(
       diagnostic('incompatible', 'Interleaved pipelining (`vpp`) needs `pp` > 1', [
@@ -626,6 +689,14 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     accounting,
     quantize,
   }
+}
+
+/** Greatest common divisor of two positive integers (1 for anything else). */
+function gcd(a: number, b: number): number {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a <= 0 || b <= 0) return 1
+  let [x, y] = [a, b]
+  while (y !== 0) [x, y] = [y, x % y]
+  return x
 }
 
 function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagnostic[]): void {
@@ -688,6 +759,18 @@ function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagn
         `${model.moe.experts} experts do not split over ep=${p.ep}`,
         ['parallel', 'ep'],
         {suggestion: `use ep in ${divisors(model.moe.experts).join(', ')}`},
+      ),
+    )
+  const carvedFrom = p.dp * p.cp * p.tp
+  if (model.moe && carvedFrom % (p.ep * p.etp) !== 0)
+    out.push(
+      diagnostic(
+        'incompatible',
+        `Expert parallelism is carved out of the data-, context- and tensor-parallel ranks: ep × etp (${p.ep} × ${p.etp}) must divide dp × cp × tp (${p.dp} × ${p.cp} × ${p.tp} = ${carvedFrom}); devices are dp × tp × pp × cp`,
+        ['parallel', 'ep'],
+        {
+          suggestion: `set dp to a multiple of ${(p.ep * p.etp) / gcd(p.ep * p.etp, p.cp * p.tp)} (e.g. dp: ${(p.ep * p.etp) / gcd(p.ep * p.etp, p.cp * p.tp)}), or lower ep`,
+        },
       ),
     )
   if (p.cp > 1 && seq % p.cp !== 0)

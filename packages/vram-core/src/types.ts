@@ -131,6 +131,8 @@ export interface Result {
   devices: number
   /** Pipeline stage of the most loaded device (0-based). */
   stage: number
+  /** Per-device memory on every pipeline stage, in order (`stage` indexes the largest). */
+  stages?: PerDevice[] | undefined
   perDevice: PerDevice
   /** Components that apply to the mode, in table order. */
   components: Component[]
@@ -154,9 +156,18 @@ export interface Solved {
   target: SolveTarget
   /** The solved value; `undefined` when nothing fits (see `reason`). */
   value?: number | undefined
-  /** For `gpus`: the parallel axis grown. */
+  /** For `gpus`: the layout found, e.g. `tp 2 × pp 3` (degrees above 1). */
   axis?: string | undefined
+  /** Why there is no value (nothing fits, or more than the search limit fits). */
   reason?: string | undefined
+  /**
+   * The value is a bound, not the memory limit: `context` when the model's whole
+   * context fits (`solve: seq`); `note` says so in words.
+   */
+  limit?: 'context' | undefined
+  note?: string | undefined
+  /** No value because more than this fits: the search stops at it (batch, seq). */
+  exceeds?: number | undefined
   /** The scenario at the solved value. */
   result?: Result | undefined
 }

@@ -6,10 +6,10 @@
 import type {ParamGroup} from './architecture.js'
 import {bytesOf} from './dtypes.js'
 import {byteWidth, type ComponentMemory, joinTerms, tex} from './formula.js'
-import {modelStateTerm, type StageParams} from './model-states.js'
+import {modelStateTerm, type StageParams, zeroSharding} from './model-states.js'
 import {megatron} from './sources.js'
 import type {Scenario, Source} from './types.js'
-import {type Gather, gatherBytes, gatherTerm} from './zero3-gather.js'
+import {type Gather, gatherBytes, gatherTerms} from './zero3-gather.js'
 
 /** Megatron-LM's weight count per device (TP and PP sharding). */
 export const weightsSource: Source = {...megatron, locator: 'compute_weight_and_optimizer_memory'}
@@ -37,7 +37,7 @@ export function weightsMemory(
 ): ComponentMemory {
   const {model, parallel: p} = scenario
   const training = scenario.mode === 'training'
-  const zero3 = training && p.zero === 3
+  const zero3 = zeroSharding(scenario).weights
   const offloadParams = training && p.offload === 'params'
   const {onDevice, stage, stages} = params
   const w = scenario.dtype
@@ -68,7 +68,7 @@ export function weightsMemory(
       ])
     : joinTerms(
         'M_{params}',
-        [modelStateTerm(params, zero3, wb, 'b'), ...(gather ? [gatherTerm(gather, wb, 'b')] : [])],
+        [modelStateTerm(params, zero3, wb, 'b'), ...gatherTerms(gather, wb, 'b')],
         offloadParams ? '\\ (\\text{partition offloaded})' : '',
       )
   if (scoped)
@@ -79,5 +79,6 @@ export function weightsMemory(
     notes.push(
       `P_dev = ${onDevice} parameters on the most loaded device (pipeline stage ${stage.index + 1} of ${stages}, 1/${p.tp} of each tensor-parallel matrix${model.moe ? `, ${Math.ceil(model.moe.experts / p.ep)} of ${model.moe.experts} experts per layer` : ''})`,
     )
+  if (gather?.note) notes.push(gather.note)
   return {bytes, formula, offloaded, note: notes.length > 0 ? notes.join('; ') : undefined}
 }

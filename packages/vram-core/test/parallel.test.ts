@@ -197,7 +197,7 @@ describe('pipeline parallelism (1F1B)', () => {
     const perLayer = 16 * sb * 4096 + 6 * sb * 11008 + 4 * 32 * sb
     expect(acts(4, 2).perDevice.activations).toBe(8 * 2 * perLayer + 2 * 8 * sb)
   })
-  it('interleaving multiplies in-flight activations by 1 + (p−1)/(p·v)', () => {
+  it('interleaving: the first stage holds pp·(1 + (p−1)/(p·v)) stages of layers (Korthikanti §4.2.3)', () => {
     const r = run({
       model: 'llama-2-7b',
       mode: 'training',
@@ -208,7 +208,9 @@ describe('pipeline parallelism (1F1B)', () => {
     const sb = 4096
     const perLayer = 16 * sb * 4096 + 6 * sb * 11008 + 4 * 32 * sb
     const factor = 1 + 3 / 8
-    expect(r.perDevice.activations).toBe(Math.ceil(8 * 4 * factor * perLayer + 4 * factor * 8 * sb))
+    // The layers match the paper's factor; the embedding chunk's token ids follow Megatron's
+    // schedule (8 of its micro-batches in flight at the peak, layout.test.ts derives it).
+    expect(r.perDevice.activations).toBe(8 * 4 * factor * perLayer + 8 * 8 * sb)
   })
 })
 

@@ -102,6 +102,9 @@ describe('properties', () => {
             // Uneven stages (Gemma 2's 42 layers over pp = 4: 11, 11, 10, 10) really do put
             // more layer-micro-batches on the first stage (11 × 4 > 42); the claim is for even splits.
             if (axis === 'pp' && (r.scenario.model.layers ?? 0) % value !== 0) break
+            // ZeRO-2/3 with pp > 1 keeps each stage's weights gathered and its gradients
+            // unsharded (FSDP2 with PP, as TorchTitan runs it): only ZeRO-1's savings remain.
+            if (axis === 'pp' && r.scenario.parallel.zero >= 2) break
             if (previous !== undefined) expect(r.perDevice.total).toBeLessThanOrEqual(previous)
             previous = r.perDevice.total
           }

@@ -16,6 +16,7 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {missingShapeFields, paramInventory} from './params.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -23,6 +24,8 @@ export type LayerCount = number | ((layers: number) => number)
 /** Explicit model facts before derivation. `undefined` = not given (a default or derivation applies). */
 export interface ModelSpec {
   givenParams?: number | undefined
+  /** DeepSpeed's `largest_layer_params`: what ZeRO-3 gathers at once. */
+  largestLayer?: number | undefined
   layers?: number | undefined
   hidden?: number | undefined
   ffn?: number | undefined
@@ -91,6 +94,7 @@ export interface SpecSource {
 /** The article symbol of each spec field, for messages. */
 export const specSymbols: Readonly<Record<SpecField, string>> = {
   givenParams: 'params',
+  largestLayer: 'largest_layer',
   layers: 'layers',
   hidden: 'hidden',
   ffn: 'ffn',
@@ -797,6 +801,7 @@ export function buildArchitecture(
     id: context.id,
     name: context.name,
     givenParams: spec.givenParams,
+    largestLayer: spec.largestLayer,
     layers,
     hidden,
     ffn,
@@ -821,6 +826,22 @@ export function buildArchitecture(
     mtpLayers: spec.mtpLayers ?? 0,
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
+  }
+  if (spec.givenParams !== undefined && missingShapeFields(architecture).length === 0) {
+    // The shape counts the parameters exactly; a `params` beside it would be silently unused.
+    const counted = paramInventory(architecture).total
+    diagnostics.push(
+      diagnostic(
+        'incompatible',
+        `\`params\` (${spec.givenParams.toLocaleString('en-US')}) is not used: the model's shape counts ${counted.toLocaleString('en-US')} parameters`,
+        origins.givenParams?.path ?? context.path,
+        {
+          severity: 'warning',
+          suggestion:
+            'remove `params`, or give `params` without a full shape for a weights-only estimate',
+        },
+      ),
+    )
   }
   return {architecture, diagnostics}
 }

@@ -113,18 +113,30 @@ const isOff = (value: unknown): boolean =>
   value === 0 ||
   (typeof value === 'string' && ['none', 'off', 'rope', 'alibi'].includes(value.toLowerCase()))
 
-const symbolParsers: Record<string, SymbolParser> = {
-  params: (value, key) => {
+/** A positive parameter count (`7B`, `350M`, `7e9`) for `field`. */
+function parameterCount(field: 'givenParams' | 'largestLayer', example: string): SymbolParser {
+  return (value, key) => {
     const count = parseCount(value)
     if (count !== undefined && count > 0) {
-      return {ok: true, apply: (spec) => Object.assign(spec, {givenParams: count})}
+      return {ok: true, apply: (spec) => Object.assign(spec, {[field]: count})}
     }
     return {
       ok: false,
       message: `\`${key}\` must be a parameter count, got ${show(value)}`,
-      suggestion: 'e.g. `params: 7B`, `params: 6.74B`, `params: 350M` or `params: 7e9`',
+      suggestion: example,
     }
-  },
+  }
+}
+
+const symbolParsers: Record<string, SymbolParser> = {
+  params: parameterCount(
+    'givenParams',
+    'e.g. `params: 7B`, `params: 6.74B`, `params: 350M` or `params: 7e9`',
+  ),
+  largest_layer: parameterCount(
+    'largestLayer',
+    "e.g. `largest_layer: 0.5B` (DeepSpeed's `largest_layer_params`)",
+  ),
   layers: integer('layers', 32),
   hidden: integer('hidden', 4096),
   ffn: integer('ffn', 11008),
@@ -442,6 +454,7 @@ function fromMapping(
 
 const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
   params: 'givenParams',
+  largest_layer: 'largestLayer',
   layers: 'layers',
   hidden: 'hidden',
   ffn: 'ffn',
