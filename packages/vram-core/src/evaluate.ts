@@ -177,7 +177,10 @@ function expandVary(
   }
   const cases: VaryCase[] = []
   const caseValues: unknown[][] = []
-  const reported = new Set<string>()
+  // A problem the block's own keys already reported (checked once before the sweep) is not repeated.
+  const signatureOf = (entry: Diagnostic, path: YamlPath) =>
+    `${entry.ruleId}:${path.join('.')}:${entry.message}`
+  const reported = new Set<string>(out.map((entry) => signatureOf(entry, entry.path)))
   for (const combo of combos) {
     let caseRaw = base
     for (const {key, value} of combo) caseRaw = withKey(caseRaw, key, value)
@@ -191,7 +194,7 @@ function expandVary(
       const path = axis
         ? ['vary', axis.key, axis.index, ...entry.path.slice(axis.key.split('.').length)]
         : entry.path
-      const signature = `${entry.ruleId}:${path.join('.')}:${entry.message}`
+      const signature = signatureOf(entry, path)
       if (reported.has(signature)) continue
       reported.add(signature)
       out.push({...entry, path})

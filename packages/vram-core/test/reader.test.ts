@@ -103,6 +103,18 @@ describe('model sweeps', () => {
     ])
   })
 
+  it('report a problem of the shared keys once, not once more per case', () => {
+    // Llama 2's context is 4,096 tokens (config.json max_position_embeddings).
+    const evaluation = evaluateBlock({
+      model: 'llama-2-7b',
+      seq: 32768,
+      vary: {dtype: ['bf16', 'int8']},
+    })
+    expect(evaluation.diagnostics.map((entry) => [entry.severity, entry.path])).toEqual([
+      ['warning', ['seq']],
+    ])
+  })
+
   it('label GPUs by name', () => {
     const sweep = block({model: 'llama-2-7b', vary: {gpu: ['rtx-4090', '80 GB']}, show: []})
     expect(sweep.cases?.map((entry) => entry.labels.gpu)).toEqual(['GeForce RTX 4090', '80 GB'])
