@@ -11,6 +11,13 @@ export const defaultNumberFormat: Readonly<Intl.NumberFormatOptions> = {
 
 const cache = new Map<string, Intl.NumberFormat>()
 
+/** Where the dictionary keeps the words for a key's values (the caption's, where it has them). */
+const valuePrefix: Readonly<Record<string, string>> = {
+  mode: 'caption.',
+  precision: 'caption.precision.',
+  optimizer: 'caption.optimizer.',
+}
+
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${locale}\u0000${JSON.stringify(options)}`
   let format = cache.get(key)
@@ -85,6 +92,13 @@ export class Formatter {
     return numberFormat(this.dictionary.intl, {style: 'percent', maximumFractionDigits: 0}).format(
       ratio,
     )
+  }
+
+  /** A key's value in words (`recompute: full` → `完全`), or the value as it is. */
+  value(key: string, value: string): string {
+    const label = `${valuePrefix[key] ?? `value.${key}.`}${value}` as keyof LocaleDictionary
+    const words = this.dictionary[label]
+    return typeof words === 'string' ? words : value
   }
 
   boolean(value: boolean): string {

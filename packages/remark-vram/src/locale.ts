@@ -398,7 +398,7 @@ export const zh: LocaleDictionary = {
   'advice.change.tp': 'TP {value}',
   'advice.change.pp': 'PP {value}',
   'advice.change.sp': 'SP',
-  'advice.change.recompute': '重计算 {value}',
+  'advice.change.recompute': '{value}重计算',
   'advice.change.dtype': '权重 {value}',
   'advice.change.kvDtype': 'KV {value}',
   'advice.change.seq': 'N = {value}',

@@ -68,19 +68,6 @@ function devicesPhrase(devices: number, format: Formatter): string {
     : fill(d['caption.devicesOnly'], {count: format.integer(devices)})
 }
 
-/** Where the dictionary keeps the words for a key's values (the caption's, where it has them). */
-const valuePrefix: Readonly<Record<string, string>> = {
-  mode: 'caption.',
-  precision: 'caption.precision.',
-  optimizer: 'caption.optimizer.',
-}
-
-/** A translated value (`recompute: full` → `完全`), or the value as it is. */
-export function valueText(key: string, value: string, format: Formatter): string {
-  const prefix = valuePrefix[key] ?? `value.${key}.`
-  return format.dictionary[`${prefix}${value}` as LabelKey] ?? value
-}
-
 /** Every setting a caption or a sweep column may show, in caption order. */
 function settingsOf(result: Result, format: Formatter): Setting[] {
   const d = format.dictionary
@@ -106,7 +93,7 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
     shown: weightsDtype,
   })
   // Which weights a low-bit dtype covers: part of the dtype phrase, on its own when dtype is swept.
-  const scope = valueText('quantize', s.quantize, format)
+  const scope = format.value('quantize', s.quantize)
   out.push({
     key: 'quantize',
     phrase: fill(d['caption.quantizeScope'], {scope}),
@@ -175,10 +162,10 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
   out.push({
     key: 'parallel.offload',
     phrase: d[`caption.offload.${s.parallel.offload}` as LabelKey] ?? s.parallel.offload,
-    cell: training ? valueText('parallel.offload', s.parallel.offload, format) : '—',
+    cell: training ? format.value('parallel.offload', s.parallel.offload) : '—',
     shown: offload,
   })
-  const recompute = valueText('recompute', s.recompute, format)
+  const recompute = format.value('recompute', s.recompute)
   out.push({
     key: 'recompute',
     phrase: fill(d['caption.recompute'], {mode: recompute}),
@@ -188,7 +175,7 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
   out.push({
     key: 'attention',
     phrase: d['caption.eager'],
-    cell: valueText('attention', s.attention, format),
+    cell: format.value('attention', s.attention),
     shown: s.attention === 'eager',
   })
   return out
@@ -520,7 +507,7 @@ function caseLabel(entry: VaryCase, key: string, format: Formatter): string {
   if (typeof value === 'boolean') return format.boolean(value)
   if (typeof value === 'string') {
     const normalised = value.trim().toLowerCase()
-    const translated = valueText(key, normalised, format)
+    const translated = format.value(key, normalised)
     if (translated !== normalised) return translated
   }
   return label
