@@ -104,6 +104,20 @@ describe('remark-vram', () => {
     expect(out).toBe('17.6 GB in total; no GPU given, so no fit check.\n')
   })
 
+  test('a solver at its bound says so: the whole context, or more than the search limit', () => {
+    // Llama-3.1-8B at 131,072 tokens: 2 × 8,030,261,248 B of weights, 131,072 B of KV cache
+    // per token, 2 GB of buffers = 35.2 GB.
+    const seq = '```vram\nmodel: llama-3.1-8b\ngpu: b200\nsolve: seq\nshow: []\n```\n'
+    expect(toMarkdown(transform(new VFile(seq)))).toBe(
+      "Longest sequence that fits: 131,072, the model's whole context (35.2 GB per device).\n",
+    )
+    const tiny = '{layers: 1, hidden: 8, heads: 1, ffn: 8, vocab: 8, head_dim: 8}'
+    const batch = `\`\`\`vram\nmodel: ${tiny}\ngpu: b200\nseq: 1\nbuffers: 0\nsolve: batch\nshow: []\n\`\`\`\n`
+    expect(toMarkdown(transform(new VFile(batch)))).toBe(
+      'More than 16,777,216 sequences fit; the search stops there.\n',
+    )
+  })
+
   test('the browser entry imports nothing from Node', () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url))
     for (const name of readdirSync(dist)) {

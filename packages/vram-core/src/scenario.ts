@@ -657,6 +657,15 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         {suggestion: `use \`grad_accum: ${Math.max(p.pp, Math.ceil(gradAccum / p.pp) * p.pp)}\``},
       ),
     )
+  if (mode === 'inference' && p.vpp > 1)
+    out.push(
+      diagnostic(
+        'incompatible',
+        'Interleaved pipelining (`vpp`) is a training schedule; inference engines run one chunk per stage',
+        ['parallel', 'vpp'],
+        {suggestion: 'remove `vpp`, or set `mode: training`'},
+      ),
+    )
   if (p.vpp > 1 && p.pp === 1)
     out.push(
       diagnostic('incompatible', 'Interleaved pipelining (`vpp`) needs `pp` > 1', [

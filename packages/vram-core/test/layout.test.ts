@@ -105,6 +105,10 @@ describe("Megatron's pipeline schedules", () => {
       1 * 8 * perLayer + loss,
     ])
   })
+  it('interleaving is refused for inference', () => {
+    const {diagnostics} = evaluateBlock({model: 'llama-2-7b', parallel: {pp: 4, vpp: 2}})
+    expect(diagnostics[0]).toMatchObject({ruleId: 'incompatible', path: ['parallel', 'vpp']})
+  })
   it('micro-batches must come in groups of pp (Megatron raises otherwise)', () => {
     const {diagnostics} = evaluateBlock({
       model: 'llama-2-7b',
