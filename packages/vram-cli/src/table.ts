@@ -1,4 +1,4 @@
-import type {BlockResult, ComponentKey, Metric, Result, Solved, Units} from 'vram-core'
+import type {BlockResult, ComponentKey, Metric, Result, Solved, Units, VaryCase} from 'vram-core'
 import {unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
@@ -79,10 +79,10 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
     training || s.kvDtype.name === s.dtype.name
       ? s.dtype.name
       : `${s.dtype.name} (KV ${s.kvDtype.name})`
-  let batch = `B=${s.batch}`
+  let batch = `B=${formatInteger(s.batch)}`
   if (s.gradAccum > 1 || s.microBatch !== s.batch) {
     const steps = s.gradAccum > 1 ? ` × ${s.gradAccum} micro-batches` : ''
-    batch += ` (${s.microBatch} per rank${steps})`
+    batch += ` (${formatInteger(s.microBatch)} per rank${steps})`
   }
   const {id, name} = result.model
   const model = name === id ? id : `${name} (${id})`
@@ -97,7 +97,7 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
         ] as Array<[string, string]>)
       : []),
     ['batch', batch],
-    ['seq', `N=${s.seq}`],
+    ['seq', `N=${formatInteger(s.seq)}`],
     ['layout', layoutLabel(result)],
   ]
 }
@@ -227,6 +227,13 @@ function metricLabel(metric: Metric, units: Units): string {
   return `${componentLabels[metric]} ${units}`
 }
 
+/** A swept value: numbers with digit groups (`8,192`), like every other figure. */
+function caseLabel(entry: VaryCase, key: string): string {
+  const value = entry.vary[key]
+  if (typeof value === 'number' && Number.isInteger(value)) return formatInteger(value)
+  return entry.labels[key] ?? ''
+}
+
 /** The text form of a computed block, as `vram calc` prints it. */
 export function renderBlock(block: BlockResult, style: Style): string {
   const units: Units = block.units ?? 'GB'
@@ -294,9 +301,7 @@ export function renderBlock(block: BlockResult, style: Style): string {
       const part = (name: string) =>
         described.varying[index]?.[described.headers.indexOf(name)] ?? ''
       const row = [
-        ...keys.map((key) =>
-          described.headers.includes(key) ? part(key) : (entry.labels[key] ?? ''),
-        ),
+        ...keys.map((key) => (described.headers.includes(key) ? part(key) : caseLabel(entry, key))),
         ...extra.map(part),
         metricValue(entry.result, block.metric, units),
       ]

@@ -87,10 +87,16 @@ describe('a sweep in the terminal', () => {
     const [head] = run.stdout.split('\n')
     // B = 8 is shared; the GPU count and the micro-batch per rank (8 / DP) are not.
     expect(head).toBe(
-      'Llama 2 7B (meta-llama/Llama-2-7b-hf) · training · bf16 · mixed precision · adamw · N=4096 · varying parallel.dp',
+      'Llama 2 7B (meta-llama/Llama-2-7b-hf) · training · bf16 · mixed precision · adamw · N=4,096 · varying parallel.dp',
     )
     expect(run.stdout).toMatch(/^1 +B=8 +ZeRO-3 · 1 GPU +\d/m)
     expect(run.stdout).toMatch(/^8 +B=8 \(1 per rank\) +DP 8 · ZeRO-3 · 8 GPUs +\d/m)
+  })
+
+  it('formats swept numbers like every other figure', () => {
+    const run = vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{seq: [8192, 32768]}'])
+    expect(run.stdout).toMatch(/^N=8,192 +\d/m)
+    expect(run.stdout).toMatch(/^N=32,768 +\d/m)
   })
 
   it('labels a dtype with the KV dtype it brings', () => {
