@@ -1,42 +1,32 @@
 // @ts-check
+
 import {defineConfig} from 'astro/config'
-import rehypeKatex from 'rehype-katex'
-import remarkMath from 'remark-math'
-import remarkVram from 'remark-vram'
-import {engineVersion} from 'vram-core'
+import vram from 'astro-vram'
 import remarkArch from './plugins/remark-arch.mjs'
 import remarkErrata from './plugins/remark-errata.mjs'
 import remarkVramAnchors from './plugins/remark-vram-anchors.mjs'
 
 // The demo site of remark-vram. Every ```vram block in src/pages/*.md is
-// computed at build time; nothing is fetched from the network (KaTeX's CSS and
-// fonts and mermaid are bundled from their npm packages).
+// computed at build time by the astro-vram integration, which also brings
+// remark-math, rehype-katex, KaTeX's CSS and fonts, and the client script that
+// draws mermaid diagrams; nothing is fetched from the network.
 export default defineConfig({
   trailingSlash: 'ignore',
   build: {format: 'directory'},
+  integrations: [
+    vram({
+      // Labels in the page's language: `lang` in each page's frontmatter.
+      getLocale: (/** @type {import('vfile').VFile} */ file) =>
+        /** @type {any} */ (file.data).astro?.frontmatter?.lang,
+      errors: 'fatal',
+      // The errata box reads what remark-vram found (`file.data.vram`).
+      afterRemarkPlugins: [remarkErrata],
+    }),
+  ],
   markdown: {
-    remarkPlugins: [
-      remarkMath,
-      remarkVramAnchors,
-      [
-        remarkVram,
-        {
-          // Labels in the page's language: `lang` in each page's frontmatter.
-          getLocale: (/** @type {import('vfile').VFile} */ file) =>
-            file.data.astro?.frontmatter?.lang,
-          // `pre.mermaid`, which Shiki leaves alone and the client script draws.
-          mermaid: 'pre',
-          errors: 'fatal',
-          // Part of the options so Astro's config hash (and any cached render)
-          // changes whenever the engine's figures may change.
-          version: engineVersion,
-        },
-      ],
-      remarkArch,
-      remarkErrata,
-    ],
-    rehypePlugins: [rehypeKatex],
-    syntaxHighlight: {type: 'shiki', excludeLangs: ['mermaid', 'math']},
+    // Site-only plugins, run before remark-vram: anchors before each block
+    // (for the errata box's links) and `arch:` references to a preset's shape.
+    remarkPlugins: [remarkVramAnchors, remarkArch],
   },
   vite: {
     build: {

@@ -10,8 +10,8 @@ export default function remarkErrata() {
     /** @type {any} */
     const data = file.data
     const vram = data.vram
-    // Without remark-vram (the benchmark's pre-expanded pages) the frontmatter already has them.
-    if (!vram) return
+    // On a page without blocks (the benchmark's pre-expanded pages) the frontmatter already has them.
+    if (!vram || vram.blocks.length === 0) return
     data.astro ??= {}
     data.astro.frontmatter ??= {}
     const frontmatter = data.astro.frontmatter

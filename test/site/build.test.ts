@@ -148,3 +148,40 @@ describe('site build', () => {
     expect(playground).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"/)
   })
 })
+
+describe('the fine-tuning page beyond the article', () => {
+  let pages: Array<[string, string]> = []
+  beforeAll(() => {
+    pages = [
+      ['en', text(readDist('en/fine-tuning/index.html'))],
+      ['zh', text(readDist('zh/fine-tuning/index.html'))],
+    ]
+  })
+
+  it('is linked from the index in both languages and leaves no source behind', () => {
+    expect(index).toContain('href="/en/fine-tuning/"')
+    expect(index).toContain('href="/zh/fine-tuning/"')
+    for (const [, body] of pages) {
+      expect(body).not.toMatch(/vram:|arch:|```|\bNaN\b|Infinity|undefined/)
+    }
+  })
+
+  it('prints PEFT’s trainable count and share for LoRA r=16 on all-linear', () => {
+    // Hand derivation: 16 × [2·(4096+4096) + 2·(4096+1024) + 3·(4096+14336)] × 32 = 41,943,040,
+    // 0.5196 % of 8,030,261,248 + 41,943,040 (PEFT prints trainable%: 0.5196).
+    for (const [, body] of pages) {
+      expect(body).toContain('41,943,040')
+      expect(body).toContain('0.52%')
+    }
+  })
+
+  it('breaks the adapter runs into frozen base, adapter, gradients, optimizer and activations', () => {
+    const [[, en], [, zh]] = pages as [[string, string], [string, string]]
+    for (const label of ['Frozen base weights', 'Adapter weights', 'Adapter gradients'])
+      expect(en).toContain(label)
+    for (const label of ['冻结的基座权重', '适配器权重', '适配器梯度']) expect(zh).toContain(label)
+    // The single-GPU chart proposes no sharding across devices.
+    expect(en).toContain('Nothing to shard: what can the run give up?')
+    expect(en).not.toMatch(/More TP \/ PP|Enable ZeRO/)
+  })
+})

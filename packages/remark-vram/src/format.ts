@@ -87,11 +87,15 @@ export class Formatter {
     return `${mantissa}${suffix}`
   }
 
-  /** A share: `55%`. */
+  /** A share: `55%`; below 10 %, two significant digits (`0.52%`, a LoRA's trainable share). */
   percent(ratio: number): string {
-    return numberFormat(this.dictionary.intl, {style: 'percent', maximumFractionDigits: 0}).format(
-      ratio,
-    )
+    const small = ratio !== 0 && Math.abs(ratio) < 0.1
+    return numberFormat(
+      this.dictionary.intl,
+      small
+        ? {style: 'percent', maximumSignificantDigits: 2}
+        : {style: 'percent', maximumFractionDigits: 0},
+    ).format(ratio)
   }
 
   /** A key's value in words (`recompute: full` → `完全`), or the value as it is. */

@@ -44,10 +44,26 @@ export function describeChange(
     kv_dtype: 'advice.change.kvDtype',
     seq: 'advice.change.seq',
     'model.kv_heads': 'advice.change.kvHeads',
+    micro_batch: 'advice.change.microBatch',
+    grad_accum: 'advice.change.gradAccum',
+    optimizer: 'advice.change.optimizer',
+    'parallel.offload': 'advice.change.offload',
+    adapter: 'advice.change.adapter',
   }
   const parts: string[] = []
   for (const [key, value] of Object.entries(change)) {
     if (key === 'parallel.sp' && value === false) continue
+    // Values the captions already name in the page's language (`AdamW`, "optimizer offloaded to CPU").
+    const worded =
+      key === 'optimizer'
+        ? dictionary[`caption.optimizer.${value}` as LabelKey]
+        : key === 'parallel.offload'
+          ? dictionary[`caption.offload.${value}` as LabelKey]
+          : undefined
+    if (worded) {
+      parts.push(worded)
+      continue
+    }
     const name = names[key]
     const shown =
       typeof value === 'number'
@@ -79,7 +95,10 @@ function nodeLabel(node: AdviceNode, format: Formatter, figures: boolean): strin
   const lines = [escapeLabel(fill(template, params))]
   if (figures && node.params?.none !== undefined)
     lines.push(escapeLabel(dictionary['advice.noOption']))
-  if (figures && node.total !== undefined) {
+  if (figures && node.skipped && node.params === undefined) {
+    // A step that changes nothing here (already applied, or not applicable).
+    lines.push(escapeLabel(dictionary['advice.skipped']))
+  } else if (figures && node.total !== undefined) {
     const mark = node.fits === undefined ? '' : node.fits ? ' ✓' : ' ✗'
     lines.push(escapeLabel(`${format.sizeWithUnit(node.total)}${mark}`))
   }

@@ -1,5 +1,6 @@
 import type {AlignType, Paragraph, PhrasingContent, RootContent, Table} from 'mdast'
 import {
+  adapterMethod,
   type BlockResult,
   type CitationStyle,
   citation,
@@ -20,6 +21,7 @@ const metricKeys: Record<Metric, LabelKey> = {
   total: 'metric.total',
   params: 'metric.params',
   weights: 'component.weights',
+  adapter: 'component.adapter',
   gradients: 'component.gradients',
   optimizer: 'component.optimizer',
   activations: 'component.activations',
@@ -84,8 +86,17 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
     ? (d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
     : '—'
   out.push({key: 'optimizer', phrase: optimizer, cell: optimizer, shown: training})
-  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not.
-  const weightsDtype = !training || s.precision === 'mixed'
+  const adapter =
+    training && s.adapter
+      ? fill(d['caption.adapter'], {
+          method: adapterMethod(s.adapter, s.dtype.name),
+          rank: format.integer(s.adapter.rank),
+          targets: s.adapter.targets.join(', '),
+        })
+      : '—'
+  out.push({key: 'adapter', phrase: adapter, cell: adapter, shown: adapter !== '—'})
+  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not (nor an adapter's base).
+  const weightsDtype = !training || s.precision === 'mixed' || s.adapter !== undefined
   out.push({
     key: 'dtype',
     phrase: dtypePhrase(s, format),
@@ -168,7 +179,10 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
   const recompute = format.value('recompute', s.recompute)
   out.push({
     key: 'recompute',
-    phrase: fill(d['caption.recompute'], {mode: recompute}),
+    phrase:
+      s.recompute === 'offload'
+        ? d['caption.recomputeOffload']
+        : fill(d['caption.recompute'], {mode: recompute}),
     cell: training ? recompute : '—',
     shown: training && s.recompute !== 'none',
   })
@@ -301,7 +315,7 @@ export function breakdown(
   const rows: CellContent[][] = [header]
   for (const component of result.components) {
     const cells: CellContent[] = [
-      componentLabel(component.key, format),
+      componentLabel(component.label ?? component.key, format),
       format.size(component.bytes),
     ]
     if (formulas) {
@@ -338,7 +352,7 @@ export function sourcesLine(
   const d = format.dictionary
   const children: PhrasingContent[] = [text(`${d['table.sources']}${d['caption.colon']}`)]
   const cited: Array<[string, Source]> = result.components.map((component) => [
-    componentLabel(component.key, format),
+    componentLabel(component.label ?? component.key, format),
     component.source,
   ])
   const model = modelSource(result.model.id)
@@ -478,7 +492,7 @@ function inSentence(label: string): string {
 function metricValue(result: Result, metric: Metric, format: Formatter): string {
   if (metric === 'params') return format.count(result.model.params)
   if (metric !== 'total' && result.missing?.[metric]) return format.dictionary['solve.missing']
-  return format.size(result.perDevice[metric])
+  return format.size(result.perDevice[metric] ?? 0)
 }
 
 function keyLabel(key: string, format: Formatter): string {

@@ -46,8 +46,9 @@ the block is built from the flags alone; with both, the flags override the file.
 
 Options:
   --json                print the JSON contract instead of a table:
-                        {model: {id, params}, devices, perDevice: {weights, gradients,
-                        optimizer, activations, kvCache, buffers, total}, capacity?, fits?},
+                        {model: {id, params, trainableParams?}, devices, perDevice: {weights,
+                        adapter?, gradients, optimizer, activations, kvCache, buffers, total},
+                        capacity?, fits?},
                         {scenarios: [...]} with \`vary\`, plus \`solved\` with \`solve\`;
                         a component a params-only model cannot compute is null
                         (so is the total and \`fits\`), named in \`missing\`
@@ -56,8 +57,8 @@ Options:
 Block flags (each value is read as YAML, so \`--model '{params: 7B}'\` is a mapping):
   --model --mode --dtype --quantize --kv-dtype --precision --grad-dtype
   --optimizer --batch --micro-batch --grad-accum --seq --attention --recompute
-  --parallel --gpu --usable --buffers --accounting --units --show --vary
-  --metric --solve --expect --id (underscore spellings such as --kv_dtype work too)
+  --parallel --gpu --usable --buffers --accounting --adapter --units --show
+  --vary --metric --solve --expect --id (underscore spellings such as --kv_dtype work too)
 Parallel shortcuts (set one key of \`parallel\`):
   --tp --dp --pp --ep --cp --vpp --etp --zero --offload VALUE, and --sp
 

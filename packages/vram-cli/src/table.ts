@@ -1,14 +1,22 @@
 import type {BlockResult, ComponentKey, Metric, Result, Solved, Units, VaryCase} from 'vram-core'
-import {unitBytes} from 'vram-core'
+import {adapterMethod, unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
   weights: 'weights',
+  adapter: 'adapter weights',
   gradients: 'gradients',
   optimizer: 'optimizer states',
   activations: 'activations',
   kvCache: 'KV cache',
   buffers: 'buffers',
+}
+
+/** Row labels of an adapter's breakdown (`Component.label`). */
+const labelVariants: Record<string, string> = {
+  frozenWeights: 'frozen base weights',
+  adapterGradients: 'adapter gradients',
+  adapterOptimizer: 'adapter optimizer states',
 }
 
 /** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */
@@ -94,6 +102,14 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
       ? ([
           ['precision', `${s.precision} precision`],
           ['optimizer', s.optimizer],
+        ] as Array<[string, string]>)
+      : []),
+    ...(training && s.adapter
+      ? ([
+          [
+            'adapter',
+            `${adapterMethod(s.adapter, s.dtype.name)} r=${s.adapter.rank} on ${s.adapter.targets.join(', ')}`,
+          ],
         ] as Array<[string, string]>)
       : []),
     ['batch', batch],
@@ -190,11 +206,13 @@ function breakdown(result: Result, units: Units, style: Style): string {
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
+    const label =
+      (component.label && labelVariants[component.label]) || componentLabels[component.key]
     rows.push(
       missing
-        ? [componentLabels[component.key], `n/a (needs ${fieldList(missing)})`, '']
+        ? [label, `n/a (needs ${fieldList(missing)})`, '']
         : [
-            componentLabels[component.key],
+            label,
             formatSize(component.bytes, units),
             partial ? '' : formatShare(component.bytes, total),
           ],
@@ -218,7 +236,7 @@ function breakdown(result: Result, units: Units, style: Style): string {
 function metricValue(result: Result, metric: Metric, units: Units): string {
   if (metric === 'params') return formatInteger(result.model.params)
   if (metric === 'total' ? result.missing : result.missing?.[metric]) return 'n/a'
-  return formatSize(result.perDevice[metric], units)
+  return formatSize(result.perDevice[metric] ?? 0, units)
 }
 
 function metricLabel(metric: Metric, units: Units): string {

@@ -179,7 +179,7 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
   const fullLayerBytes = (kind: 'dense' | 'moe') =>
     rankBytes(savedTensors(model, shape, scenario, kind), p.tp, p.sp, false, p.etp)
   const seqSplit = p.sp ? p.tp : 1
-  const full = scenario.recompute === 'full'
+  const full = scenario.recompute === 'full' || scenario.recompute === 'offload'
   // Full recomputation keeps only each layer's input (Korthikanti: 2sbh per layer).
   const input = (tokens * h * bytes) / seqSplit
 
@@ -206,15 +206,27 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
   let perLayerTotal: number
   let symbolic: string
   let substituted: string
+  let offloaded = 0
   if (full) {
     // One layer at a time is recomputed in full during backward.
     const working = Math.max(
       dense > 0 ? fullLayerBytes('dense') : 0,
       moe > 0 ? fullLayerBytes('moe') : 0,
     )
-    perLayerTotal = sumHeld(layerPart) + working
-    symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
-    substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+    const checkpoints = sumHeld(layerPart)
+    if (scenario.recompute === 'offload') {
+      // Offloaded checkpoints (unsloth-zoo's Unsloth_Offloaded_Gradient_Checkpointer) keep
+      // every layer input in CPU memory and copy one back to recompute its layer.
+      const kept = Math.min(input, checkpoints)
+      offloaded = Math.ceil(checkpoints - kept)
+      perLayerTotal = kept + working
+      symbolic = `M_{act} = ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
+      substituted = `${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+    } else {
+      perLayerTotal = checkpoints + working
+      symbolic = `M_{act} = n_{mb} \\cdot L_{dev} \\cdot ${bytes} s b h${seqSplit > 1 ? ' / N_{tp}' : ''} + M_{layer}`
+      substituted = `${tex(inflight)} \\cdot ${stage.layers} \\cdot ${bytes} \\cdot ${tex(seqLocal)} \\cdot ${b} \\cdot ${tex(h)}${seqSplit > 1 ? ` / ${p.tp}` : ''} + ${tex(Math.round(working))}`
+    }
   } else {
     perLayerTotal = sumHeld(layerPart)
     // Express each layer kind as Korthikanti's s·b·h(α + β·a·s/h).
@@ -265,5 +277,11 @@ export function activationsMemory(scenario: Scenario, stage: Stage): ComponentMe
       ? `${held.reduce((sum, count) => sum + count, 0)} chunk forwards of ${stage.chunks.length} interleaved chunks in flight (${Number(inflight.toPrecision(4))} stage micro-batches)`
       : `${Number(inflight.toPrecision(4))} micro-batch(es) in flight`
   const note = `${stage.layers} layers on the most loaded stage, ${schedule}, micro-batch ${b} × ${seqLocal} tokens; ${scenario.attention} attention, recompute ${scenario.recompute}; logits in fp32 on the last stage`
-  return {bytes: total, formula: {symbolic, substituted}, note}
+  return {
+    bytes: total,
+    formula: {symbolic, substituted},
+    note:
+      offloaded > 0 ? `${note}; the other layer inputs (${offloaded} bytes) in CPU memory` : note,
+    ...(offloaded > 0 ? {offloaded} : {}),
+  }
 }

@@ -1,4 +1,5 @@
-import {compute} from './compute.js'
+import {adviseSingleGpu} from './advice-finetune.js'
+import {compute, deviceCount} from './compute.js'
 import {dtype} from './dtypes.js'
 import type {Advice, AdviceEdge, AdviceNode, Result, Scenario} from './types.js'
 
@@ -175,6 +176,9 @@ export function advise(scenario: Scenario): Advice {
     }
   }
   const base = compute(scenario)
+  // One GPU, or adapter replicas (nothing an adapter block shards): the fine-tuning chart instead.
+  if (scenario.mode === 'training' && (deviceCount(scenario) === 1 || scenario.adapter))
+    return adviseSingleGpu(scenario, base, safe)
   const nodes: AdviceNode[] = chart.map((entry) => ({...entry}))
   const edges: AdviceEdge[] = chartEdges.map((entry) => ({...entry}))
   const byId = (id: string) => nodes.find((entry) => entry.id === id) as AdviceNode

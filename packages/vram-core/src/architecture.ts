@@ -67,6 +67,8 @@ export interface Architecture {
   includeMtp: boolean
   /** The model's trained context length (default `seq`). */
   contextLength?: number | undefined
+  /** Hugging Face `model_type` when the model came from a config: it names the linear modules (PEFT targets). */
+  modelType?: string | undefined
 }
 
 export interface MoeArchitecture {

@@ -3,6 +3,7 @@
  * pipeline stage; `compute` reports the most loaded stage.
  */
 import {activationsMemory, activationsSource} from './activations.js'
+import {adapterComponents, adapterSource} from './adapter/memory.js'
 import type {ParamInventory} from './architecture.js'
 import {buffersMemory, buffersSource} from './buffers.js'
 import {VramInputError} from './diagnostics.js'
@@ -23,6 +24,7 @@ export {deviceCount} from './layout.js'
 /** The source each component's formula follows (each component's module owns its own). */
 export const sources: Record<ComponentKey, Source> = {
   weights: weightsSource,
+  adapter: adapterSource,
   gradients: gradientsSource,
   optimizer: optimizerSource,
   activations: activationsSource,
@@ -30,11 +32,16 @@ export const sources: Record<ComponentKey, Source> = {
   buffers: buffersSource,
 }
 
+/** A component's memory; an adapter run's rows carry their own label and source. */
+type StageComponent = ComponentMemory & {label?: string | undefined; source?: Source | undefined}
+
 interface StageMemory {
   stage: Stage
-  components: Record<ComponentKey, ComponentMemory>
+  components: Record<ComponentKey, StageComponent>
   perDevice: PerDevice
   offloaded: number
+  /** Parameters the optimizer updates (an adapter's, or all of them). */
+  trainable: number
 }
 
 /** Memory of one device on the given pipeline stage. */
@@ -46,10 +53,16 @@ function stageMemory(
   missing: Map<ComponentKey, string[]> | undefined,
 ): StageMemory {
   const training = scenario.mode === 'training'
+  if (scenario.adapter) {
+    // A frozen base with an adapter: its own rows (adapter/memory.ts); one device or DDP replicas.
+    const {components, trainable} = adapterComponents(scenario, inventory)
+    return summed(stage, components, trainable, true)
+  }
   const params = stageParams(scenario, inventory, stage, stages)
   const gather = zero3Gather(scenario, params.shares, inventory.given === true)
-  const components: Record<ComponentKey, ComponentMemory> = {
+  const components: Record<ComponentKey, StageComponent> = {
     weights: weightsMemory(scenario, params, gather),
+    adapter: absent('M_{adapter}'),
     gradients: gradientsMemory(scenario, params, gather),
     optimizer: optimizerMemory(scenario, params),
     activations: training
@@ -60,9 +73,20 @@ function stageMemory(
       : partially(missing, 'kvCache', () => kvCacheMemory(scenario, stage)),
     buffers: buffersMemory(scenario),
   }
+  return summed(stage, components, inventory.total, false)
+}
+
+/** Per-device bytes and the total of one stage's components. */
+function summed(
+  stage: Stage,
+  components: Record<ComponentKey, StageComponent>,
+  trainable: number,
+  adapter: boolean,
+): StageMemory {
   const bytes = (key: ComponentKey) => components[key].bytes
   const perDevice: PerDevice = {
     weights: bytes('weights'),
+    ...(adapter ? {adapter: bytes('adapter')} : {}),
     gradients: bytes('gradients'),
     optimizer: bytes('optimizer'),
     activations: bytes('activations'),
@@ -71,7 +95,7 @@ function stageMemory(
     total: componentOrder.reduce((sum, key) => sum + bytes(key), 0),
   }
   const offloaded = componentOrder.reduce((sum, key) => sum + (components[key].offloaded ?? 0), 0)
-  return {stage, components, perDevice, offloaded}
+  return {stage, components, perDevice, offloaded, trainable}
 }
 
 /**
@@ -95,6 +119,7 @@ function partially(
 
 const componentOrder: readonly ComponentKey[] = [
   'weights',
+  'adapter',
   'optimizer',
   'gradients',
   'activations',
@@ -102,10 +127,10 @@ const componentOrder: readonly ComponentKey[] = [
   'buffers',
 ]
 
-/** Components that apply to a mode, in the article's table order. */
-export function componentsFor(mode: Scenario['mode']): ComponentKey[] {
+/** Components that apply to a mode, in the article's table order (`adapter` with an adapter). */
+export function componentsFor(mode: Scenario['mode'], adapter = false): ComponentKey[] {
   return mode === 'training'
-    ? componentOrder.filter((key) => key !== 'kvCache')
+    ? componentOrder.filter((key) => key !== 'kvCache' && (adapter || key !== 'adapter'))
     : ['weights', 'kvCache', 'buffers']
 }
 
@@ -130,11 +155,12 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory
-  const components: Component[] = componentsFor(scenario.mode).map((key) => ({
+  const components: Component[] = componentsFor(scenario.mode, !!scenario.adapter).map((key) => ({
     key,
-    bytes: memory.perDevice[key],
+    ...(memory.components[key].label ? {label: memory.components[key].label} : {}),
+    bytes: memory.components[key].bytes,
     formula: memory.components[key].formula,
-    source: sources[key],
+    source: memory.components[key].source ?? sources[key],
     note: memory.components[key].note,
   }))
   const result: Result = {
@@ -144,6 +170,7 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
       name: scenario.model.name,
       params: inventory.total,
       activeParams: inventory.active,
+      ...(scenario.mode === 'training' ? {trainableParams: memory.trainable} : {}),
     },
     inventory,
     devices: deviceCount(scenario),

@@ -2,7 +2,11 @@ import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
 /** The JSON object of spec §5 for one result. */
 function resultJson(result: Result, solved?: Solved) {
-  const perDevice: Record<string, number | null> = {...result.perDevice}
+  // Only the components the result has (`adapter` with an adapter), in their order.
+  const perDevice: Record<string, number | null> = {}
+  for (const [key, bytes] of Object.entries(result.perDevice)) {
+    if (bytes !== undefined) perDevice[key] = bytes
+  }
   const missing = result.missing
   if (missing) {
     // A component that could not be computed is unknown, not 0, and so is the total.
@@ -10,7 +14,13 @@ function resultJson(result: Result, solved?: Solved) {
     perDevice.total = null
   }
   const out: Record<string, unknown> = {
-    model: {id: result.model.id, params: result.model.params},
+    model: {
+      id: result.model.id,
+      params: result.model.params,
+      ...(result.model.trainableParams === undefined
+        ? {}
+        : {trainableParams: result.model.trainableParams}),
+    },
     devices: result.devices,
     perDevice,
   }

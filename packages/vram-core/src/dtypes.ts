@@ -18,6 +18,8 @@ export const dtypeBits = {
   int8: 8,
   int4: 4,
   nf4: 4 + 32 / 64,
+  // bitsandbytes FP4: the same storage as NF4, another code table.
+  fp4: 4 + 32 / 64,
   mxfp4: 4 + 8 / 32,
 } as const
 

@@ -39,6 +39,8 @@ export const expectKeys: Record<
   kv_cache: {kind: 'bytes', read: (r) => r.perDevice.kvCache},
   buffers: {kind: 'bytes', read: (r) => r.perDevice.buffers},
   params: {kind: 'count', read: (r) => r.model.params},
+  adapter: {kind: 'bytes', read: (r) => r.perDevice.adapter},
+  trainable_params: {kind: 'count', read: (r) => r.model.trainableParams},
   solved: {kind: 'count', read: (_r, s) => s?.value},
 }
 
@@ -446,7 +448,8 @@ function countPrecision(value: unknown): number {
 /** Plain-text figure for messages, in the block's units (decimal GB by default). */
 export function describe(value: number, kind: 'bytes' | 'count', units: Units = 'GB'): string {
   if (kind === 'count')
-    return Number.isInteger(value) && value < 1e6
+    // Below a billion (an adapter's trainable count), the exact integer the writer can paste.
+    return Number.isInteger(value) && value < 1e9
       ? display(value)
       : `${Number((value / 1e9).toPrecision(4))}B`
   return `${Number((value / unitBytes(units)).toPrecision(4))} ${units}`

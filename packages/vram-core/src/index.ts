@@ -1,5 +1,7 @@
+export {adapterMethod} from './adapter/read.js'
 export {advise} from './advice.js'
 export type * from './architecture.js'
+export {bnbFootprint, bnbStorage} from './bitsandbytes.js'
 export {componentsFor, compute, deviceCount, sources, tex} from './compute.js'
 export {toContractJson} from './contract.js'
 export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'

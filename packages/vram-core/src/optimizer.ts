@@ -19,8 +19,12 @@ export function optimizerStateBytes(scenario: Scenario): {bytes: number; terms: 
   switch (scenario.optimizer) {
     case 'adam':
     case 'adamw':
+    // bitsandbytes' paged optimizers keep the same states in unified memory, which the
+    // driver pages to the CPU only under memory pressure: the same bytes while the job fits.
+    case 'paged-adamw':
       return {bytes: 2 * state, terms: [`${state}`, `${state}`]}
     case 'adamw-8bit':
+    case 'paged-adamw-8bit':
       // bitsandbytes: two 8-bit states, one fp32 absmax per 2048-element block each.
       return {bytes: 2 + 8 / 2048, terms: ['1', '1', '8/2048']}
     case 'sgd':

@@ -20,6 +20,19 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
     kv_cache: (r) => ({kind: 'bytes', value: r.perDevice.kvCache}),
     buffers: (r) => ({kind: 'bytes', value: r.perDevice.buffers}),
     params: (r) => ({kind: 'count', value: r.model.params}),
+    adapter: (r) =>
+      r.perDevice.adapter === undefined ? undefined : {kind: 'bytes', value: r.perDevice.adapter},
+    trainable_params: (r) =>
+      r.model.trainableParams === undefined
+        ? undefined
+        : {kind: 'count', value: r.model.trainableParams},
+    // PEFT's `trainable%`: trainable over all parameters, the adapter's included.
+    trainable_percent: (r) => {
+      const trainable = r.model.trainableParams
+      if (trainable === undefined) return undefined
+      const all = r.scenario.adapter ? r.model.params + trainable : r.model.params
+      return {kind: 'ratio', value: trainable / all}
+    },
     active_params: (r) => ({kind: 'count', value: r.model.activeParams}),
     devices: (r) => ({kind: 'count', value: r.devices}),
     model: (r) => ({kind: 'text', value: r.model.name}),
@@ -180,7 +193,12 @@ export function resolveReference(
   if (!value)
     return {
       error: `\`${path}\` has no value in this block`,
-      suggestion: name === 'solved' ? 'add `solve:` to the block' : 'add `gpu:` to the block',
+      suggestion:
+        name === 'solved'
+          ? 'add `solve:` to the block'
+          : name.startsWith('trainable') || name === 'adapter'
+            ? 'add `mode: training` (and `adapter:` for LoRA/QLoRA) to the block'
+            : 'add `gpu:` to the block',
     }
   return {value}
 }

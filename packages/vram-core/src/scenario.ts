@@ -1,8 +1,18 @@
-import type {Architecture} from './architecture.js'
-import {closest, type Diagnostic, diagnostic, display, type YamlPath} from './diagnostics.js'
+import {bnbFormat} from './adapter/memory.js'
+import {readAdapter} from './adapter/read.js'
+import type {Architecture, ParamInventory} from './architecture.js'
+import {
+  closest,
+  type Diagnostic,
+  diagnostic,
+  display,
+  VramInputError,
+  type YamlPath,
+} from './diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
 import {architectureFromInput} from './model/input.js'
+import {paramInventory} from './model/params.js'
 import type {
   Accounting,
   Attention,
@@ -42,6 +52,7 @@ export const blockKeys = [
   'buffers',
   'accounting',
   'quantize',
+  'adapter',
   'units',
   'show',
   'vary',
@@ -70,13 +81,15 @@ export const optimizers: readonly Optimizer[] = [
   'adamw',
   'adam',
   'adamw-8bit',
+  'paged-adamw',
+  'paged-adamw-8bit',
   'sgd',
   'sgd-momentum',
   'adafactor',
   'lion',
 ]
 export const attentions: readonly Attention[] = ['flash', 'eager']
-export const recomputes: readonly Recompute[] = ['none', 'selective', 'full']
+export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
 export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
@@ -85,6 +98,7 @@ export const metrics: readonly Metric[] = [
   'total',
   'params',
   'weights',
+  'adapter',
   'gradients',
   'optimizer',
   'activations',
@@ -398,14 +412,41 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const givenDtype = dtypeValue(raw, 'dtype', out)
   const weightType =
     givenDtype ?? (mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16'))
-  if (mode === 'training') {
+  const hasAdapter = raw.adapter !== undefined && raw.adapter !== null
+  if (hasAdapter && mode !== 'training') {
+    out.push(
+      diagnostic('incompatible', 'An adapter is trained: it needs `mode: training`', ['adapter'], {
+        suggestion: 'add `mode: training`, or remove `adapter`',
+      }),
+    )
+  } else if (mode === 'training' && hasAdapter && bnbFormat(weightType.name)) {
+    // QLoRA (nf4/fp4) or LLM.int8() LoRA: the frozen base is stored by bitsandbytes.
+    if (raw.quantize !== undefined && quantize === 'all')
+      out.push(
+        diagnostic(
+          'incompatible',
+          'Under an adapter, bitsandbytes quantizes linear layers only: embeddings, norms and the head stay 16-bit',
+          ['quantize'],
+          {
+            suggestion:
+              'remove `quantize` (or write `linear`); `experts` restricts it to routed experts',
+          },
+        ),
+      )
+  } else if (mode === 'training') {
     if (!isFloat(weightType) || weightType.name === 'fp8') {
       out.push(
         diagnostic(
           'incompatible',
-          `Training with \`${weightType.name}\` weights needs adapters (LoRA/QLoRA), which this engine does not model`,
+          hasAdapter
+            ? `An adapter trains on a 16-bit base (LoRA) or a bitsandbytes \`nf4\`, \`fp4\` or \`int8\` base, not \`${weightType.name}\``
+            : `Training \`${weightType.name}\` weights needs an adapter: the base stays frozen and quantized`,
           ['dtype'],
-          {suggestion: 'use `dtype: bf16` (or fp16/fp32) for training'},
+          {
+            suggestion: hasAdapter
+              ? 'use `dtype: nf4` for QLoRA or `dtype: bf16` for LoRA'
+              : 'add `adapter: {rank: 16, targets: all-linear}` (QLoRA with `dtype: nf4`), or use `dtype: bf16` for full training',
+          },
         ),
       )
     } else if (precision === 'fp32' && weightType.bits !== 32) {
@@ -675,6 +716,37 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     )
   if (model) checkModelFit(model, p, seq, out)
 
+  let adapter: Scenario['adapter']
+  if (hasAdapter && mode === 'training') {
+    let inventory: ParamInventory | undefined
+    try {
+      inventory = model ? paramInventory(model) : undefined
+    } catch (error) {
+      if (!(error instanceof VramInputError)) throw error
+    }
+    adapter = readAdapter(raw.adapter, model, inventory, precision, out)
+    // One device, or plain data parallelism: each replica holds the whole base and adapter.
+    const sharded: Array<[string, boolean]> = [
+      ['tp', p.tp > 1],
+      ['pp', p.pp > 1],
+      ['ep', p.ep > 1],
+      ['cp', p.cp > 1],
+      ['zero', p.zero > 0],
+      ['offload', p.offload !== 'none'],
+    ]
+    for (const [key, used] of sharded) {
+      if (used)
+        out.push(
+          diagnostic(
+            'incompatible',
+            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU or data-parallel replicas (\`dp\`)`,
+            ['parallel', key],
+            {suggestion: `remove \`${key}\``},
+          ),
+        )
+    }
+  }
+
   const failed = out.filter((entry) => entry.severity === 'error').length > errorsBefore
   if (failed || !model) return undefined
   return {
@@ -697,6 +769,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     buffers,
     accounting,
     quantize,
+    ...(adapter ? {adapter} : {}),
   }
 }
 

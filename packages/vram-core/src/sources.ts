@@ -28,6 +28,18 @@ export const megatron: Source = {
   short: 'Megatron-LM',
   url: 'https://github.com/NVIDIA/Megatron-LM/blob/main/megatron/training/theoretical_memory_usage.py',
 }
+export const peft: Source = {
+  title:
+    'Hu et al. 2021, “LoRA: Low-Rank Adaptation of Large Language Models”; PEFT, tuners/lora/layer.py',
+  short: 'Hu et al. 2021 (LoRA)',
+  url: 'https://arxiv.org/abs/2106.09685',
+}
+export const qlora: Source = {
+  title:
+    'Dettmers et al. 2023, “QLoRA: Efficient Finetuning of Quantized LLMs”; bitsandbytes functional.py (quantize_4bit, Params4bit)',
+  short: 'Dettmers et al. 2023 (QLoRA)',
+  url: 'https://arxiv.org/abs/2305.14314',
+}
 export const deepspeed: Source = {
   title: 'DeepSpeed, “Memory Requirements” (ZeRO stage_1_and_2.py, stage3.py)',
   short: 'DeepSpeed',

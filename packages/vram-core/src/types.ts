@@ -1,3 +1,4 @@
+import type {LinearModule} from './adapter/modules.js'
 import type {Architecture, ParamInventory} from './architecture.js'
 import type {Diagnostic} from './diagnostics.js'
 
@@ -7,12 +8,15 @@ export type Optimizer =
   | 'adamw'
   | 'adam'
   | 'adamw-8bit'
+  | 'paged-adamw'
+  | 'paged-adamw-8bit'
   | 'sgd'
   | 'sgd-momentum'
   | 'adafactor'
   | 'lion'
 export type Attention = 'flash' | 'eager'
-export type Recompute = 'none' | 'selective' | 'full'
+/** `offload`: full recomputation with each layer's saved input in CPU memory (Unsloth's offloaded checkpointing). */
+export type Recompute = 'none' | 'selective' | 'full' | 'offload'
 export type Offload = 'none' | 'optimizer' | 'params'
 export type Units = 'GB' | 'GiB'
 export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
@@ -60,6 +64,30 @@ export interface Gpu {
   source: string
 }
 
+/** `lora` (Hu et al. 2021) or `dora` (Liu et al. 2024: LoRA plus a trained magnitude vector). */
+export type AdapterType = 'lora' | 'dora'
+
+/** A PEFT adapter on a frozen base (`adapter:` in a training block). */
+export interface Adapter {
+  type: AdapterType
+  /** LoRA rank r. */
+  rank: number
+  /** LoRA alpha: scales the update, no memory effect. */
+  alpha: number
+  /** The targets as written: module names, or `all-linear`, `attention`, `mlp`. */
+  targets: readonly string[]
+  /** The linear modules that carry an adapter. */
+  modules: LinearModule[]
+  /** Storage dtype of the adapter weights (and their gradients). */
+  dtype: Dtype
+  /** PEFT's `lora_dropout`: > 0 keeps a dropout mask and a dropped copy of each adapter's input. */
+  dropout: number
+  /** bitsandbytes double quantization of the 4-bit absmax (`bnb_4bit_use_double_quant`). */
+  doubleQuant: boolean
+  /** bitsandbytes before 0.43.2: its 4-bit matmul keeps each layer's input for backward. */
+  legacyBnb?: boolean | undefined
+}
+
 /** A fully normalised, validated scenario: every default applied. */
 export interface Scenario {
   model: Architecture
@@ -86,6 +114,8 @@ export interface Scenario {
   buffers: number
   accounting: Accounting
   quantize: QuantizeScope
+  /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
+  adapter?: Adapter | undefined
 }
 
 /** A LaTeX formula, symbolic and with the numbers substituted. */
@@ -106,6 +136,7 @@ export interface Source {
 
 export type ComponentKey =
   | 'weights'
+  | 'adapter'
   | 'gradients'
   | 'optimizer'
   | 'activations'
@@ -118,15 +149,27 @@ export interface Component {
   bytes: number
   formula: Formula
   source: Source
+  /** A label key other than `component.<key>` (`component.frozenWeights`). */
+  label?: string | undefined
   /** A sentence on what is included, for footnotes. */
   note?: string | undefined
 }
 
-export type PerDevice = Record<ComponentKey | 'total', number>
+/** Bytes per component; `adapter` only when the block trains an adapter. */
+export type PerDevice = Record<Exclude<ComponentKey, 'adapter'> | 'total', number> & {
+  adapter?: number | undefined
+}
 
 export interface Result {
   scenario: Scenario
-  model: {id: string; name: string; params: number; activeParams: number}
+  model: {
+    id: string
+    name: string
+    params: number
+    activeParams: number
+    /** Parameters the optimizer updates: all of them, or the adapter's (PEFT's count). */
+    trainableParams?: number | undefined
+  }
   inventory?: ParamInventory | undefined
   devices: number
   /** Pipeline stage of the most loaded device (0-based). */

@@ -62,7 +62,7 @@ describe('properties', () => {
         const r = result(toBlock(input))
         if (!r) return // an incompatible layout is reported as a diagnostic, tested elsewhere
         const {total, ...parts} = r.perDevice
-        const sum = Object.values(parts).reduce((a, b) => a + b, 0)
+        const sum = Object.values(parts).reduce((a: number, b) => a + (b ?? 0), 0)
         expect(total).toBe(sum)
         for (const value of Object.values(r.perDevice)) {
           expect(Number.isFinite(value)).toBe(true)

@@ -4,6 +4,8 @@
 // vfile message (errors fatal, warnings not), and the first error is thrown.
 // The playground lists them all with line:column in the textarea and keeps the
 // last good output, dimmed, until the input is valid again.
+
+import {renderMermaid} from 'astro-vram/client'
 import rehypeKatex from 'rehype-katex'
 import rehypeStringify from 'rehype-stringify'
 import remarkGfm from 'remark-gfm'
@@ -14,7 +16,6 @@ import remarkVram from 'remark-vram'
 import {unified} from 'unified'
 import {VFile} from 'vfile'
 import {evaluateBlock, parseBlockSource} from 'vram-core'
-import {renderMermaid} from './mermaid'
 import {presets} from './presets'
 
 type Locale = 'en' | 'zh'

@@ -24,6 +24,8 @@ export type LayerCount = number | ((layers: number) => number)
 /** Explicit model facts before derivation. `undefined` = not given (a default or derivation applies). */
 export interface ModelSpec {
   givenParams?: number | undefined
+  /** The config's `model_type` (lower case), which fixes the module names PEFT targets. */
+  modelType?: string | undefined
   /** DeepSpeed's `largest_layer_params`: what ZeRO-3 gathers at once. */
   largestLayer?: number | undefined
   layers?: number | undefined
@@ -94,6 +96,7 @@ export interface SpecSource {
 /** The article symbol of each spec field, for messages. */
 export const specSymbols: Readonly<Record<SpecField, string>> = {
   givenParams: 'params',
+  modelType: 'model_type',
   largestLayer: 'largest_layer',
   layers: 'layers',
   hidden: 'hidden',
@@ -420,6 +423,7 @@ export function specFromHfConfig(
   const modelType =
     modelTypeRaw?.toLowerCase() ?? (read.has('n_embd') || read.has('n_layer') ? 'gpt2' : '')
   const family: Family = familyByModelType[modelType] ?? 'generic'
+  if (modelType) spec.modelType = modelType
   const gated = gatedFamilies.has(family)
 
   // --- Shape -----------------------------------------------------------------
@@ -826,6 +830,7 @@ export function buildArchitecture(
     mtpLayers: spec.mtpLayers ?? 0,
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
+    modelType: spec.modelType,
   }
   if (spec.givenParams !== undefined && missingShapeFields(architecture).length === 0) {
     // The shape counts the parameters exactly; a `params` beside it would be silently unused.

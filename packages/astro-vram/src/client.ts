@@ -1,7 +1,10 @@
-// Client-side mermaid: turns every `pre.mermaid` (remark-vram's `mermaid: 'pre'`
-// output) into an SVG, in the light or dark theme the reader's system asks for,
-// and redraws when that preference changes. Mermaid comes from the npm package,
-// bundled by Vite; it is only loaded on pages that have a diagram.
+// Client-side mermaid (astro-vram's `diagrams: 'client'`, also usable on its
+// own as `astro-vram/client`): turns every `pre.mermaid` (remark-vram's
+// `mermaid: 'pre'` output) and every ```mermaid block left alone by Shiki
+// (`pre > code.language-mermaid`) into an SVG, in the light or dark theme the
+// reader's system asks for, and redraws when that preference changes. Mermaid
+// comes from the npm package, bundled by Vite; it is only loaded on pages that
+// have a diagram.
 
 type Mermaid = typeof import('mermaid')['default']
 
@@ -22,7 +25,17 @@ export function renderMermaid(root: ParentNode = document): Promise<void> {
   return next
 }
 
+/** A ```mermaid block (`<pre><code class="language-mermaid">`) becomes `pre.mermaid`. */
+function adoptCodeBlocks(root: ParentNode): void {
+  for (const code of root.querySelectorAll<HTMLElement>('pre > code.language-mermaid')) {
+    const pre = code.parentElement as HTMLElement
+    pre.classList.add('mermaid')
+    pre.textContent = code.textContent ?? ''
+  }
+}
+
 async function draw(root: ParentNode): Promise<void> {
+  adoptCodeBlocks(root)
   const nodes = [...root.querySelectorAll<HTMLElement>('pre.mermaid')]
   if (nodes.length === 0) return
   for (const node of nodes) {

@@ -1,0 +1,80 @@
+/**
+ * astro-vram in a real Astro 5 build: a fixture site whose whole configuration
+ * is `integrations: [vram()]` (test/fixtures/basic), built with the astro CLI,
+ * then read as HTML.
+ */
+import {execFileSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {beforeAll, describe, expect, test} from 'vitest'
+
+const fixture = fileURLToPath(new URL('fixtures/basic/', import.meta.url))
+const dist = join(fixture, 'dist')
+const packageRequire = createRequire(new URL('../package.json', import.meta.url))
+const astroBin = join(dirname(packageRequire.resolve('astro/package.json')), 'astro.js')
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+let html = ''
+
+/** Builds a fixture site with the astro CLI and returns its index page. */
+function build(root: string): string {
+  execFileSync(process.execPath, [astroBin, 'build', '--root', root], {
+    env: {...process.env, ASTRO_TELEMETRY_DISABLED: '1'},
+    stdio: 'pipe',
+  })
+  return readFileSync(join(root, 'dist', 'index.html'), 'utf8')
+}
+
+beforeAll(() => {
+  html = build(fixture)
+}, 180_000)
+
+describe('astro-vram (Astro 5)', () => {
+  test('remark-vram computes the block: the table, the summary and inline references', () => {
+    expect(html).toContain('<table>')
+    expect(html).toMatch(/<td[^>]*>Weights<\/td>/)
+    // The heading's reference is the model's name, the prose's one a size.
+    expect(html).toMatch(/<h1[^>]*>Serving Llama 2 70B<\/h1>/)
+    expect(html).toMatch(/Serving needs \d+(\.\d+)? GB per GPU/)
+    expect(html).not.toContain('vram:')
+  })
+
+  test('rehype-katex renders the formulas and the page links KaTeX’s CSS with its fonts', () => {
+    expect(html).toContain('class="katex"')
+    const css = [...html.matchAll(/<link rel="stylesheet" href="\/(_astro\/[^"]+\.css)"/g)].map(
+      (match) => readFileSync(join(dist, match[1] as string), 'utf8'),
+    )
+    expect(css.join('\n')).toMatch(/\.katex\{/)
+    expect(readdirSync(join(dist, '_astro')).some((file) => file.startsWith('KaTeX_Main'))).toBe(
+      true,
+    )
+    // The stylesheet is the one of the katex rehype-katex renders with.
+    const fromRehypeKatex = createRequire(packageRequire.resolve('rehype-katex'))
+    const version = fromRehypeKatex('katex/package.json').version as string
+    expect(css.join('\n')).toContain(`.katex-version:after{content:"${version}"}`)
+  })
+
+  test('mermaid stays out of Shiki and the client script is bundled', () => {
+    // remark-vram's chart and the writer's own ```mermaid, neither highlighted.
+    expect(html).toMatch(/<pre class="mermaid">flowchart TD/)
+    expect(html).toContain('<code class="language-mermaid">flowchart LR')
+    expect(html).not.toMatch(/data-language="mermaid"/)
+    // Other languages still go through Shiki.
+    expect(html).toMatch(/class="astro-code[^"]*"[^>]*data-language="js"/)
+    const script = /<script type="module" src="\/(_astro\/[^"]+\.js)"/.exec(html)?.[1]
+    expect(script).toBeDefined()
+    const bundle = readFileSync(join(dist, script as string), 'utf8')
+    expect(bundle).toContain('language-mermaid')
+  })
+})
+
+describe.skipIf(!existsSync(chromium))("astro-vram with `diagrams: 'svg'`", () => {
+  test('rehype-mermaid draws the chart at build time with the system Chromium; no script', () => {
+    const page = build(fileURLToPath(new URL('fixtures/svg/', import.meta.url)))
+    expect(page).toMatch(/<svg id="mermaid-0"[^>]*>/)
+    expect(page).toContain('Your configuration')
+    expect(page).not.toContain('<pre class="mermaid">')
+    expect(page).not.toContain('<script')
+  }, 180_000)
+})
