@@ -24,11 +24,17 @@ function modelsTable(): string {
     const kv = architecture.mla
       ? `MLA ${architecture.mla.kvLoraRank}+${architecture.mla.qkRopeHeadDim}`
       : String(architecture.kvHeads)
-    return `| \`${preset.short}\` | \`${preset.id}\` | ${group(inventory.total)} | ${active} | ${architecture.layers} | ${architecture.hidden} | ${architecture.heads} / ${kv} |`
+    const stored = [
+      architecture.checkpoint?.label,
+      architecture.visionOmitted ? 'text only (vision encoder not counted)' : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ')
+    return `| \`${preset.short}\` | \`${preset.id}\` | ${group(inventory.total)} | ${active} | ${architecture.layers} | ${architecture.hidden} | ${architecture.heads} / ${kv} | ${stored} |`
   })
   return [
-    '| short id | HF repo id | parameters | active (MoE) | layers | hidden | heads / KV |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| short id | HF repo id | parameters | active (MoE) | layers | hidden | heads / KV | checkpoint as shipped |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
   ].join('\n')
 }
@@ -36,11 +42,13 @@ function modelsTable(): string {
 function gpusTable(): string {
   const rows = gpuPresets.map((gpu) => {
     const mib = gpu.capacity / 2 ** 20
-    return `| \`${gpu.id}\` | ${gpu.name} | ${gpu.marketing} | ${group(mib)} MiB = ${(gpu.capacity / 1e9).toFixed(2)} GB | ${gpu.source} |`
+    const cuda = gpu.cudaTotalBytes ? `${group(gpu.cudaTotalBytes)} B (${gpu.cudaTotalSource})` : ''
+    const usable = gpu.usable ? `${gpu.usable * 100} % (wired)` : ''
+    return `| \`${gpu.id}\` | ${gpu.name} | ${gpu.marketing} | ${group(mib)} MiB = ${(gpu.capacity / 1e9).toFixed(2)} GB | ${cuda} | ${usable} | ${gpu.source} |`
   })
   return [
-    '| id | name | label | reported capacity | source |',
-    '| --- | --- | --- | ---: | --- |',
+    '| id | name | label | reported capacity | CUDA total | default usable | source |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n')
 }

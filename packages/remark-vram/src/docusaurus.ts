@@ -77,7 +77,8 @@ export function resolveReferencesInText(
     children: [...blocks.map((node): RootContent => ({...node})), ...paragraphs],
   }
   const file = new VFile({path, value: markdown})
-  remarkVram({...options, errors: 'warn', show: [], references: true})(probe, file)
+  // A preprocessor is synchronous: no `next` callback, and no `.gguf` header is awaited here.
+  remarkVram({...options, errors: 'warn', show: [], references: true})(probe, file, () => {})
   let out = markdown
   for (const [index, node] of [...references.entries()].reverse()) {
     const children = paragraphs[index]?.children ?? []

@@ -1,8 +1,11 @@
 /**
  * remark-vram, Node entry: the same API, with `readConfig` reading
- * `model: {config: ./config.json}` from disk, relative to `file.path`.
+ * `model: {config: ./config.json}` from disk, relative to `file.path` (a
+ * `.gguf` file's header is read first, which makes that file's transform
+ * asynchronous).
  */
-import {nodeReadConfig} from 'vram-core/node'
+import {dirname, resolve} from 'node:path'
+import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {createRemarkVram} from './plugin.js'
 
 export type {CitationStyle} from 'vram-core'
@@ -19,5 +22,10 @@ export type {RuleId, VramBlockData, VramData, VramErratum} from './plugin.js'
 export {version} from './plugin.js'
 
 /** The plugin: `unified().use(remarkVram, options)`. */
-export const remarkVram = createRemarkVram({readConfig: (file) => nodeReadConfig(file.path)})
+export const remarkVram = createRemarkVram({
+  readConfig: (file) => nodeReadConfig(file.path),
+  // `.gguf` headers are read asynchronously before the blocks are computed.
+  prepare: (file) =>
+    preloadGgufFiles(String(file.value), file.path ? dirname(resolve(file.path)) : process.cwd()),
+})
 export default remarkVram

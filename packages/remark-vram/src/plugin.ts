@@ -1,4 +1,5 @@
 import type {Blockquote, Code, InlineCode, Parent, PhrasingContent, Root, RootContent} from 'mdast'
+import type {Transformer} from 'unified'
 import type {Position} from 'unist'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
@@ -90,6 +91,12 @@ type VFileMessage = ReturnType<VFile['message']>
 export interface Platform {
   /** Default `readConfig` for a file (Node: read from disk relative to `file.path`). */
   readConfig?: ((file: VFile) => (path: string) => unknown) | undefined
+  /**
+   * Asynchronous reading a file needs before its blocks are computed (Node:
+   * the headers of the `.gguf` files it names). `undefined` when there is
+   * none: the transform then stays synchronous (`processSync` works).
+   */
+  prepare?: ((file: VFile) => Promise<void> | undefined) | undefined
 }
 
 const emptyOptions: Readonly<Options> = {}
@@ -448,9 +455,9 @@ export function createRemarkVram(platform: Platform) {
    */
   return function remarkVram(
     options?: Readonly<Options> | null | undefined,
-  ): (tree: Root, file: VFile) => undefined {
+  ): Transformer<Root, Root> {
     const settings = settingsFrom(options || emptyOptions)
-    return (tree, file) => {
+    const transform = (tree: Root, file: VFile): undefined => {
       try {
         new Run(tree, file, settings, platform).run()
       } catch (error) {
@@ -468,6 +475,10 @@ export function createRemarkVram(platform: Platform) {
         message.fatal = true
         throw message
       }
+    }
+    return (tree: Root, file: VFile) => {
+      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file)
+      return pending ? pending.then(() => transform(tree, file)) : transform(tree, file)
     }
   }
 }

@@ -36,7 +36,7 @@ function printed(reference: string): string {
       {type: 'paragraph', children: [{type: 'inlineCode', value: reference}]},
     ],
   }
-  remarkVram()(tree, new VFile())
+  remarkVram()(tree, new VFile(), () => {})
   const paragraph = tree.children.at(-1)
   return paragraph?.type === 'paragraph' && paragraph.children[0]?.type === 'text'
     ? paragraph.children[0].value

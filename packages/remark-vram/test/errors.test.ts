@@ -137,7 +137,8 @@ describe('rule ids', () => {
       start: [2, 8],
       end: [2, 18],
       ruleId: 'unknown-model',
-      reason: 'Unknown model `llama-2-8b`; did you mean `llama-2-7b`?',
+      reason:
+        'Unknown model `llama-2-8b`; the catalogue has Llama 2 only in 7B, 13B, 70B (`llama-2-7b`, `llama-2-13b`, `llama-2-70b`); for another size point at its config.json: `model: {config: ./config.json}`',
     })
   })
 
@@ -147,7 +148,8 @@ describe('rule ids', () => {
       start: [4, 23],
       end: [4, 34],
       ruleId: 'unknown-model',
-      reason: 'Unknown model `llama-2-99b`; did you mean `llama-2-7b`?',
+      reason:
+        'Unknown model `llama-2-99b`; the catalogue has Llama 2 only in 7B, 13B, 70B (`llama-2-7b`, `llama-2-13b`, `llama-2-70b`); for another size point at its config.json: `model: {config: ./config.json}`',
     })
   })
 
@@ -157,7 +159,8 @@ describe('rule ids', () => {
       start: [3, 6],
       end: [3, 19],
       ruleId: 'unknown-gpu',
-      reason: 'Unknown GPU `h100-sxm-90gb`; did you mean `h100-sxm-80gb`?',
+      reason:
+        'Unknown GPU `h100-sxm-90gb`; the catalogue has this card only as `h100-sxm-80gb` (80 GB HBM3), `h100-pcie-80gb` (80 GB HBM2e); for another memory size give the capacity, e.g. `gpu: 90 GB`',
     })
   })
 
@@ -349,7 +352,8 @@ describe('positions in containers', () => {
       start: [5, 8],
       end: [5, 21],
       ruleId: 'unknown-gpu',
-      reason: 'Unknown GPU `h100-sxm-90gb`; did you mean `h100-sxm-80gb`?',
+      reason:
+        'Unknown GPU `h100-sxm-90gb`; the catalogue has this card only as `h100-sxm-80gb` (80 GB HBM3), `h100-pcie-80gb` (80 GB HBM2e); for another memory size give the capacity, e.g. `gpu: 90 GB`',
     })
   })
 

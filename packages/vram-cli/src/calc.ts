@@ -1,3 +1,4 @@
+import {dirname, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {
   type BlockSource,
@@ -6,7 +7,7 @@ import {
   parseBlockSource,
   toContractJson,
 } from 'vram-core'
-import {nodeReadConfig} from 'vram-core/node'
+import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {applyBlockFlags, blockFlagOptions} from './flags.js'
 import {err, exit, inputName, out, readInput, UsageError} from './io.js'
 import {describeDiagnostic, formatDiagnostic, isInvalid, isMismatch, pointOf} from './report.js'
@@ -49,6 +50,8 @@ export async function calc(args: string[], options: CalcOptions = {}): Promise<n
       )
     }
     const text = await readInput(path)
+    // `.gguf` headers are read asynchronously before the block is computed.
+    await preloadGgufFiles(text, path === '-' ? process.cwd() : dirname(resolve(path)))
     source = parseBlockSource(text)
     base = source.value
   }

@@ -1,6 +1,8 @@
 import {readFileSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {createTwoFilesPatch} from 'diff'
+import {preloadGgufFiles} from 'vram-core/node'
 import {expandInputs, WriteError, writeAtomic} from './files.js'
 import {err, errorCode, exit, out, readStdin, UsageError} from './io.js'
 import {
@@ -103,6 +105,7 @@ export async function render(args: string[]): Promise<number> {
       continue
     }
     const name = file === '-' ? '<stdin>' : file
+    await preloadGgufFiles(text, file === '-' ? process.cwd() : dirname(resolve(file)))
     const result = renderMarkdown(text, file === '-' ? undefined : file, options)
     for (const message of result.messages) err(formatMessage(name, message))
     status = Math.max(status, statusOf(result.messages))
@@ -136,6 +139,7 @@ async function eachPlan(
       status = Math.max(status, exit.invalid)
       continue
     }
+    await preloadGgufFiles(text, dirname(resolve(file)))
     const plan = planSync(text, file, options)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)

@@ -1,5 +1,13 @@
 import {parseArgs} from 'node:util'
-import {evaluateBlock, GB, GiB, gpuPresets, modelPresets, paramInventory} from 'vram-core'
+import {
+  defaultUsable,
+  evaluateBlock,
+  GB,
+  GiB,
+  gpuPresets,
+  modelPresets,
+  paramInventory,
+} from 'vram-core'
 import {exit, out, UsageError} from './io.js'
 import {colorEnabled, makeStyle} from './style.js'
 import {formatInteger, textTable} from './table.js'
@@ -22,6 +30,14 @@ export interface ModelRow {
   experts: number | null
   expertsPerToken: number | null
   contextLength: number | null
+  /** How the checkpoint stores its weights (`FP8 e4m3, 128×128 blocks`), when quantized as shipped. */
+  checkpoint: string | null
+  /** The vision encoder the count leaves out (its `model_type`). */
+  visionOmitted: string | null
+  family: string
+  size: string
+  /** Where the config was read. */
+  source: string
 }
 
 /** Every model preset with its exact parameter count and shape, as the engine reads it. */
@@ -51,6 +67,11 @@ export function modelRows(): ModelRow[] {
       experts: architecture.moe?.experts ?? null,
       expertsPerToken: architecture.moe?.expertsPerToken ?? null,
       contextLength: architecture.contextLength ?? null,
+      checkpoint: architecture.checkpoint?.label ?? null,
+      visionOmitted: architecture.visionOmitted ?? null,
+      family: preset.family,
+      size: preset.size,
+      source: preset.source,
     }
   })
 }
@@ -104,6 +125,7 @@ export function models(args: string[]): number {
       'heads',
       'kv heads',
       'experts',
+      'checkpoint',
     ],
     (row) => [
       row.short,
@@ -115,8 +137,9 @@ export function models(args: string[]): number {
       count(row.heads),
       row.mla ? `MLA ${row.mla.kvLoraRank}+${row.mla.qkRopeHeadDim}` : count(row.kvHeads),
       row.experts === null ? '' : `${row.expertsPerToken ?? '?'} of ${row.experts}`,
+      [row.checkpoint, row.visionOmitted ? 'text only' : null].filter(Boolean).join('; '),
     ],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   )
 }
 
@@ -131,6 +154,12 @@ export interface GpuRow {
   capacityGiB: number
   capacityGB: number
   marketing: string
+  /** Bytes CUDA reports as the total (driver total minus its reserved region), where sourced. */
+  cudaTotalBytes: number | null
+  cudaTotalSource: string | null
+  /** Default usable share (Apple silicon: Metal's wired share of unified memory). */
+  usable: number
+  memory: 'dedicated' | 'unified'
   source: string
 }
 
@@ -144,6 +173,10 @@ export function gpuRows(): GpuRow[] {
     capacityGiB: Number((gpu.capacity / GiB).toFixed(2)),
     capacityGB: Number((gpu.capacity / GB).toFixed(2)),
     marketing: gpu.marketing,
+    cudaTotalBytes: gpu.cudaTotalBytes ?? null,
+    cudaTotalSource: gpu.cudaTotalSource ?? null,
+    usable: gpu.usable ?? defaultUsable,
+    memory: gpu.memory,
     source: gpu.source,
   }))
 }
@@ -154,16 +187,17 @@ export function gpus(args: string[]): number {
     'gpus',
     args,
     gpuRows(),
-    ['id', 'name', 'MiB', 'GiB', 'GB', 'label', 'source'],
+    ['id', 'name', 'MiB', 'GiB', 'GB', 'usable', 'label', 'source'],
     (row) => [
       row.id,
       row.name,
       formatInteger(row.capacityMiB),
       row.capacityGiB.toFixed(2),
       row.capacityGB.toFixed(2),
+      row.usable === defaultUsable ? '' : `${Math.round(row.usable * 100)} %`,
       row.marketing,
       row.source,
     ],
-    ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
   )
 }

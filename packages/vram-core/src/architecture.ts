@@ -1,3 +1,4 @@
+import type {CheckpointQuantization} from './model/checkpoint.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -45,8 +46,11 @@ export interface Architecture {
   qkvBias: boolean
   /** q, k, v and o projections carry biases (gpt-oss). */
   attentionBias: boolean
-  /** Per-head RMSNorm on q and k (Qwen3). */
-  qkNorm: boolean
+  /**
+   * RMSNorm on q and k: `true` per head (Qwen3, Gemma 3, GLM-4.5: head_dim
+   * weights each), `projection` over the whole q and k projections (OLMo 2).
+   */
+  qkNorm: boolean | 'projection'
   /** One learned sink logit per head (gpt-oss). */
   attentionSinks: boolean
   /** Input embedding and LM head share one matrix. */
@@ -69,6 +73,16 @@ export interface Architecture {
   contextLength?: number | undefined
   /** Hugging Face `model_type` when the model came from a config: it names the linear modules (PEFT targets). */
   modelType?: string | undefined
+  /**
+   * How the checkpoint stores its weights, from its `quantization_config`
+   * (FP8 blocks, MXFP4 experts, AWQ/GPTQ groups): the default weight format
+   * when a block gives no `dtype`.
+   */
+  checkpoint?: CheckpointQuantization | undefined
+  /** The config's vision encoder (`model_type`), which the count leaves out. */
+  visionOmitted?: string | undefined
+  /** The vision encoder and projector, when counted (`vision: true`): weights only. */
+  vision?: {type: string; params: number} | undefined
 }
 
 export interface MoeArchitecture {
@@ -137,6 +151,7 @@ export interface ParamGroup {
     | 'shared_expert'
     | 'norm'
     | 'mtp'
+    | 'vision'
   /** Elements in one instance of the tensor (rows × cols, or length). */
   elements: number
   /** Matrix shape when 2-D (Adafactor factors rows and columns). */

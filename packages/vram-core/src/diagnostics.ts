@@ -4,6 +4,7 @@ export type RuleId =
   | 'unknown-key'
   | 'unknown-model'
   | 'unknown-gpu'
+  | 'unsupported-model'
   | 'invalid-value'
   | 'missing-field'
   | 'incompatible'
@@ -69,6 +70,9 @@ export class VramInputError extends Error {
   }
 }
 
+/** Longest value "did you mean" compares (keys, dtypes, enum values are far shorter). */
+const maxSuggestionInput = 64
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const previous = Array.from({length: b.length + 1}, (_, index) => index)
@@ -92,6 +96,8 @@ export function editDistance(a: string, b: string): number {
  * `h100-sxm-80gb`).
  */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  // Names are short: a long value is no misspelling, and its distance would cost O(length).
+  if (input.length > maxSuggestionInput) return undefined
   const needle = input.toLowerCase()
   const list = [...candidates]
   let best: string | undefined

@@ -1,3 +1,4 @@
+import {ggmlBits, ggufFileTypes, isGgufFileType} from './model/gguf.js'
 import type {Dtype} from './types.js'
 
 /**
@@ -27,13 +28,22 @@ export type DtypeName = keyof typeof dtypeBits
 
 export const dtypeNames = Object.keys(dtypeBits) as DtypeName[]
 
+/**
+ * GGUF file types (`q4_k_m`, `q8_0`, `iq4_xs`, ...) are accepted as dtypes: on
+ * their own they carry the bits of the ggml type most matrices get; with a
+ * model's shape the scenario replaces them by llama.cpp's per-tensor mix
+ * (`model/gguf.ts`).
+ */
+export const ggufDtypeNames = Object.keys(ggufFileTypes)
+
 const bpwPattern = /^\s*(\d+(?:\.\d+)?)\s*bpw\s*$/i
 
 /** A dtype as written (`bf16`, `BF16`, `4.5bpw`), or `undefined`. */
 export function parseDtype(value: unknown): Dtype | undefined {
   if (typeof value !== 'string') return undefined
   const name = value.trim().toLowerCase()
-  if (name in dtypeBits) return {name, bits: dtypeBits[name as DtypeName]}
+  if (Object.hasOwn(dtypeBits, name)) return {name, bits: dtypeBits[name as DtypeName]}
+  if (isGgufFileType(name)) return {name, bits: ggmlBits(ggufFileTypes[name])}
   const match = bpwPattern.exec(name)
   if (match) {
     const bits = Number(match[1])

@@ -8,10 +8,24 @@ export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'
 export {closest, VramInputError} from './diagnostics.js'
 export {dtypeBits, parseDtype} from './dtypes.js'
 export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './evaluate.js'
-export {defaultUsable, findGpuPreset, type GpuPreset, gpuPresets} from './gpus.js'
+export {
+  defaultUsable,
+  findGpuPreset,
+  type GpuPreset,
+  type GpuResolution,
+  gpuPresets,
+  resolveGpu,
+} from './gpus.js'
+export type {CheckpointQuantization} from './model/checkpoint.js'
 export {parseCount} from './model/count.js'
+export {
+  type GgufFileType,
+  ggmlTypes,
+  ggufFileTypeNames,
+  ggufWeights,
+} from './model/gguf.js'
 export {paramInventory} from './model/params.js'
-export {findModelPreset, modelPresets} from './model/presets.js'
+export {findModelPreset, type ModelPreset, modelPresets, modelSuggestion} from './model/presets.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './reference.js'
 export {
   accountings,
@@ -39,4 +53,4 @@ export {type BlockSource, parseBlockSource} from './yaml-source.js'
  * data). Hosts that cache rendered markdown by configuration (Astro's content
  * layer) should include it in the plugin options so they rebuild.
  */
-export const engineVersion = '0.1.0+data.2026-11-25'
+export const engineVersion = '0.1.0+data.2026-11-30'

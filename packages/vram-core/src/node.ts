@@ -1,18 +1,35 @@
 import {readFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
+import {preloadedGguf} from './gguf-node.js'
+import {cachedConfigPath} from './hf-cache.js'
 import type {ReadContext} from './scenario.js'
 
+export {ggufReferences, preloadGgufFiles, readGgufSummary} from './gguf-node.js'
+export {cachedConfigPath, hfHubCache} from './hf-cache.js'
 export * from './index.js'
+
+/** `readConfig` paths of this form name a model in the local Hugging Face cache. */
+const HF_CACHE_PREFIX = 'hf:'
 
 /**
  * A `readConfig` for `model: {config: ./config.json}` that reads files relative
  * to the markdown (or YAML) file at `basePath`. Node only: the browser build
- * has no file system.
+ * has no file system. `hf:<org>/<name>` reads the model's config.json from the
+ * local Hugging Face cache (no network request).
  */
 export function nodeReadConfig(
   basePath: string | undefined,
 ): NonNullable<ReadContext['readConfig']> {
   const folder = basePath ? dirname(resolve(basePath)) : process.cwd()
-  return (relativePath: string) =>
-    JSON.parse(readFileSync(resolve(folder, relativePath), 'utf8')) as unknown
+  return (relativePath: string) => {
+    if (relativePath.startsWith(HF_CACHE_PREFIX)) {
+      const id = relativePath.slice(HF_CACHE_PREFIX.length)
+      const cached = cachedConfigPath(id)
+      if (cached === undefined) throw new Error(`\`${id}\` is not in the local Hugging Face cache`)
+      return JSON.parse(readFileSync(cached, 'utf8')) as unknown
+    }
+    const path = resolve(folder, relativePath)
+    if (path.toLowerCase().endsWith('.gguf')) return preloadedGguf(path)
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
+  }
 }

@@ -9,8 +9,9 @@ import {
   VramInputError,
   type YamlPath,
 } from './diagnostics.js'
-import {dtype, dtypeNames, isFloat, parseDtype} from './dtypes.js'
-import {defaultUsable, gpuFromInput, gpuSuggestion} from './gpus.js'
+import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from './dtypes.js'
+import {defaultUsable, resolveGpu} from './gpus.js'
+import {ggufDtype, isGgufFileType} from './model/gguf.js'
 import {architectureFromInput} from './model/input.js'
 import {paramInventory} from './model/params.js'
 import type {
@@ -208,11 +209,12 @@ function dtypeValue(
   if (value === undefined || value === null) return undefined
   const parsed = parseDtype(value)
   if (parsed) return parsed
-  const guess = typeof value === 'string' ? closest(value, dtypeNames) : undefined
+  const guess =
+    typeof value === 'string' ? closest(value, [...dtypeNames, ...ggufDtypeNames]) : undefined
   out.push(
     diagnostic(
       'invalid-value',
-      `\`${key}\` must be one of ${dtypeNames.join(', ')} or bits per weight such as \`4.5bpw\``,
+      `\`${key}\` must be one of ${dtypeNames.join(', ')}, a GGUF type such as \`q4_k_m\` or \`q8_0\`, or bits per weight such as \`4.5bpw\``,
       [...base, key],
       {suggestion: guess ? `did you mean \`${guess}\`?` : undefined},
     ),
@@ -407,11 +409,22 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const attention = oneOf(raw, 'attention', attentions, 'flash', out)
   const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
   const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
-  const quantize = oneOf(raw, 'quantize', quantizeScopes, 'all', out)
-
   const givenDtype = dtypeValue(raw, 'dtype', out)
-  const weightType =
-    givenDtype ?? (mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16'))
+  // A quantized checkpoint (its config's `quantization_config`) is computed as shipped
+  // unless the block names a `dtype`; training starts from 16-bit weights.
+  const stored =
+    givenDtype === undefined && mode !== 'training' && raw.dtype === undefined
+      ? model?.checkpoint
+      : undefined
+  const quantize = oneOf(raw, 'quantize', quantizeScopes, stored?.scope ?? 'all', out)
+  const defaultWeightType =
+    mode === 'training' && precision === 'fp32' ? dtype('fp32') : dtype('bf16')
+  // A GGUF type (`q4_k_m`) is llama.cpp's per-tensor mix for this model's shape.
+  const mixed =
+    givenDtype && model && isGgufFileType(givenDtype.name)
+      ? ggufDtype(model, givenDtype.name)
+      : undefined
+  const weightType = mixed ?? givenDtype ?? stored?.dtype ?? defaultWeightType
   const hasAdapter = raw.adapter !== undefined && raw.adapter !== null
   if (hasAdapter && mode !== 'training') {
     out.push(
@@ -466,7 +479,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       )
     }
   }
-  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(weightType)
+  // The KV cache follows the activations (the checkpoint's FP8 weights are not FP8 KV).
+  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(givenDtype ?? defaultWeightType)
   const gradDtype =
     dtypeValue(raw, 'grad_dtype', out) ??
     (precision === 'fp32' ? dtype('fp32') : floatOr16(weightType))
@@ -593,24 +607,17 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   let gpu: Scenario['gpu']
   const gpuValue = raw.gpu ?? context.defaults?.gpu
   if (gpuValue !== undefined && gpuValue !== null) {
-    gpu = gpuFromInput(gpuValue)
-    if (!gpu) {
-      const guess = typeof gpuValue === 'string' ? gpuSuggestion(gpuValue) : undefined
+    const resolved = resolveGpu(gpuValue)
+    gpu = resolved.gpu
+    if (!resolved.gpu) {
       out.push(
-        diagnostic(
-          'unknown-gpu',
-          `Unknown GPU \`${display(gpuValue)}\``,
-          raw.gpu === undefined ? [] : ['gpu'],
-          {
-            suggestion: guess
-              ? `did you mean \`${guess}\`?`
-              : 'use a preset such as `h100-sxm-80gb` or a capacity such as `80 GB`',
-          },
-        ),
+        diagnostic('unknown-gpu', resolved.message, raw.gpu === undefined ? [] : ['gpu'], {
+          suggestion: resolved.suggestion,
+        }),
       )
     }
   }
-  let usable = defaultUsable
+  let usable = gpu?.usable ?? defaultUsable
   if (raw.usable !== undefined) {
     const fraction = parseFraction(raw.usable)
     if (fraction !== undefined && fraction > 0 && fraction <= 1) usable = fraction

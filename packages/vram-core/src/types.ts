@@ -62,6 +62,19 @@ export interface Gpu {
   capacity: number
   /** Where the capacity comes from. */
   source: string
+  /**
+   * Bytes CUDA reports as the device total (`cudaMemGetInfo`,
+   * `torch.cuda.mem_get_info()[1]`): less than nvidia-smi's total by the
+   * driver's reserved region. Set for presets where a public log shows it;
+   * serving engines apply their memory fraction to it.
+   */
+  cudaTotalBytes?: number | undefined
+  /** Where `cudaTotalBytes` comes from. */
+  cudaTotalSource?: string | undefined
+  /** The platform's default usable share (Apple silicon: Metal's wired share of RAM). */
+  usable?: number | undefined
+  /** `unified`: CPU and GPU share the RAM (Apple silicon); `capacity` is the RAM. */
+  memory?: 'unified' | undefined
 }
 
 /** `lora` (Hu et al. 2021) or `dora` (Liu et al. 2024: LoRA plus a trained magnitude vector). */

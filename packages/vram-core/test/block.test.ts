@@ -32,11 +32,12 @@ describe('validation as data', () => {
   it('unknown gpu with suggestion', () => {
     const [first] = problems({model: 'llama-2-7b', gpu: 'h100-sxm'})
     expect(first?.ruleId).not.toBe('unknown-gpu') // h100-sxm is an alias
-    const [second] = problems({model: 'llama-2-7b', gpu: 'h10-sxm-80gb'})
+    const [second] = problems({model: 'llama-2-7b', gpu: 'h100-sxm-8gb'})
     expect(second).toMatchObject({
       ruleId: 'unknown-gpu',
       path: ['gpu'],
-      suggestion: 'did you mean `h100-sxm-80gb`?',
+      suggestion:
+        'the catalogue has this card only as `h100-sxm-80gb` (80 GB HBM3), `h100-pcie-80gb` (80 GB HBM2e); for another memory size give the capacity, e.g. `gpu: 8 GB`',
     })
   })
   it('invalid enum and number values point at the value', () => {

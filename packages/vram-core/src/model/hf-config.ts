@@ -16,7 +16,9 @@
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
 import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
 import {missingShapeFields, paramInventory} from './params.js'
+import {visionEncoder} from './vision.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -41,7 +43,7 @@ export interface ModelSpec {
   bias?: boolean | undefined
   qkvBias?: boolean | undefined
   attentionBias?: boolean | undefined
-  qkNorm?: boolean | undefined
+  qkNorm?: boolean | 'projection' | undefined
   attentionSinks?: boolean | undefined
   tiedEmbeddings?: boolean | undefined
   dropout?: number | undefined
@@ -69,6 +71,14 @@ export interface ModelSpec {
   slidingLayers?: LayerCount | undefined
   mtpLayers?: number | undefined
   includeMtp?: boolean | undefined
+  /** The checkpoint's storage, from its `quantization_config`. */
+  checkpoint?: CheckpointQuantization | undefined
+  /** A vision encoder the config carries (its `model_type`), left out unless `includeVision`. */
+  vision?: string | undefined
+  /** Its parameters with the projector, when this engine counts that encoder type. */
+  visionParams?: number | undefined
+  /** Count the vision encoder's weights too (`vision: true`). */
+  includeVision?: boolean | undefined
 }
 
 export type SpecField = keyof ModelSpec
@@ -135,6 +145,10 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   slidingLayers: 'sliding_layers',
   mtpLayers: 'mtp',
   includeMtp: 'mtp',
+  checkpoint: 'quantization_config',
+  vision: 'vision_config',
+  visionParams: 'vision_config',
+  includeVision: 'vision',
 }
 
 /** Default HF names of spec fields (Llama-style configs). */
@@ -227,6 +241,13 @@ export const hfConfigFields: readonly string[] = [
   'num_nextn_predict_layers',
   'rope_theta',
   'rope_scaling',
+  'intermediate_size_mlp',
+  'interleave_moe_layer_step',
+  'moe_layers',
+  'use_qk_norm',
+  'text_config',
+  'vision_config',
+  'quantization_config',
 ]
 
 type Family =
@@ -244,6 +265,9 @@ type Family =
   | 'gemma3'
   | 'phi3'
   | 'gpt_oss'
+  | 'llama4'
+  | 'glm4_moe'
+  | 'olmo2'
   | 'gpt2'
   | 'gpt_neox'
   | 'generic'
@@ -258,11 +282,18 @@ const familyByModelType: Record<string, Family> = {
   qwen3_moe: 'qwen3_moe',
   deepseek_v2: 'deepseek_v2',
   deepseek_v3: 'deepseek_v3',
+  // Kimi K2 ships DeepseekV3ForCausalLM under its own model_type.
+  kimi_k2: 'deepseek_v3',
   gemma: 'gemma',
   gemma2: 'gemma2',
   gemma3_text: 'gemma3',
   phi3: 'phi3',
   gpt_oss: 'gpt_oss',
+  llama4_text: 'llama4',
+  glm4_moe: 'glm4_moe',
+  olmo2: 'olmo2',
+  // SmolLM3 is a Llama decoder (some layers skip RoPE, which holds no weights).
+  smollm3: 'llama',
   gpt2: 'gpt2',
   gpt_bigcode: 'gpt2',
   gpt_neox: 'gpt_neox',
@@ -284,6 +315,9 @@ const gatedFamilies = new Set<Family>([
   'gemma3',
   'phi3',
   'gpt_oss',
+  'llama4',
+  'glm4_moe',
+  'olmo2',
 ])
 
 /** Families whose config's `attention_bias` puts biases on q, k, v and o. */
@@ -295,6 +329,8 @@ const attentionBiasFamilies = new Set<Family>([
   'gemma2',
   'gemma3',
   'gpt_oss',
+  'llama4',
+  'olmo2',
   'generic',
 ])
 
@@ -386,14 +422,140 @@ class ConfigReader {
 }
 
 /**
+ * Defaults of the text configs that multimodal checkpoints abbreviate: the
+ * Gemma 3 4B/12B/27B `text_config`s omit every key that keeps its
+ * `Gemma3TextConfig` default (transformers
+ * `models/gemma3/configuration_gemma3.py`): vocab_size 262,208 (not the 1B's
+ * 262,144), 8 heads / 4 KV heads of 256, tied embeddings.
+ */
+const textConfigDefaults: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  gemma3_text: {
+    vocab_size: 262208,
+    hidden_size: 2304,
+    intermediate_size: 9216,
+    num_hidden_layers: 26,
+    num_attention_heads: 8,
+    num_key_value_heads: 4,
+    head_dim: 256,
+    max_position_embeddings: 131072,
+    sliding_window: 4096,
+    sliding_window_pattern: 6,
+    tie_word_embeddings: true,
+  },
+}
+
+/** Wrapper keys of a multimodal config that are not the language model's. */
+const wrapperOnly = new Set(['model_type', 'architectures', 'text_config', 'vision_config'])
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * The language model's config: a multimodal config (Gemma 3, Llama 4,
+ * Mistral 3, ...) nests it under `text_config`, with the model type's defaults
+ * for omitted keys. Top-level fields the reader knows (a block's overrides,
+ * `quantization_config`) are laid over it. `vision` names the encoder left out.
+ */
+export function languageModelConfig(config: Readonly<Record<string, unknown>>): {
+  config: Readonly<Record<string, unknown>>
+  vision?: string | undefined
+  visionConfig?: Readonly<Record<string, unknown>> | undefined
+} {
+  const text = config.text_config
+  if (!isRecord(text)) return {config}
+  const type = typeof text.model_type === 'string' ? text.model_type : ''
+  const overlay = Object.fromEntries(
+    Object.entries(config).filter(([key]) => !wrapperOnly.has(key) && hfConfigFields.includes(key)),
+  )
+  const vision = config.vision_config
+  const visionType = isRecord(vision)
+    ? typeof vision.model_type === 'string'
+      ? vision.model_type
+      : 'vision encoder'
+    : undefined
+  return {
+    config: {...textConfigDefaults[type], ...text, ...overlay},
+    ...(visionType !== undefined && isRecord(vision)
+      ? {vision: visionType, visionConfig: vision}
+      : {}),
+  }
+}
+
+/**
+ * Model types this engine cannot count: state-space and hybrid stacks whose
+ * layers are not attention + MLP. A number for them would be wrong, so the
+ * reader stops with a diagnostic instead.
+ */
+const uncountable: Readonly<Record<string, string>> = {
+  qwen3_next:
+    'Qwen3-Next mixes Gated DeltaNet (linear-attention, recurrent) layers with attention layers',
+  nemotron_h: 'Nemotron-H is a hybrid of Mamba-2, attention and MLP blocks',
+  mamba: 'Mamba is a state-space model',
+  mamba2: 'Mamba-2 is a state-space model',
+  falcon_mamba: 'Falcon Mamba is a state-space model',
+  falcon_h1: 'Falcon-H1 runs Mamba-2 and attention heads side by side',
+  jamba: 'Jamba interleaves Mamba and attention layers',
+  zamba: 'Zamba is a Mamba hybrid',
+  zamba2: 'Zamba2 is a Mamba-2 hybrid',
+  bamba: 'Bamba is a Mamba-2 hybrid',
+  granitemoehybrid: 'Granite 4 hybrids interleave Mamba-2 and attention layers',
+  rwkv: 'RWKV is a recurrent model',
+  rwkv7: 'RWKV-7 is a recurrent model',
+  recurrent_gemma: 'RecurrentGemma (Griffin) mixes recurrent and local-attention blocks',
+  lfm2: 'LFM2 mixes short convolutions with attention',
+  minimax: 'MiniMax-01 mixes lightning (linear) attention with softmax attention',
+  xlstm: 'xLSTM is a recurrent model',
+}
+
+/**
+ * Why a config cannot be counted, or `undefined` when it can: a known
+ * state-space/hybrid `model_type`, or a layer plan with non-attention layers.
+ */
+export function uncountableReason(config: Readonly<Record<string, unknown>>): string | undefined {
+  const type = typeof config.model_type === 'string' ? config.model_type.toLowerCase() : ''
+  const known = uncountable[type]
+  if (known) return `${known} (\`model_type: ${type}\`)`
+  const layerTypes = config.layer_types
+  if (Array.isArray(layerTypes)) {
+    const other = layerTypes.find(
+      (kind) =>
+        typeof kind === 'string' && !kind.endsWith('attention') && kind !== 'full_attention',
+    )
+    if (typeof other === 'string' || layerTypes.includes('linear_attention')) {
+      return `its \`layer_types\` include \`${typeof other === 'string' ? other : 'linear_attention'}\` layers`
+    }
+  }
+  for (const key of ['hybrid_override_pattern', 'layers_block_type', 'ssm_cfg', 'mamba_d_state']) {
+    if (key in config) return `it has state-space layers (\`${key}\`)`
+  }
+  return undefined
+}
+
+/**
  * Read an HF config into a `ModelSpec`. `originOf` gives the YAML path to
- * report a field's problems at.
+ * report a field's problems at. A multimodal config is read for its language
+ * model (`text_config`).
  */
 export function specFromHfConfig(
-  config: Readonly<Record<string, unknown>>,
+  raw: Readonly<Record<string, unknown>>,
   originOf: (field: string) => YamlPath,
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
+  const {config, vision, visionConfig} = languageModelConfig(raw)
   const read = new ConfigReader(config, originOf)
+  const uncountableWhy = uncountableReason(config)
+  if (uncountableWhy !== undefined) {
+    read.diagnostics.push(
+      diagnostic(
+        'unsupported-model',
+        `this engine cannot count this model: ${uncountableWhy}, and it computes transformer stacks only (attention + MLP layers)`,
+        originOf('model_type'),
+        {
+          suggestion:
+            'give the parameter count for a weights-only estimate, e.g. `model: {params: 56B}`; the KV cache and activations of such a model are not computed',
+        },
+      ),
+    )
+  }
   const spec: ModelSpec = {}
   const origins: Partial<Record<SpecField, FieldOrigin>> = {}
   const hfNames: Partial<Record<SpecField, string>> = {...defaultHfNames}
@@ -417,6 +579,30 @@ export function specFromHfConfig(
   /** Record where a derived/family value comes from. */
   const note = (key: SpecField, field: string): void => {
     origins[key] = {path: originOf(field), label: `\`${field}\``}
+  }
+
+  if (vision !== undefined) spec.vision = vision
+  const textHidden = config.hidden_size
+  if (visionConfig && typeof textHidden === 'number') {
+    spec.visionParams = visionEncoder(visionConfig, textHidden, raw)?.params
+  }
+  const stored = checkpointFromConfig(config)
+  if (stored.checkpoint) {
+    spec.checkpoint = stored.checkpoint
+    note('checkpoint', 'quantization_config')
+  } else if (stored.unsupported !== undefined) {
+    read.diagnostics.push(
+      diagnostic(
+        'unsupported-model',
+        `the checkpoint's \`quantization_config\` (\`${stored.unsupported}\`) is not read: its weights are computed at the block's \`dtype\` (default bf16)`,
+        originOf('quantization_config'),
+        {
+          severity: 'warning',
+          suggestion:
+            'give the stored format as `dtype` (e.g. `dtype: fp8`, or bits per weight such as `4.25bpw`) and `quantize: linear`',
+        },
+      ),
+    )
   }
 
   const modelTypeRaw = read.string('model_type')
@@ -476,6 +662,15 @@ export function specFromHfConfig(
     else spec.attentionBias = attentionBias
   }
   if (family === 'qwen3' || family === 'qwen3_moe' || family === 'gemma3') spec.qkNorm = true
+  // GLM-4.5: biases on q, k and v only; per-head QK-norm when `use_qk_norm` (Air: off).
+  if (family === 'glm4_moe') {
+    spec.qkvBias = read.bool('attention_bias') ?? false
+    spec.qkNorm = read.bool('use_qk_norm') ?? false
+  }
+  // OLMo 2: RMSNorm over the whole q and k projections; its two norms per layer
+  // follow attention and MLP instead of preceding them (same count).
+  if (family === 'olmo2') spec.qkNorm = 'projection'
+  // Llama 4's `use_qk_norm` is a weightless L2 norm: no parameters.
   if (family === 'gpt_oss') spec.attentionSinks = true
 
   if (family === 'gpt2') {
@@ -515,7 +710,25 @@ export function specFromHfConfig(
       spec.routerBias = true
       spec.expertBias = true
     }
-    if (family === 'deepseek_v2' || family === 'deepseek_v3') {
+    if (family === 'llama4') {
+      // Llama 4: `intermediate_size` is one routed expert's and the shared expert's width;
+      // `intermediate_size_mlp` is the dense MLP of the non-MoE layers. MoE layers are
+      // `moe_layers`, by default every `interleave_moe_layer_step`-th (1, 3, ..., 47 for Maverick).
+      take('expertFfn', ['intermediate_size'], (f) => read.int(f))
+      spec.sharedExperts = 1
+      spec.sharedExpertFfn = spec.expertFfn
+      take('ffn', ['intermediate_size_mlp'], (f) => read.int(f))
+      const step = read.int('interleave_moe_layer_step') ?? 1
+      const listed = read.list('moe_layers')
+      spec.denseLayers = (layers: number) => {
+        const moeLayers = listed
+          ? listed.filter((x) => typeof x === 'number' && x < layers).length
+          : Math.floor(layers / step)
+        return layers - moeLayers
+      }
+      note('denseLayers', listed ? 'moe_layers' : 'interleave_moe_layer_step')
+    }
+    if (family === 'deepseek_v2' || family === 'deepseek_v3' || family === 'glm4_moe') {
       const shared = read.int('n_shared_experts', 0) ?? 0
       spec.sharedExperts = shared
       if (read.has('n_shared_experts')) note('sharedExperts', 'n_shared_experts')
@@ -532,7 +745,7 @@ export function specFromHfConfig(
       note('denseLayers', 'first_k_dense_replace')
       // DeepSeek-V3's noaux_tc routing keeps an `e_score_correction_bias` of E per MoE layer.
       const topkMethod =
-        read.string('topk_method') ?? (family === 'deepseek_v3' ? 'noaux_tc' : 'greedy')
+        read.string('topk_method') ?? (family === 'deepseek_v2' ? 'greedy' : 'noaux_tc')
       spec.routerBias = topkMethod === 'noaux_tc'
     }
     if (family === 'qwen2_moe') {
@@ -779,6 +992,22 @@ export function buildArchitecture(
     }
   }
 
+  const withVision = spec.includeVision === true && spec.vision !== undefined
+  if (withVision && spec.visionParams === undefined) {
+    invalid(
+      'includeVision',
+      `the vision encoder \`${spec.vision}\` is not one this engine counts (SigLIP, Llama 4, Pixtral)`,
+      'remove `vision`, or add its parameters to `params`',
+    )
+  }
+  if (spec.includeVision === true && spec.vision === undefined) {
+    invalid(
+      'includeVision',
+      '`vision: true` needs a config with a `vision_config`',
+      'remove `vision`',
+    )
+  }
+
   if (spec.dropout !== undefined && !(spec.dropout >= 0 && spec.dropout < 1)) {
     invalid('dropout', `${named('dropout')} must be in [0, 1), got ${spec.dropout}`, 'e.g. `0.1`')
   }
@@ -803,7 +1032,12 @@ export function buildArchitecture(
 
   const architecture: Architecture = {
     id: context.id,
-    name: context.name,
+    // Say in the caption whether the count includes the vision encoder.
+    name: spec.vision
+      ? withVision
+        ? `${context.name} with its vision encoder`
+        : `${context.name}, text only (vision encoder not counted)`
+      : context.name,
     givenParams: spec.givenParams,
     largestLayer: spec.largestLayer,
     layers,
@@ -831,6 +1065,18 @@ export function buildArchitecture(
     includeMtp: spec.includeMtp ?? false,
     contextLength: spec.context,
     modelType: spec.modelType,
+    ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
+    ...(spec.vision && !withVision ? {visionOmitted: spec.vision} : {}),
+    ...(withVision && spec.visionParams !== undefined
+      ? {vision: {type: spec.vision as string, params: spec.visionParams}}
+      : {}),
+  }
+  if (architecture.checkpoint?.notConverted && missingShapeFields(architecture).length === 0) {
+    architecture.checkpoint = exactCheckpoint(
+      architecture.checkpoint,
+      paramInventory(architecture),
+      architecture.layers ?? 0,
+    )
   }
   if (spec.givenParams !== undefined && missingShapeFields(architecture).length === 0) {
     // The shape counts the parameters exactly; a `params` beside it would be silently unused.

@@ -27,6 +27,7 @@
 import type {Architecture} from '../architecture.js'
 import {closest, type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
 import {formatCount, parseCount} from './count.js'
+import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
 import {
   buildArchitecture,
   type FieldNaming,
@@ -35,7 +36,8 @@ import {
   type SpecSource,
   specFromHfConfig,
 } from './hf-config.js'
-import {findModelPreset, type ModelPreset, modelPresetNames} from './presets.js'
+import {paramInventory} from './params.js'
+import {findModelPreset, type ModelPreset, modelSuggestion, uncountableModel} from './presets.js'
 
 export interface ModelInputOptions {
   /**
@@ -214,6 +216,7 @@ const symbolParsers: Record<string, SymbolParser> = {
     isOff(value)
       ? {ok: true, apply: (spec) => Object.assign(spec, {positions: undefined})}
       : integer('positions', 2048)(value, key),
+  vision: boolean('includeVision'),
   name: (value, key) =>
     typeof value === 'string' && value.trim() !== ''
       ? {ok: true, apply: () => {}}
@@ -233,13 +236,52 @@ const hfKeys = new Set(hfConfigFields)
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** Long names are cut in messages: a 10 MB value is not echoed back. */
+const shownName = (name: string): string => (name.length > 80 ? `${name.slice(0, 80)}…` : name)
+
 function unknownModel(name: string, path: YamlPath): Diagnostic {
-  const suggestion = closest(name, modelPresetNames())
-  return diagnostic('unknown-model', `unknown model \`${name}\``, path, {
-    suggestion: suggestion
-      ? `did you mean \`${suggestion}\`?`
-      : 'use a preset such as `llama-2-7b` or `Qwen/Qwen2.5-7B`, or a mapping of the shape (`layers`, `hidden`, ...) or `params: 7B`',
+  const uncountable = uncountableModel(name)
+  if (uncountable !== undefined) {
+    return diagnostic(
+      'unsupported-model',
+      `this engine cannot count \`${name}\`: ${uncountable}, and it computes transformer stacks only (attention + MLP layers)`,
+      path,
+      {
+        suggestion:
+          'give the parameter count for a weights-only estimate, e.g. `model: {params: 80B}`',
+      },
+    )
+  }
+  return diagnostic('unknown-model', `unknown model \`${shownName(name)}\``, path, {
+    suggestion: modelSuggestion(name),
   })
+}
+
+/** Hub ids a writer types: `org/name`, optionally as a huggingface.co URL. */
+const HUB_ID =
+  /^(?:https?:\/\/(?:huggingface\.co|hf\.co)\/)?([A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*)\/?$/
+
+/**
+ * A Hub id that is no preset: its config.json from the local Hugging Face
+ * cache, when the host can read it (Node's `readConfig` answers `hf:<id>`).
+ * `undefined` when there is no such cached model (then it is an unknown model).
+ */
+function fromHfCache(
+  value: string,
+  path: YamlPath,
+  options: ModelInputOptions,
+): ModelInputResult | undefined {
+  const id = HUB_ID.exec(value.trim())?.[1]
+  if (id === undefined || !options.readConfig) return undefined
+  let config: unknown
+  try {
+    config = options.readConfig(`hf:${id}`)
+  } catch {
+    return undefined
+  }
+  if (!isMapping(config)) return undefined
+  const {source, diagnostics} = specFromHfConfig(config, () => path)
+  return finish(source, diagnostics, {id, name: id, path, naming: 'hf'})
 }
 
 function fromPreset(preset: ModelPreset, path: YamlPath): ModelInputResult {
@@ -283,7 +325,13 @@ export function architectureFromInput(
     if (preset) return fromPreset(preset, path)
     const count = parseCount(value)
     if (count !== undefined && count > 0) return fromParams(count, path)
-    return {diagnostics: [unknownModel(value, path)]}
+    const cached = fromHfCache(value, path, options)
+    if (cached) return cached
+    const unknown = unknownModel(value, path)
+    if (unknown.ruleId === 'unknown-model' && options.readConfig && HUB_ID.test(value.trim())) {
+      unknown.message = `${unknown.message}, in the catalogue or the local Hugging Face cache`
+    }
+    return {diagnostics: [unknown]}
   }
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > 0) return fromParams(Math.round(value), path)
@@ -347,6 +395,7 @@ function fromMapping(
   let basePath: YamlPath = path
   let preset: ModelPreset | undefined
   let configPath: string | undefined
+  let gguf: {summary: GgufSummary; bytes: number} | undefined
   const extendsValue = mapping.extends
   const configValue = mapping.config
   if (extendsValue !== undefined && configValue !== undefined) {
@@ -383,7 +432,27 @@ function fromMapping(
     basePath = [...path, 'config']
     const read = readLocalConfig(configValue, basePath, options)
     if ('diagnostic' in read) diagnostics.push(read.diagnostic)
-    else {
+    else if (isGgufSummary(read.config)) {
+      // A .gguf file: its header's shape, and its tensor bytes as the weights.
+      const bytes = ggufTensorBytes(read.config)
+      if ('unknownType' in bytes) {
+        diagnostics.push(
+          diagnostic(
+            'config-read',
+            `\`${configValue as string}\` holds a tensor of ggml type ${bytes.unknownType}, which this engine does not know`,
+            basePath,
+            {
+              suggestion:
+                "give the file's bits per weight as `dtype` (e.g. `4.8bpw`) with a config.json",
+            },
+          ),
+        )
+      } else {
+        gguf = {summary: read.config, bytes: bytes.bytes}
+        base = {...ggufConfig(read.config)}
+        configPath = configValue as string
+      }
+    } else {
       base = read.config
       configPath = configValue as string
     }
@@ -422,7 +491,9 @@ function fromMapping(
   }
 
   // --- Identity --------------------------------------------------------------------
-  const overrides = symbols.some(([key]) => key !== 'name') || Object.keys(hf).length > 0
+  // `vision: true` adds the encoder the checkpoint ships: the same model, not a modified one.
+  const overrides =
+    symbols.some(([key]) => key !== 'name' && key !== 'vision') || Object.keys(hf).length > 0
   let id: string
   let caption: string
   if (preset) {
@@ -444,12 +515,43 @@ function fromMapping(
     caption = name ?? 'custom model'
   }
   if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
-  return finish(source, diagnostics, {
+  const result = finish(source, diagnostics, {
     id,
     name: caption,
     path,
     naming: hfBased ? 'both' : 'symbols',
   })
+  if (gguf && result.architecture && !overrides) {
+    result.architecture = withGgufWeights(result.architecture, gguf.summary, gguf.bytes)
+  }
+  return result
+}
+
+/**
+ * The file's tensor bytes as the weights: a checkpoint format whose bits per
+ * weight make the engine's parameter count weigh exactly what the file stores.
+ */
+function withGgufWeights(
+  architecture: Architecture,
+  summary: GgufSummary,
+  bytes: number,
+): Architecture {
+  const total = paramInventory(architecture).total
+  const fileType = summary.metadata['general.file_type']
+  const name =
+    typeof summary.metadata['general.name'] === 'string'
+      ? summary.metadata['general.name']
+      : undefined
+  return {
+    ...architecture,
+    ...(name ? {name} : {}),
+    checkpoint: {
+      method: 'gguf',
+      dtype: {name: 'gguf', bits: (8 * bytes) / total},
+      scope: 'all',
+      label: `GGUF file${typeof fileType === 'number' ? ` (file type ${fileType})` : ''}: ${bytes} B of tensors`,
+    },
+  }
 }
 
 const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
@@ -483,6 +585,7 @@ const specFieldOfSymbol: Partial<Record<string, keyof ModelSpec>> = {
   sliding_window: 'slidingWindow',
   sliding_layers: 'slidingLayers',
   mtp: 'includeMtp',
+  vision: 'includeVision',
   context: 'context',
   positions: 'positions',
 }

@@ -198,8 +198,9 @@ export function paramInventory(arch: Architecture): ParamInventory {
       add(vector('attn.o_proj.bias', 'attention', h, 'replicated', 'all'))
     }
     if (arch.qkNorm) {
-      norm('attn.q_norm', headDim, 'all')
-      norm('attn.k_norm', headDim, 'all')
+      const whole = arch.qkNorm === 'projection'
+      norm('attn.q_norm', whole ? q : headDim, 'all')
+      norm('attn.k_norm', whole ? kv : headDim, 'all')
     }
   }
   if (arch.attentionSinks) add(vector('attn.sinks', 'attention', heads, 'replicated', 'all'))
@@ -286,6 +287,8 @@ export function paramInventory(arch: Architecture): ParamInventory {
     add({name, family, elements, ...(shape ? {shape} : {}), sharding, placement, count: 1})
   }
   single('embed_tokens', 'embedding', vocab * h, [vocab, h], 'tp', 'first')
+  // The vision encoder runs before the first layer; its matrices split over TP as vLLM does.
+  if (arch.vision) single('vision_encoder', 'vision', arch.vision.params, undefined, 'tp', 'first')
   if (arch.positionEmbeddings) {
     const positions = arch.positionEmbeddings
     single('embed_positions', 'position', positions * h, [positions, h], 'replicated', 'first')

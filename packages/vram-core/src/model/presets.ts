@@ -1,567 +1,21 @@
 /**
- * Model presets: the Hugging Face `config.json` of each model, bundled as data
- * (the core also runs in the browser, so nothing is read at runtime).
- *
- * Each `config` is the model's config.json as recorded in the project's model
- * reference (fields irrelevant to memory such as token ids omitted); the
- * architecture is derived from it by `architectureFromHfConfig`, exactly as it
- * would be from the downloaded file.
+ * Model presets: lookup by id and "did you mean" within the catalogue
+ * (`../catalogue/models.ts` holds the data and each entry's source).
  */
+import {type HfConfig, type ModelRecord, modelRecords} from '../catalogue/models.js'
 
-/** A Hugging Face `config.json`, as parsed JSON. */
-export type HfConfig = Readonly<Record<string, unknown>>
+export type {HfConfig}
+export type ModelPreset = ModelRecord
 
-export interface ModelPreset {
-  /** Hugging Face repo id, e.g. `meta-llama/Llama-2-7b-hf`. */
-  id: string
-  /** Short id, e.g. `llama-2-7b`. */
-  short: string
-  /** Other accepted names (same weights / same config shape). */
-  aliases: readonly string[]
-  /** Human-readable name for captions. */
-  name: string
-  config: HfConfig
-}
-
-/** gpt-oss `layer_types`: even layers use the sliding window, odd layers full attention. */
-function alternatingLayerTypes(layers: number): string[] {
-  return Array.from({length: layers}, (_, index) =>
-    index % 2 === 0 ? 'sliding_attention' : 'full_attention',
-  )
-}
-
-export const modelPresets: readonly ModelPreset[] = [
-  {
-    id: 'meta-llama/Llama-2-7b-hf',
-    short: 'llama-2-7b',
-    aliases: ['llama-2-7b-hf', 'llama2-7b'],
-    name: 'Llama 2 7B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 4096,
-      intermediate_size: 11008,
-      num_hidden_layers: 32,
-      num_attention_heads: 32,
-      num_key_value_heads: 32,
-      vocab_size: 32000,
-      tie_word_embeddings: false,
-      max_position_embeddings: 4096,
-      rms_norm_eps: 0.00001,
-      rope_scaling: null,
-      hidden_act: 'silu',
-      torch_dtype: 'float16',
-    },
-  },
-  {
-    id: 'meta-llama/Llama-2-13b-hf',
-    short: 'llama-2-13b',
-    aliases: ['llama-2-13b-hf', 'llama2-13b'],
-    name: 'Llama 2 13B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 5120,
-      intermediate_size: 13824,
-      num_hidden_layers: 40,
-      num_attention_heads: 40,
-      num_key_value_heads: 40,
-      vocab_size: 32000,
-      tie_word_embeddings: false,
-      max_position_embeddings: 4096,
-      rms_norm_eps: 0.00001,
-      rope_scaling: null,
-      hidden_act: 'silu',
-      torch_dtype: 'float16',
-    },
-  },
-  {
-    id: 'meta-llama/Llama-2-70b-hf',
-    short: 'llama-2-70b',
-    aliases: ['llama-2-70b-hf', 'llama2-70b'],
-    name: 'Llama 2 70B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 8192,
-      intermediate_size: 28672,
-      num_hidden_layers: 80,
-      num_attention_heads: 64,
-      num_key_value_heads: 8,
-      vocab_size: 32000,
-      tie_word_embeddings: false,
-      max_position_embeddings: 4096,
-      rms_norm_eps: 0.00001,
-      rope_scaling: null,
-      hidden_act: 'silu',
-      torch_dtype: 'float16',
-    },
-  },
-  {
-    id: 'meta-llama/Llama-3.1-8B',
-    short: 'llama-3.1-8b',
-    aliases: [
-      'llama3.1-8b',
-      'meta-llama/Meta-Llama-3.1-8B',
-      'meta-llama/Llama-3.1-8B-Instruct',
-      'llama-3.1-8b-instruct',
-    ],
-    name: 'Llama 3.1 8B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 4096,
-      intermediate_size: 14336,
-      num_hidden_layers: 32,
-      num_attention_heads: 32,
-      num_key_value_heads: 8,
-      vocab_size: 128256,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      rms_norm_eps: 0.00001,
-      rope_theta: 500000,
-      rope_scaling: {
-        factor: 8,
-        low_freq_factor: 1,
-        high_freq_factor: 4,
-        original_max_position_embeddings: 8192,
-        rope_type: 'llama3',
-      },
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-      attention_bias: false,
-      mlp_bias: false,
-    },
-  },
-  {
-    id: 'meta-llama/Llama-3.1-70B',
-    short: 'llama-3.1-70b',
-    aliases: [
-      'llama3.1-70b',
-      'meta-llama/Meta-Llama-3.1-70B',
-      'meta-llama/Llama-3.1-70B-Instruct',
-      'llama-3.1-70b-instruct',
-    ],
-    name: 'Llama 3.1 70B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 8192,
-      intermediate_size: 28672,
-      num_hidden_layers: 80,
-      num_attention_heads: 64,
-      num_key_value_heads: 8,
-      vocab_size: 128256,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      rms_norm_eps: 0.00001,
-      rope_theta: 500000,
-      rope_scaling: {
-        factor: 8,
-        low_freq_factor: 1,
-        high_freq_factor: 4,
-        original_max_position_embeddings: 8192,
-        rope_type: 'llama3',
-      },
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-      attention_bias: false,
-      mlp_bias: false,
-    },
-  },
-  {
-    id: 'meta-llama/Llama-3.1-405B',
-    short: 'llama-3.1-405b',
-    aliases: [
-      'llama3.1-405b',
-      'meta-llama/Meta-Llama-3.1-405B',
-      'meta-llama/Llama-3.1-405B-Instruct',
-      'llama-3.1-405b-instruct',
-    ],
-    name: 'Llama 3.1 405B',
-    config: {
-      architectures: ['LlamaForCausalLM'],
-      model_type: 'llama',
-      hidden_size: 16384,
-      intermediate_size: 53248,
-      num_hidden_layers: 126,
-      num_attention_heads: 128,
-      num_key_value_heads: 8,
-      vocab_size: 128256,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      rms_norm_eps: 0.00001,
-      rope_theta: 500000,
-      rope_scaling: {
-        factor: 8,
-        low_freq_factor: 1,
-        high_freq_factor: 4,
-        original_max_position_embeddings: 8192,
-        rope_type: 'llama3',
-      },
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-      attention_bias: false,
-      mlp_bias: false,
-      head_dim: 128,
-    },
-  },
-  {
-    id: 'Qwen/Qwen2.5-7B',
-    short: 'qwen2.5-7b',
-    aliases: ['qwen-2.5-7b'],
-    name: 'Qwen2.5 7B',
-    config: {
-      architectures: ['Qwen2ForCausalLM'],
-      model_type: 'qwen2',
-      hidden_size: 3584,
-      intermediate_size: 18944,
-      num_hidden_layers: 28,
-      num_attention_heads: 28,
-      num_key_value_heads: 4,
-      vocab_size: 152064,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      max_window_layers: 28,
-      sliding_window: 131072,
-      use_sliding_window: false,
-      rms_norm_eps: 0.000001,
-      rope_theta: 1000000,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-      use_mrope: false,
-    },
-  },
-  {
-    id: 'Qwen/Qwen2.5-72B',
-    short: 'qwen2.5-72b',
-    aliases: ['qwen-2.5-72b'],
-    name: 'Qwen2.5 72B',
-    config: {
-      architectures: ['Qwen2ForCausalLM'],
-      model_type: 'qwen2',
-      hidden_size: 8192,
-      intermediate_size: 29568,
-      num_hidden_layers: 80,
-      num_attention_heads: 64,
-      num_key_value_heads: 8,
-      vocab_size: 152064,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      max_window_layers: 80,
-      use_sliding_window: false,
-      rms_norm_eps: 0.00001,
-      rope_theta: 1000000,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-    },
-  },
-  {
-    id: 'Qwen/Qwen3-8B',
-    short: 'qwen3-8b',
-    aliases: ['qwen-3-8b'],
-    name: 'Qwen3 8B',
-    config: {
-      architectures: ['Qwen3ForCausalLM'],
-      model_type: 'qwen3',
-      hidden_size: 4096,
-      intermediate_size: 12288,
-      num_hidden_layers: 36,
-      num_attention_heads: 32,
-      num_key_value_heads: 8,
-      head_dim: 128,
-      vocab_size: 151936,
-      tie_word_embeddings: false,
-      max_position_embeddings: 40960,
-      max_window_layers: 36,
-      sliding_window: null,
-      use_sliding_window: false,
-      attention_bias: false,
-      rms_norm_eps: 0.000001,
-      rope_theta: 1000000,
-      rope_scaling: null,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-    },
-  },
-  {
-    id: 'Qwen/Qwen3-30B-A3B',
-    short: 'qwen3-30b-a3b',
-    aliases: ['qwen-3-30b-a3b'],
-    name: 'Qwen3 30B-A3B',
-    config: {
-      architectures: ['Qwen3MoeForCausalLM'],
-      model_type: 'qwen3_moe',
-      hidden_size: 2048,
-      intermediate_size: 6144,
-      moe_intermediate_size: 768,
-      num_hidden_layers: 48,
-      num_attention_heads: 32,
-      num_key_value_heads: 4,
-      head_dim: 128,
-      num_experts: 128,
-      num_experts_per_tok: 8,
-      decoder_sparse_step: 1,
-      mlp_only_layers: [],
-      norm_topk_prob: true,
-      vocab_size: 151936,
-      tie_word_embeddings: false,
-      max_position_embeddings: 40960,
-      max_window_layers: 48,
-      sliding_window: null,
-      use_sliding_window: false,
-      attention_bias: false,
-      rms_norm_eps: 0.000001,
-      rope_theta: 1000000,
-      rope_scaling: null,
-      torch_dtype: 'bfloat16',
-      router_aux_loss_coef: 0.001,
-    },
-  },
-  {
-    id: 'mistralai/Mistral-7B-v0.1',
-    short: 'mistral-7b',
-    aliases: ['mistral-7b-v0.1'],
-    name: 'Mistral 7B',
-    config: {
-      architectures: ['MistralForCausalLM'],
-      model_type: 'mistral',
-      hidden_size: 4096,
-      intermediate_size: 14336,
-      num_hidden_layers: 32,
-      num_attention_heads: 32,
-      num_key_value_heads: 8,
-      vocab_size: 32000,
-      tie_word_embeddings: false,
-      max_position_embeddings: 32768,
-      sliding_window: 4096,
-      rms_norm_eps: 0.00001,
-      rope_theta: 10000,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-    },
-  },
-  {
-    id: 'mistralai/Mixtral-8x7B-v0.1',
-    short: 'mixtral-8x7b',
-    aliases: ['mixtral-8x7b-v0.1', 'mistralai/Mixtral-8x7B-Instruct-v0.1', 'mixtral-8x7b-instruct'],
-    name: 'Mixtral 8x7B',
-    config: {
-      architectures: ['MixtralForCausalLM'],
-      model_type: 'mixtral',
-      hidden_size: 4096,
-      intermediate_size: 14336,
-      num_hidden_layers: 32,
-      num_attention_heads: 32,
-      num_key_value_heads: 8,
-      num_local_experts: 8,
-      num_experts_per_tok: 2,
-      vocab_size: 32000,
-      tie_word_embeddings: false,
-      max_position_embeddings: 32768,
-      sliding_window: null,
-      rms_norm_eps: 0.00001,
-      rope_theta: 1000000,
-      router_aux_loss_coef: 0.02,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-    },
-  },
-  {
-    id: 'deepseek-ai/DeepSeek-V3',
-    short: 'deepseek-v3',
-    aliases: ['deepseek-ai/DeepSeek-V3-Base', 'deepseek-v3-base'],
-    name: 'DeepSeek-V3',
-    config: {
-      architectures: ['DeepseekV3ForCausalLM'],
-      model_type: 'deepseek_v3',
-      hidden_size: 7168,
-      intermediate_size: 18432,
-      moe_intermediate_size: 2048,
-      num_hidden_layers: 61,
-      num_nextn_predict_layers: 1,
-      num_attention_heads: 128,
-      num_key_value_heads: 128,
-      q_lora_rank: 1536,
-      kv_lora_rank: 512,
-      qk_rope_head_dim: 64,
-      qk_nope_head_dim: 128,
-      v_head_dim: 128,
-      n_routed_experts: 256,
-      n_shared_experts: 1,
-      num_experts_per_tok: 8,
-      first_k_dense_replace: 3,
-      moe_layer_freq: 1,
-      n_group: 8,
-      topk_group: 4,
-      topk_method: 'noaux_tc',
-      scoring_func: 'sigmoid',
-      norm_topk_prob: true,
-      routed_scaling_factor: 2.5,
-      vocab_size: 129280,
-      tie_word_embeddings: false,
-      max_position_embeddings: 163840,
-      rms_norm_eps: 0.000001,
-      rope_theta: 10000,
-      rope_scaling: {
-        beta_fast: 32,
-        beta_slow: 1,
-        factor: 40,
-        mscale: 1,
-        mscale_all_dim: 1,
-        original_max_position_embeddings: 4096,
-        type: 'yarn',
-      },
-      attention_bias: false,
-      torch_dtype: 'bfloat16',
-      quantization_config: {
-        activation_scheme: 'dynamic',
-        fmt: 'e4m3',
-        quant_method: 'fp8',
-        weight_block_size: [128, 128],
-      },
-    },
-  },
-  {
-    id: 'google/gemma-2-9b',
-    short: 'gemma-2-9b',
-    aliases: ['gemma2-9b', 'google/gemma-2-9b-it', 'gemma-2-9b-it'],
-    name: 'Gemma 2 9B',
-    config: {
-      architectures: ['Gemma2ForCausalLM'],
-      model_type: 'gemma2',
-      hidden_size: 3584,
-      intermediate_size: 14336,
-      num_hidden_layers: 42,
-      num_attention_heads: 16,
-      num_key_value_heads: 8,
-      head_dim: 256,
-      vocab_size: 256000,
-      max_position_embeddings: 8192,
-      sliding_window: 4096,
-      query_pre_attn_scalar: 256,
-      attn_logit_softcapping: 50,
-      final_logit_softcapping: 30,
-      hidden_activation: 'gelu_pytorch_tanh',
-      rms_norm_eps: 0.000001,
-      rope_theta: 10000,
-      attention_bias: false,
-      cache_implementation: 'hybrid',
-      torch_dtype: 'float32',
-    },
-  },
-  {
-    id: 'microsoft/Phi-3-mini-4k-instruct',
-    short: 'phi-3-mini',
-    aliases: ['phi-3-mini-4k-instruct', 'phi-3-mini-4k', 'phi3-mini'],
-    name: 'Phi-3 mini 4K',
-    config: {
-      architectures: ['Phi3ForCausalLM'],
-      model_type: 'phi3',
-      hidden_size: 3072,
-      intermediate_size: 8192,
-      num_hidden_layers: 32,
-      num_attention_heads: 32,
-      num_key_value_heads: 32,
-      vocab_size: 32064,
-      tie_word_embeddings: false,
-      max_position_embeddings: 4096,
-      original_max_position_embeddings: 4096,
-      sliding_window: 2047,
-      rms_norm_eps: 0.00001,
-      rope_theta: 10000,
-      rope_scaling: null,
-      hidden_act: 'silu',
-      torch_dtype: 'bfloat16',
-    },
-  },
-  {
-    id: 'openai/gpt-oss-20b',
-    short: 'gpt-oss-20b',
-    aliases: [],
-    name: 'gpt-oss-20b',
-    config: {
-      architectures: ['GptOssForCausalLM'],
-      model_type: 'gpt_oss',
-      hidden_size: 2880,
-      intermediate_size: 2880,
-      num_hidden_layers: 24,
-      num_attention_heads: 64,
-      num_key_value_heads: 8,
-      head_dim: 64,
-      num_local_experts: 32,
-      num_experts_per_tok: 4,
-      experts_per_token: 4,
-      vocab_size: 201088,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      initial_context_length: 4096,
-      sliding_window: 128,
-      layer_types: alternatingLayerTypes(24),
-      attention_bias: true,
-      rms_norm_eps: 0.00001,
-      rope_theta: 150000,
-      rope_scaling: {
-        beta_fast: 32,
-        beta_slow: 1,
-        factor: 32,
-        original_max_position_embeddings: 4096,
-        rope_type: 'yarn',
-        truncate: false,
-      },
-      hidden_act: 'silu',
-      swiglu_limit: 7,
-      torch_dtype: 'bfloat16',
-      quantization_config: {
-        quant_method: 'mxfp4',
-      },
-    },
-  },
-  {
-    id: 'openai/gpt-oss-120b',
-    short: 'gpt-oss-120b',
-    aliases: [],
-    name: 'gpt-oss-120b',
-    config: {
-      architectures: ['GptOssForCausalLM'],
-      model_type: 'gpt_oss',
-      hidden_size: 2880,
-      intermediate_size: 2880,
-      num_hidden_layers: 36,
-      num_attention_heads: 64,
-      num_key_value_heads: 8,
-      head_dim: 64,
-      num_local_experts: 128,
-      num_experts_per_tok: 4,
-      experts_per_token: 4,
-      vocab_size: 201088,
-      tie_word_embeddings: false,
-      max_position_embeddings: 131072,
-      initial_context_length: 4096,
-      sliding_window: 128,
-      layer_types: alternatingLayerTypes(36),
-      attention_bias: true,
-      rms_norm_eps: 0.00001,
-      rope_theta: 150000,
-      rope_scaling: {
-        beta_fast: 32,
-        beta_slow: 1,
-        factor: 32,
-        original_max_position_embeddings: 4096,
-        rope_type: 'yarn',
-        truncate: false,
-      },
-      hidden_act: 'silu',
-      swiglu_limit: 7,
-      torch_dtype: 'bfloat16',
-      quantization_config: {
-        quant_method: 'mxfp4',
-      },
-    },
-  },
-]
+export const modelPresets: readonly ModelPreset[] = modelRecords
 
 const HF_URL_PREFIX = /^(?:https?:\/\/)?(?:huggingface\.co|hf\.co)\//i
+
+/** Longest model name a lookup or suggestion reads: longer values name no model. */
+const maxNameLength = 200
+
+/** Fine-tuned variants with the base model's shape: `-Instruct`, `-it`, `-chat`, `-base`, `-pt`. */
+const VARIANT_SUFFIX = /-(?:instruct|it|chat|base|pt)$/
 
 const presetIndex = new Map<string, ModelPreset>()
 for (const preset of modelPresets) {
@@ -570,16 +24,120 @@ for (const preset of modelPresets) {
   }
 }
 
+function cleanName(name: string): string {
+  return name.trim().replace(HF_URL_PREFIX, '').replace(/\/+$/, '').toLowerCase()
+}
+
 /**
  * A preset by short id, alias or Hugging Face repo id, case-insensitive
  * (`llama-2-7b`, `META-LLAMA/Llama-2-7b-hf`, `https://huggingface.co/Qwen/Qwen3-8B`).
+ * An `-Instruct`, `-it`, `-chat`, `-base` or `-pt` id resolves to the preset of
+ * the same shape (`Qwen/Qwen2.5-7B-Instruct` → `Qwen/Qwen2.5-7B`).
  */
 export function findModelPreset(name: string): ModelPreset | undefined {
-  const key = name.trim().replace(HF_URL_PREFIX, '').replace(/\/+$/, '').toLowerCase()
-  return presetIndex.get(key)
+  if (name.length > maxNameLength) return undefined
+  const key = cleanName(name)
+  const found = presetIndex.get(key)
+  if (found) return found
+  const base = key.replace(VARIANT_SUFFIX, '')
+  return base === key ? undefined : presetIndex.get(base)
 }
 
-/** Every name a preset answers to, for "did you mean" suggestions: short ids first, then repo ids. */
+/** Every name a preset answers to: short ids first, then repo ids. */
 export function modelPresetNames(): string[] {
   return [...modelPresets.map((preset) => preset.short), ...modelPresets.map((preset) => preset.id)]
+}
+
+/**
+ * Models the engine knows and cannot count (state-space and hybrid stacks):
+ * named, so a writer gets the reason rather than "unknown model".
+ */
+export const uncountableModels: ReadonlyArray<{ids: readonly string[]; reason: string}> = [
+  {
+    ids: [
+      'Qwen/Qwen3-Next-80B-A3B-Instruct',
+      'Qwen/Qwen3-Next-80B-A3B-Thinking',
+      'qwen3-next-80b-a3b',
+    ],
+    reason:
+      'Qwen3-Next mixes 36 Gated DeltaNet (linear-attention, recurrent) layers with 12 attention layers',
+  },
+  {
+    ids: ['nvidia/Nemotron-H-56B-Base-8K', 'nemotron-h-56b'],
+    reason: 'Nemotron-H is a hybrid of 54 Mamba-2, 10 attention and 54 MLP blocks',
+  },
+]
+
+export function uncountableModel(name: string): string | undefined {
+  if (name.length > maxNameLength) return undefined
+  const key = cleanName(name)
+  return uncountableModels.find((entry) => entry.ids.some((id) => id.toLowerCase() === key))?.reason
+}
+
+/** Letters and digits only: `Llama 3.1` and `llama-3.1` compare equal. */
+const squash = (text: string): string => text.toLowerCase().replace(/[^a-z0-9.]/g, '')
+
+/** The size appears in the name as its own token: `14` or `14b` in `qwen2.5-14b-foo`, not in `140b`. */
+function namesSize(name: string, size: string): boolean {
+  const wanted = size.toLowerCase()
+  const escaped = wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const number = /^(\d+(?:\.\d+)?)[bm]$/.exec(wanted)?.[1]
+  const pattern = number
+    ? `(?:^|[^0-9.])${number.replace('.', '\\.')}[bm]?(?![0-9.])`
+    : `(?:^|[^a-z0-9])${escaped}(?![a-z0-9])`
+  return new RegExp(pattern).test(name)
+}
+
+/** Smallest first: `360M` < `0.5B` < `7B` < `8x7B`; names without a number keep their order. */
+function bySize(presets: readonly ModelPreset[]): ModelPreset[] {
+  const value = (size: string): number => {
+    const match = /^(\d+(?:\.\d+)?)(?:x(\d+))?\s*([bmt])/i.exec(size)
+    if (!match) return Number.POSITIVE_INFINITY
+    const unit = {m: 1e-3, b: 1, t: 1e3}[(match[3] as string).toLowerCase() as 'm' | 'b' | 't']
+    return Number(match[1]) * (match[2] ? Number(match[2]) : 1) * unit
+  }
+  return [...presets].sort((a, b) => value(a.size) - value(b.size))
+}
+
+const QUANTIZED_MARK = /(?:awq|gptq|fp8|int4|int8|gguf|bnb|4bit|8bit|mxfp4|exl2)/
+
+/**
+ * "Did you mean" for an unknown model name, never a different model: a
+ * suggestion has the same family (`Qwen2.5`) and the same size (`14B`). When
+ * the family is in the catalogue without that size, the message lists its
+ * sizes instead; when the family is not, it says so and how to point at the
+ * model's own config.
+ */
+export function modelSuggestion(name: string): string {
+  const outside =
+    'the catalogue has no such model (`vram models` lists it); point at its config.json instead: `model: {config: ./config.json}`, or give `model: {params: 7B}` for weights only'
+  if (name.length > maxNameLength) return outside
+  const key = cleanName(name)
+  const bare = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key
+  const squashed = squash(bare)
+  // The most specific family the name starts with (`DeepSeek-R1-Distill-Qwen` over `DeepSeek`).
+  let family: string | undefined
+  for (const preset of modelPresets) {
+    const candidate = squash(preset.family)
+    if (
+      squashed.startsWith(candidate) &&
+      (family === undefined || candidate.length > family.length)
+    )
+      family = candidate
+  }
+  if (family === undefined) return outside
+  const members = modelPresets.filter((preset) => squash(preset.family) === family)
+  const sameSize = members.filter((preset) => namesSize(bare, preset.size))
+  const quantized = QUANTIZED_MARK.test(bare)
+    ? ' (this preset is the original checkpoint: set `dtype` to the quantized format)'
+    : ''
+  if (sameSize.length > 0 && sameSize.length <= 4) {
+    const names = sameSize.map((preset) => `\`${preset.short}\``)
+    return `did you mean ${names.join(' or ')}?${quantized}`
+  }
+  const familyName = (members[0] as ModelPreset).family
+  const sizes = [...new Set(bySize(members).map((preset) => preset.size))]
+  return `the catalogue has ${familyName} only in ${sizes.join(', ')} (${bySize(members)
+    .map((preset) => `\`${preset.short}\``)
+    .join(', ')}); for another size point at its config.json: \`model: {config: ./config.json}\``
 }

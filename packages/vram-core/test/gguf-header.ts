@@ -1,0 +1,83 @@
+/** ggml type ids (ggml.h `enum ggml_type`). */
+const F32 = 0
+const Q4_K = 12
+const Q6_K = 14
+
+/**
+ * A GGUF v3 header as llama.cpp writes it (gguf.cpp: magic, version, tensor
+ * count, KV count, KV pairs, tensor infos), for a Llama-2-7B Q4_K_M: the
+ * tensor types llama-quantize gives each tensor. No tensor data follows: the
+ * engine reads the header only.
+ */
+export function llama2Q4KMHeader(): Buffer {
+  const parts: Buffer[] = []
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4)
+    b.writeUInt32LE(n)
+    parts.push(b)
+  }
+  const u64 = (n: number) => {
+    const b = Buffer.alloc(8)
+    b.writeBigUInt64LE(BigInt(n))
+    parts.push(b)
+  }
+  const str = (s: string) => {
+    u64(Buffer.byteLength(s))
+    parts.push(Buffer.from(s))
+  }
+  const kv: Array<[string, 'u32' | 'str', number | string]> = [
+    ['general.architecture', 'str', 'llama'],
+    ['general.name', 'str', 'Llama 2 7B (test header)'],
+    ['general.file_type', 'u32', 15],
+    ['llama.context_length', 'u32', 4096],
+    ['llama.embedding_length', 'u32', 4096],
+    ['llama.block_count', 'u32', 32],
+    ['llama.feed_forward_length', 'u32', 11008],
+    ['llama.attention.head_count', 'u32', 32],
+    ['llama.attention.head_count_kv', 'u32', 32],
+    ['llama.vocab_size', 'u32', 32000],
+  ]
+  const tensors: Array<[string, number[], number]> = []
+  const moreBits = (i: number, n: number) => i < n / 8 || i >= (7 * n) / 8 || (i - n / 8) % 3 === 2
+  tensors.push(['token_embd.weight', [4096, 32000], Q4_K])
+  for (let i = 0; i < 32; i++) {
+    const high = moreBits(i, 32) ? Q6_K : Q4_K
+    tensors.push([`blk.${i}.attn_norm.weight`, [4096], F32])
+    tensors.push([`blk.${i}.attn_q.weight`, [4096, 4096], Q4_K])
+    tensors.push([`blk.${i}.attn_k.weight`, [4096, 4096], Q4_K])
+    tensors.push([`blk.${i}.attn_v.weight`, [4096, 4096], high])
+    tensors.push([`blk.${i}.attn_output.weight`, [4096, 4096], Q4_K])
+    tensors.push([`blk.${i}.ffn_norm.weight`, [4096], F32])
+    tensors.push([`blk.${i}.ffn_gate.weight`, [4096, 11008], Q4_K])
+    tensors.push([`blk.${i}.ffn_up.weight`, [4096, 11008], Q4_K])
+    tensors.push([`blk.${i}.ffn_down.weight`, [11008, 4096], high])
+  }
+  tensors.push(['output_norm.weight', [4096], F32])
+  tensors.push(['output.weight', [4096, 32000], Q6_K])
+
+  parts.push(Buffer.from('GGUF'))
+  u32(3)
+  u64(tensors.length)
+  u64(kv.length)
+  for (const [key, type, value] of kv) {
+    str(key)
+    if (type === 'u32') {
+      u32(4) // GGUF_TYPE_UINT32
+      u32(value as number)
+    } else {
+      u32(8) // GGUF_TYPE_STRING
+      str(value as string)
+    }
+  }
+  let offset = 0
+  for (const [name, dims, type] of tensors) {
+    str(name)
+    u32(dims.length)
+    for (const dim of dims) u64(dim)
+    u32(type)
+    u64(offset)
+    offset += 1 // offsets are not read by the engine
+  }
+  const header = Buffer.concat(parts)
+  return Buffer.concat([header, Buffer.alloc(32 - (header.length % 32))])
+}
