@@ -179,11 +179,27 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     expect(await diagnostic.textContent()).toContain('seq')
     await page.screenshot({path: path.join(outputDir, 'playground-diagnostics.png')})
 
+    // A typed closing fence stays inside the block: the link after it is YAML, not markdown.
+    await source.fill(`${text}\n\`\`\`\n\n[click me](javascript:alert(1))\n`)
+    await page.waitForFunction(() =>
+      document.querySelector('#diagnostics li.error')?.textContent?.includes('yaml-syntax'),
+    )
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0)
+
     // The advice preset: mermaid draws the recomputed decision tree.
     await page.selectOption('#preset', 'advice')
     await output.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
     expect(await output.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
     await page.screenshot({path: path.join(outputDir, 'playground-advice.png'), fullPage: true})
+
+    // The QLoRA preset: adapter rows, computed in the browser by the same engine.
+    await page.selectOption('#preset', 'qlora')
+    await page.waitForFunction(() =>
+      document.querySelector('#output')?.textContent?.includes('Frozen base weights'),
+    )
+    const qlora = (await output.textContent()) ?? ''
+    for (const row of ['Adapter weights', 'Adapter optimizer states', 'Adapter gradients'])
+      expect(qlora).toContain(row)
 
     expect(errors).toEqual([])
     expect(offsite).toEqual([])

@@ -501,8 +501,11 @@ export function resolveLocale(
   extra: Readonly<Record<string, Partial<LocaleDictionary>>> = {},
 ): LocaleDictionary {
   const language = name.split('-')[0] ?? name
-  const base = locales[name] ?? locales[language] ?? en
-  const added = extra[name] ?? (extra[name] === undefined ? extra[language] : undefined)
+  // Own properties only: a locale named `constructor` is unknown, not Object's.
+  const pick = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+    Object.hasOwn(table, key) ? table[key] : undefined
+  const base = pick(locales, name) ?? pick(locales, language) ?? en
+  const added = pick(extra, name) ?? pick(extra, language)
   return added ? {...en, ...base, ...added} : base
 }
 

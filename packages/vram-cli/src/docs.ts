@@ -1,10 +1,16 @@
-import {readFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {createTwoFilesPatch} from 'diff'
 import {preloadGgufFiles} from 'vram-core/node'
-import {expandInputs, WriteError, writeAtomic} from './files.js'
-import {err, errorCode, exit, out, readStdin, UsageError} from './io.js'
+import {
+  encodeMarkdown,
+  expandInputs,
+  type MarkdownFile,
+  readMarkdownFile,
+  WriteError,
+  writeAtomic,
+} from './files.js'
+import {err, exit, out, readStdin, UsageError} from './io.js'
 import {
   formatMessage,
   isInvalidMessage,
@@ -55,18 +61,21 @@ function pluginOptions(values: {
   return options
 }
 
-/** Exit status for a file's messages: 2 on invalid input, 1 on `expect` mismatches, else 0. */
+/** Exit status for a file's messages: 3 on a bug, 2 on invalid input, 1 on `expect` mismatches, else 0. */
 function statusOf(messages: Message[]): number {
+  if (messages.some((message) => message.ruleId === 'internal-error')) return exit.internal
   if (messages.some(isInvalidMessage)) return exit.invalid
   if (messages.some(isMismatchMessage)) return exit.failed
   return exit.ok
 }
 
-function readMarkdown(file: string): string | undefined {
+function readMarkdown(file: string): MarkdownFile | undefined {
   try {
-    return readFileSync(file, 'utf8')
+    return readMarkdownFile(file)
   } catch (error) {
-    err(`vram: cannot read ${file}: ${errorCode(error)}`)
+    if (!(error instanceof UsageError)) throw error
+    err(`vram: ${error.message}`)
+    if (error.hint) err(`vram: ${error.hint}`)
     return undefined
   }
 }
@@ -99,7 +108,7 @@ export async function render(args: string[]): Promise<number> {
   }
   let status: number = exit.ok
   for (const file of files) {
-    const text = file === '-' ? await readStdin() : readMarkdown(file)
+    const text = file === '-' ? await readStdin() : readMarkdown(file)?.text
     if (text === undefined) {
       status = Math.max(status, exit.invalid)
       continue
@@ -128,22 +137,22 @@ type Plan = ReturnType<typeof planSync>
 async function eachPlan(
   command: 'sync' | 'check',
   args: string[],
-  visit: (file: string, text: string, plan: Plan) => number,
+  visit: (file: string, read: MarkdownFile, plan: Plan) => number,
 ): Promise<number> {
   const {options, inputs} = parse(command, args)
   const files = await expandInputs(inputs)
   let status: number = exit.ok
   for (const file of files) {
-    const text = readMarkdown(file)
-    if (text === undefined) {
+    const read = readMarkdown(file)
+    if (read === undefined) {
       status = Math.max(status, exit.invalid)
       continue
     }
-    await preloadGgufFiles(text, dirname(resolve(file)))
-    const plan = planSync(text, file, options)
+    await preloadGgufFiles(read.text, dirname(resolve(file)))
+    const plan = planSync(read.text, file, options)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)
-    status = Math.max(status, fileStatus, visit(file, text, plan))
+    status = Math.max(status, fileStatus, visit(file, read, plan))
   }
   return status
 }
@@ -154,14 +163,14 @@ async function eachPlan(
  * as it is.
  */
 export function sync(args: string[]): Promise<number> {
-  return eachPlan('sync', args, (file, text, plan) => {
+  return eachPlan('sync', args, (file, {text, bom, bytes}, plan) => {
     if (statusOf(plan.messages) !== exit.ok) {
       err(`vram: ${file} not written (fix the problems above)`)
       return exit.ok
     }
     if (plan.text === text) return exit.ok
     try {
-      writeAtomic(file, plan.text)
+      writeAtomic(file, encodeMarkdown(plan.text, bom), {original: bytes})
     } catch (error) {
       if (!(error instanceof WriteError)) throw error
       err(`vram: ${error.message}`)
@@ -189,7 +198,7 @@ export function sync(args: string[]): Promise<number> {
  */
 export async function check(args: string[]): Promise<number> {
   const stale: string[] = []
-  const status = await eachPlan('check', args, (file, text, plan) => {
+  const status = await eachPlan('check', args, (file, {text}, plan) => {
     if (plan.text === text) return exit.ok
     stale.push(file)
     for (const region of plan.regions) {

@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {glob, isDynamicPattern} from 'tinyglobby'
@@ -32,6 +33,8 @@ export async function expandInputs(inputs: string[], cwd = process.cwd()): Promi
     } else if (stat?.isDirectory()) {
       const found = await glob(markdownGlob, {cwd: resolve(cwd, input), ignore, onlyFiles: true})
       for (const file of found.sort()) add(join(input, file))
+    } else if (stat) {
+      throw new UsageError(`cannot read ${input}: not a regular file`)
     } else if (isDynamicPattern(input)) {
       const found = await glob(input, {cwd, ignore, onlyFiles: true, expandDirectories: false})
       if (found.length === 0) throw new UsageError(`no files match ${input}`)
@@ -50,45 +53,158 @@ export class WriteError extends Error {
   }
 }
 
-/** The file system calls `writeAtomic` makes (replaceable in tests to simulate a failure). */
-export interface WriteFs {
-  writeFileSync: typeof fs.writeFileSync
-  renameSync: typeof fs.renameSync
+/** Options of {@link writeAtomic}; tests replace `temporaryName`. */
+export interface WriteOptions {
+  /**
+   * The bytes `file` held when it was read: if it holds anything else just
+   * before the rename (an editor saved it meanwhile), nothing is written.
+   */
+  original?: Uint8Array | undefined
+  /** The temporary file's name for a target path (default: random, next to it). */
+  temporaryName?: ((target: string) => string) | undefined
 }
 
 /**
- * Replaces `file` with `text` atomically: writes `.NAME.vram-tmp-PID` in the
- * same folder with the file's mode, then renames it over the file (a symlink is
- * followed, so the link stays). A file with no write permission bits is
- * refused, even for root. On any failure the temporary file is removed and the
- * original is untouched.
+ * Replaces `file` with `bytes` atomically. The temporary file is created next
+ * to the target with a random name, exclusively and without following links
+ * (`O_CREAT | O_EXCL | O_NOFOLLOW`): a link planted there makes the write fail,
+ * never redirects it. It gets the original's mode (and owner, when run as
+ * root), is flushed to disk, and is renamed over the target only if the target
+ * still holds `options.original`. A symlinked markdown file is followed, so
+ * the link stays a link. A file with no write permission bits is refused, even
+ * for root. On any failure the temporary file is removed and the original is
+ * untouched.
  */
-export function writeAtomic(file: string, text: string, io: WriteFs = fs): void {
+export function writeAtomic(file: string, bytes: Uint8Array, options: WriteOptions = {}): void {
   let target: string
-  let mode: number
+  let stat: fs.Stats
   try {
     target = fs.realpathSync(file)
-    mode = fs.statSync(target).mode & 0o7777
+    stat = fs.statSync(target)
   } catch (error) {
     throw new WriteError(file, errorCode(error))
   }
+  if (!stat.isFile()) throw new WriteError(file, 'not a regular file')
+  const mode = stat.mode & 0o7777
   if ((mode & 0o222) === 0) throw new WriteError(file, 'the file is read-only')
   try {
     fs.accessSync(target, fs.constants.W_OK)
   } catch (error) {
     throw new WriteError(file, errorCode(error))
   }
-  const temporary = join(dirname(target), `.${basename(target)}.vram-tmp-${process.pid}`)
+  const temporary = (options.temporaryName ?? randomTemporaryName)(target)
+  let created = false
   try {
-    io.writeFileSync(temporary, text, {mode})
-    fs.chmodSync(temporary, mode)
-    io.renameSync(temporary, target)
-  } catch (error) {
+    const {O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW} = fs.constants
+    const descriptor = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+    created = true
     try {
-      fs.unlinkSync(temporary)
-    } catch {
-      // Already gone (or never created).
+      fs.writeFileSync(descriptor, bytes)
+      fs.fchmodSync(descriptor, mode)
+      if (process.getuid?.() === 0) fs.fchownSync(descriptor, stat.uid, stat.gid)
+      fs.fsyncSync(descriptor)
+    } finally {
+      fs.closeSync(descriptor)
     }
+    if (options.original !== undefined) {
+      const now = fs.readFileSync(target)
+      if (!now.equals(options.original)) {
+        throw new WriteError(
+          file,
+          'the file changed while vram was syncing it; nothing was written, run vram sync again',
+        )
+      }
+    }
+    fs.renameSync(temporary, target)
+  } catch (error) {
+    if (created) {
+      try {
+        fs.unlinkSync(temporary)
+      } catch {
+        // Already gone.
+      }
+    }
+    if (error instanceof WriteError) throw error
     throw new WriteError(file, errorCode(error))
   }
+}
+
+/** `.NAME.vram-tmp-RANDOM` next to `target`: hidden, and not guessable in advance. */
+function randomTemporaryName(target: string): string {
+  return join(dirname(target), `.${basename(target)}.vram-tmp-${randomBytes(8).toString('hex')}`)
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
+
+/** A markdown file's text, and what writing it back needs. */
+export interface MarkdownFile {
+  /** The text, without a byte order mark. */
+  text: string
+  /** Whether the file starts with a UTF-8 byte order mark (kept when writing). */
+  bom: boolean
+  /** The bytes as read. */
+  bytes: Buffer
+}
+
+/**
+ * Reads a markdown file as UTF-8. A file that is not valid UTF-8 is refused
+ * (a `UsageError` naming the first bad byte): decoding it would replace bytes
+ * with U+FFFD, and writing it back would lose them.
+ */
+export function readMarkdownFile(file: string): MarkdownFile {
+  let bytes: Buffer
+  try {
+    const stat = fs.statSync(file)
+    if (!stat.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`)
+    bytes = fs.readFileSync(file)
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new UsageError(`cannot read ${file}: ${errorCode(error)}`)
+  }
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    const offset = firstInvalidUtf8(bytes)
+    const before = bytes.subarray(0, offset)
+    const line = before.filter((byte) => byte === 0x0a).length + 1
+    const column = offset - before.lastIndexOf(0x0a)
+    throw new UsageError(
+      `cannot read ${file}: it is not UTF-8 (byte 0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0')} at line ${line}, column ${column})`,
+      'save the file as UTF-8; vram reads and writes UTF-8 only, so it leaves this file as it is',
+    )
+  }
+  const bom = text.startsWith('\uFEFF')
+  return {text: bom ? text.slice(1) : text, bom, bytes}
+}
+
+/** The file's text encoded back, with its byte order mark if it had one. */
+export function encodeMarkdown(text: string, bom: boolean): Buffer {
+  return Buffer.from(bom ? `\uFEFF${text}` : text, 'utf8')
+}
+
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0
+  while (index < bytes.length) {
+    const byte = bytes[index] as number
+    const length =
+      byte < 0x80
+        ? 1
+        : byte >= 0xc2 && byte <= 0xdf
+          ? 2
+          : byte >= 0xe0 && byte <= 0xef
+            ? 3
+            : byte >= 0xf0 && byte <= 0xf4
+              ? 4
+              : 0
+    if (length === 0) return index
+    try {
+      utf8.decode(bytes.subarray(index, index + length))
+    } catch {
+      return index
+    }
+    index += length
+  }
+  return index
 }

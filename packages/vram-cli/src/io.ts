@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {readTextFile} from 'vram-core/node'
 
 /** Exit statuses, documented in the README and `vram --help`. */
 export const exit = {
@@ -34,20 +34,32 @@ export function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** The most stdin may hold: a document, not a stream without end (`yes | vram calc -`). */
+const maxStdinBytes = 64 * 2 ** 20
+
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
+  let length = 0
   for await (const chunk of process.stdin) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    length += bytes.length
+    if (length > maxStdinBytes)
+      throw new UsageError(`cannot read <stdin>: it is larger than ${maxStdinBytes / 2 ** 20} MiB`)
+    chunks.push(bytes)
   }
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** Reads FILE, or stdin for `-`; an unreadable file is a `UsageError` (`cannot read FILE: ENOENT`). */
+/**
+ * Reads a block FILE (a regular file of at most 4 MiB), or stdin for `-`; an
+ * unreadable file is a `UsageError` (`cannot read FILE: ENOENT`).
+ */
 export async function readInput(file: string): Promise<string> {
   if (file === '-') return readStdin()
   try {
-    return await readFile(file, 'utf8')
+    return readTextFile(file)
   } catch (error) {
+    // A file system code (`ENOENT`) as the other commands print it, else the reason.
     throw new UsageError(`cannot read ${file}: ${errorCode(error)}`)
   }
 }

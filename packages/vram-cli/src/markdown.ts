@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import type {Code, Html, Parent, Root} from 'mdast'
+import type {Code, Html, Parent, Root, RootContent} from 'mdast'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
@@ -93,10 +93,12 @@ export function renderMarkdown(
   return {output: processor.stringify(tree, file), messages}
 }
 
-/** The line ending a file mostly uses. */
-export function lineEndingOf(text: string): '\r\n' | '\n' {
+/** The line ending a file mostly uses (CR alone: classic Mac OS files, which CommonMark reads too). */
+export function lineEndingOf(text: string): '\r\n' | '\n' | '\r' {
   const crlf = text.match(/\r\n/g)?.length ?? 0
   const lf = (text.match(/\n/g)?.length ?? 0) - crlf
+  const cr = (text.match(/\r/g)?.length ?? 0) - crlf
+  if (cr > lf && cr > crlf) return '\r'
   return crlf > lf ? '\r\n' : '\n'
 }
 
@@ -154,8 +156,9 @@ export interface Layout {
   problems: Array<{line: number; column: number; reason: string}>
 }
 
+/** Offset of the start of the line holding `offset` (LF, CRLF or CR endings). */
 function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1
 }
 
 function stripPrefix(line: string, prefix: string): string {
@@ -165,16 +168,76 @@ function stripPrefix(line: string, prefix: string): string {
 }
 
 function regionBody(text: string, start: number, end: number, prefix: string): string {
+  // Drop the end marker's line, then read the body as up to any point.
+  return bodyUntil(text, start, lineStart(text, end), prefix)
+}
+
+/** The generated text from the begin marker at `start` up to `stop`: container prefix removed, LF endings. */
+function bodyUntil(text: string, start: number, stop: number, prefix: string): string {
   const lines = text
-    .slice(start, end)
-    .split(/\r?\n/)
+    .slice(start, stop)
+    .split(/\r\n|\r|\n/)
     .map((line) => stripPrefix(line, prefix))
-  // Drop the marker lines' remainders and the blank lines around the body.
+  // Drop the begin marker's line and the blank lines around the body.
   lines.shift()
-  lines.pop()
   while (lines.length > 0 && lines[0]?.trim() === '') lines.shift()
   while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop()
   return lines.join('\n')
+}
+
+/**
+ * Why a region from `begin` to `close` cannot be trusted, or `undefined`. When
+ * a region's end marker was deleted, the next end marker further down would
+ * make the region swallow the writer's text in between. Two signs: the body
+ * holds a heading (vram never generates one), or the begin marker's hash
+ * matches the body up to an earlier point (the generated text ended there).
+ */
+function ambiguity(
+  text: string,
+  begin: RootContent,
+  inside: RootContent[],
+  close: RootContent,
+  hash: string | undefined,
+  prefix: string,
+): Layout['problems'][number] | undefined {
+  const start = begin.position?.start.offset ?? 0
+  const closeLine = close.position?.start.line ?? 0
+  const beginLine = begin.position?.start.line ?? 0
+  const wholeEnd = close.position?.end.offset ?? 0
+  const endsEarlier =
+    hash !== undefined && bodyHash(regionBody(text, start, wholeEnd, prefix)) !== hash
+      ? inside.slice(0, -1).find((node) => {
+          const stop = node.position?.end.offset ?? 0
+          return bodyHash(bodyUntil(text, start, stop, prefix)) === hash
+        })
+      : undefined
+  if (endsEarlier) {
+    const line = endsEarlier.position?.end.line ?? beginLine
+    return {
+      line: closeLine,
+      column: close.position?.start.column ?? 1,
+      reason: `This \`${endMarker}\` would close the generated region from line ${beginLine}, but that region's text ends at line ${line}: its own end marker was deleted, and the lines between are yours. Put \`${endMarker}\` back after line ${line}`,
+    }
+  }
+  const heading = inside.find((node) => node.type === 'heading')
+  if (heading) {
+    return {
+      line: heading.position?.start.line ?? beginLine,
+      column: heading.position?.start.column ?? 1,
+      reason: `The generated region from line ${beginLine} to its end marker at line ${closeLine} holds this heading, which vram never generates: the region's end marker was probably deleted. Put \`${endMarker}\` back where the generated text ends`,
+    }
+  }
+  return undefined
+}
+
+/** 1-based line of `offset`. */
+function lineOf(text: string, offset: number): number {
+  return (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1
+}
+
+/** How many more top-level markdown blocks `old` has than `generated`. */
+function extraBlocks(old: string, generated: string): number {
+  return parser().parse(old).children.length - parser().parse(generated).children.length
 }
 
 /** Finds the vram fences and the generated regions that follow them. */
@@ -209,7 +272,17 @@ export function layoutOf(text: string): Layout {
           const close = parent.children
             .slice(index + 2)
             .find((node) => isEnd(node) || beginOf(node) || isVramFence(node))
-          if (close && isEnd(close) && close.position) {
+          const inside = close
+            ? parent.children.slice(index + 2, parent.children.indexOf(close as never))
+            : []
+          const ambiguous =
+            close && isEnd(close)
+              ? ambiguity(text, next, inside, close, begin.hash, prefix)
+              : undefined
+          if (close && isEnd(close)) claimed.add(close)
+          if (ambiguous) {
+            problems.push(ambiguous)
+          } else if (close && isEnd(close) && close.position) {
             const start = next.position.start.offset ?? 0
             const stop = close.position.end.offset ?? 0
             fence.region = {
@@ -242,6 +315,12 @@ export function layoutOf(text: string): Layout {
           column: child.position.start.column,
           reason:
             'A generated region that does not follow a ```vram block; move it right after its block or delete it',
+        })
+      } else if (isEnd(child) && !claimed.has(child) && child.position) {
+        problems.push({
+          line: child.position.start.line,
+          column: child.position.start.column,
+          reason: `A \`${endMarker}\` that closes no generated region; delete it, or restore the region's begin marker`,
         })
       } else if ('children' in child) orphans(child as Parent)
     }
@@ -345,6 +424,19 @@ export function planSync(
           : fence.region.hash !== undefined && fence.region.hash !== bodyHash(fence.region.body)
             ? 'edited'
             : 'stale'
+      const extra = status === 'edited' ? extraBlocks(fence.region.body, body) : 0
+      if (extra > 0) {
+        // An edited region longer than what vram generates may have lost its end marker.
+        const regionLine = lineOf(text, fence.region.start)
+        messages.push({
+          line: regionLine,
+          column: 1,
+          reason: `The generated region at line ${regionLine} was edited and holds ${extra} more block${extra === 1 ? '' : 's'} than vram generates: if its end marker was deleted, syncing would delete your text. Move your text out of the region (or delete the region) and sync again`,
+          ruleId: 'vram-region',
+          fatal: true,
+        })
+        return {text, messages, regions: []}
+      }
       regions.push({id, line, status})
       if (status !== 'fresh')
         edits.push({start: fence.region.start, end: fence.region.end, text: region})

@@ -167,8 +167,9 @@ syncBuiltinESMExports()
 import {syncBuiltinESMExports} from 'node:module'
 const write = fs.writeFileSync
 fs.writeFileSync = (path, data, options) => {
-  if (String(path).includes('.vram-tmp-')) {
-    write(path, String(data).slice(0, 40), options)
+  // The temporary file is written through the descriptor that created it.
+  if (typeof path === 'number') {
+    write(path, Buffer.from(data).subarray(0, 40), options)
     process.kill(process.pid, 'SIGKILL')
   }
   return write(path, data, options)

@@ -121,6 +121,9 @@ export function closest(input: string, candidates: Iterable<string>): string | u
  * such as `toString` that break `String(value)`.
  */
 export function display(value: unknown): string {
+  // As YAML spells them: the writer typed `.inf`, not `Infinity`.
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'
   if (value === null || typeof value !== 'object') return String(value)
   try {
     return JSON.stringify(value)

@@ -8,6 +8,7 @@ import {
   VramInputError,
   type YamlPath,
 } from './diagnostics.js'
+import {own} from './limits.js'
 import {parseCount} from './model/count.js'
 import {type BlockOptions, type ReadContext, readCore, readScenario} from './scenario.js'
 import {solve} from './solve.js'
@@ -22,7 +23,7 @@ import type {
   Units,
   VaryCase,
 } from './types.js'
-import {parseFraction, parseSize, unitBytes, writtenPrecision} from './units.js'
+import {isSizeText, parseFraction, parseSize, unitBytes, writtenPrecision} from './units.js'
 
 export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
 
@@ -88,7 +89,19 @@ function computeSafely(
   partial = false,
 ): Result | undefined {
   try {
-    return compute(scenario, {partial})
+    const result = compute(scenario, {partial})
+    const bad = nonFinite(result)
+    if (bad === undefined) return result
+    // The input bounds keep every figure finite; this guard keeps a gap in them from printing ∞.
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `This block's figures overflow (\`${bad}\` is not a finite number)`,
+        path,
+        {suggestion: 'use smaller counts; the README lists the plausible limits'},
+      ),
+    )
+    return undefined
   } catch (error) {
     if (error instanceof VramInputError) {
       out.push(
@@ -101,6 +114,17 @@ function computeSafely(
     }
     throw error
   }
+}
+
+/** The first number in a result that is NaN or infinite, as a dotted path; `undefined` if none. */
+export function nonFinite(value: unknown, path = 'result', depth = 0): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null || depth > 8) return undefined
+  for (const [key, entry] of Object.entries(value)) {
+    const found = nonFinite(entry, `${path}.${key}`, depth + 1)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 /**
@@ -295,7 +319,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         label: Object.values(entry.labels).join(' × '),
       }))
   for (const [key, written] of Object.entries(entries)) {
-    const spec = expectKeys[key === 'kvCache' ? 'kv_cache' : key]
+    const spec = own(expectKeys, key === 'kvCache' ? 'kv_cache' : key)
     if (!spec) {
       const guess = closest(key, [...Object.keys(expectKeys), 'tolerance'])
       out.push(
@@ -351,6 +375,17 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         value = value.value
       }
       const expected = spec.kind === 'bytes' ? parseSize(value) : parseCount(value)
+      if (expected === undefined && spec.kind === 'bytes' && isSizeText(value)) {
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`expect.${key}\` (${display(value)}) is past the plausible limit of 1 PB`,
+            path,
+            {suggestion: 'write the size you expect, such as `14 GB`'},
+          ),
+        )
+        return
+      }
       if (expected === undefined) {
         out.push(
           diagnostic(
@@ -413,15 +448,22 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
           ),
         )
       } else if (erratum === undefined && !expectation.ok) {
+        // A size without a unit is bytes: say so, since `17.6` usually meant GB.
+        const unitless = spec.kind === 'bytes' && /^[\d.e+-]+$/i.test(display(value).trim())
+        const written = unitless
+          ? `${display(value)} bytes (a size without a unit is in bytes)`
+          : display(value)
         out.push(
           diagnostic(
             'expect-mismatch',
-            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${display(value)}, computed ${describe(actual, spec.kind, block.units)}`,
+            `Expected ${key}${target.label ? ` (${target.label})` : ''} ${written}, computed ${describe(actual, spec.kind, block.units)}`,
             path,
             {
               expected: display(value),
               actual: describe(actual, spec.kind, block.units),
-              suggestion: `write ${describe(actual, spec.kind, block.units)}, or widen \`expect.tolerance\``,
+              suggestion: unitless
+                ? `write the unit, e.g. \`${display(value)} ${block.units ?? 'GB'}\``
+                : `write ${describe(actual, spec.kind, block.units)}, or widen \`expect.tolerance\``,
               severity: 'error',
             },
           ),

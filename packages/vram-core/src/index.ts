@@ -16,6 +16,7 @@ export {
   gpuPresets,
   resolveGpu,
 } from './gpus.js'
+export {formatLimit, limits, limitTable} from './limits.js'
 export type {CheckpointQuantization} from './model/checkpoint.js'
 export {parseCount} from './model/count.js'
 export {

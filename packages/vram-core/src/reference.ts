@@ -1,5 +1,6 @@
 import {closest} from './diagnostics.js'
 import {missingFields, valueLabel} from './evaluate.js'
+import {own} from './limits.js'
 import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
 /** What an inline reference resolves to; the renderer formats it. */
@@ -49,6 +50,9 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
     offloaded: (r) => ({kind: 'bytes', value: r.offloaded}),
     solved: (_r, s) => (s?.value === undefined ? undefined : {kind: 'count', value: s.value}),
   }
+
+/** Longer than any case labels plus a path (`70B.fp16.kv_cache`) a writer would type. */
+const maxPathLength = 200
 
 /** The paths an inline reference may end in. */
 export const referencePaths = Object.keys(resultPaths)
@@ -116,6 +120,12 @@ export function resolveReference(
       /** A path that resolves in this block, for the suggestion (`"4.85bpw".total`). */
       example?: string | undefined
     } {
+  // No path is this long: neither echo it nor search suggestions for it.
+  if (path.length > maxPathLength)
+    return {
+      error: `A reference path of ${path.length} characters is not one vram knows`,
+      suggestion: `use one of ${referencePaths.join(', ')}`,
+    }
   const split = splitPath(path)
   if (!split) {
     return {
@@ -174,7 +184,7 @@ export function resolveReference(
   let name = segments.map((segment) => segment.text).join('.')
   if (name === 'kvCache') name = 'kv_cache'
   if (name.startsWith('solved.')) name = 'solved'
-  const read = resultPaths[name]
+  const read = own(resultPaths, name)
   if (!read || !result) {
     const guess = closest(name, referencePaths)
     return {

@@ -11,6 +11,7 @@ import {
 } from './diagnostics.js'
 import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from './dtypes.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
+import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {ggufDtype, isGgufFileType} from './model/gguf.js'
 import {architectureFromInput} from './model/input.js'
 import {paramInventory} from './model/params.js'
@@ -30,7 +31,7 @@ import type {
   SolveTarget,
   Units,
 } from './types.js'
-import {GB, parseFraction, parseSize} from './units.js'
+import {GB, isSizeText, parseFraction, parseSize} from './units.js'
 
 /** Every top-level key of a block. Unknown keys are rejected, not ignored. */
 export const blockKeys = [
@@ -179,22 +180,14 @@ function positiveInteger(
   fallback: number,
   out: Diagnostic[],
   base: YamlPath = [],
-  minimum = 1,
+  maximum: number = limits.parallel,
 ): number {
   const value = raw[key]
   if (value === undefined || value === null) return fallback
-  if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return value
-  const hint =
-    typeof value === 'number' && value > 0
-      ? `use a whole number such as ${Math.round(value) || 1}`
-      : undefined
+  const problem = wholeNumberProblem(value, key, 1, maximum)
+  if (!problem) return value as number
   out.push(
-    diagnostic(
-      'invalid-value',
-      `\`${key}\` must be a whole number ≥ ${minimum}, not \`${display(value)}\``,
-      [...base, key],
-      {suggestion: hint},
-    ),
+    diagnostic('invalid-value', problem.message, [...base, key], {suggestion: problem.suggestion}),
   )
   return fallback
 }
@@ -245,10 +238,21 @@ export function readScenario(
   const out: Diagnostic[] = []
   const options: BlockOptions = {}
   if (!isRecord(raw)) {
+    // `model:llama-2-7b` reads as one string: YAML needs a space after the colon.
+    const squeezed = typeof raw === 'string' ? /^([A-Za-z_]\w*):(\S.*)$/.exec(raw) : null
     out.push(
-      diagnostic('invalid-value', 'A vram block must be a YAML mapping of keys to values', [], {
-        suggestion: 'start with `model: llama-2-7b`',
-      }),
+      diagnostic(
+        'invalid-value',
+        raw === null || raw === undefined
+          ? 'The vram block is empty'
+          : 'A vram block must be a YAML mapping of keys to values',
+        [],
+        {
+          suggestion: squeezed
+            ? `put a space after the colon: \`${squeezed[1]}: ${squeezed[2]}\``
+            : 'start with `model: llama-2-7b`',
+        },
+      ),
     )
     return {options, diagnostics: out}
   }
@@ -369,7 +373,41 @@ export function readScenario(
           )
           continue
         }
+        if (values.length > limits.varyValues) {
+          out.push(
+            diagnostic(
+              'invalid-value',
+              `\`vary.${key}\` has ${values.length} values, past the limit of ${limits.varyValues}`,
+              ['vary', key],
+              {suggestion: 'split the sweep into several blocks'},
+            ),
+          )
+          continue
+        }
         options.vary.push({key, values})
+      }
+      const cases = options.vary.reduce((product, axis) => product * axis.values.length, 1)
+      if (cases > limits.varyCases) {
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`vary\` makes ${cases} cases, past the limit of ${formatLimit(limits.varyCases)}`,
+            ['vary'],
+            {suggestion: 'sweep fewer values, or split the matrix into several blocks'},
+          ),
+        )
+        options.vary = []
+      } else if (options.solve && cases > limits.solvedCases) {
+        // Each solved case is a search of many computations.
+        out.push(
+          diagnostic(
+            'invalid-value',
+            `\`vary\` with \`solve\` makes ${cases} cases, past the limit of ${limits.solvedCases}`,
+            ['vary'],
+            {suggestion: 'solve over fewer values, or split the sweep into several blocks'},
+          ),
+        )
+        options.vary = []
       }
     }
   }
@@ -511,8 +549,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       const base = ['parallel']
       parallelOut.dp = positiveInteger(parallelRaw, 'dp', 1, out, base)
       parallelOut.tp = positiveInteger(parallelRaw, 'tp', 1, out, base)
-      parallelOut.pp = positiveInteger(parallelRaw, 'pp', 1, out, base)
-      parallelOut.vpp = positiveInteger(parallelRaw, 'vpp', 1, out, base)
+      parallelOut.pp = positiveInteger(parallelRaw, 'pp', 1, out, base, limits.pipeline)
+      parallelOut.vpp = positiveInteger(parallelRaw, 'vpp', 1, out, base, limits.virtualStages)
       parallelOut.ep = positiveInteger(parallelRaw, 'ep', 1, out, base)
       parallelOut.etp = positiveInteger(parallelRaw, 'etp', parallelOut.tp, out, base)
       parallelOut.cp = positiveInteger(parallelRaw, 'cp', 1, out, base)
@@ -552,10 +590,13 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   // Batch and sequence.
   // Expert parallelism is carved out of the data-parallel ranks: it adds no replicas.
   const dataParallel = parallelOut.dp
-  const gradAccum = positiveInteger(raw, 'grad_accum', 1, out)
+  const gradAccum = positiveInteger(raw, 'grad_accum', 1, out, [], limits.batch)
   const givenMicro =
-    raw.micro_batch === undefined ? undefined : positiveInteger(raw, 'micro_batch', 1, out)
-  const givenBatch = raw.batch === undefined ? undefined : positiveInteger(raw, 'batch', 1, out)
+    raw.micro_batch === undefined
+      ? undefined
+      : positiveInteger(raw, 'micro_batch', 1, out, [], limits.batch)
+  const givenBatch =
+    raw.batch === undefined ? undefined : positiveInteger(raw, 'batch', 1, out, [], limits.batch)
   let batch = givenBatch ?? (givenMicro ?? 1) * gradAccum * dataParallel
   let microBatch = givenMicro ?? batch / (gradAccum * dataParallel)
   if (
@@ -589,7 +630,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 
   const context_ = model?.contextLength
   const seqDefault = context_ !== undefined ? Math.min(defaultSeq, context_) : defaultSeq
-  const seq = positiveInteger(raw, 'seq', seqDefault, out)
+  const seq = positiveInteger(raw, 'seq', seqDefault, out, [], limits.seq)
   if (context_ !== undefined && seq > context_)
     out.push(
       diagnostic(
@@ -609,7 +650,22 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   if (gpuValue !== undefined && gpuValue !== null) {
     const resolved = resolveGpu(gpuValue)
     gpu = resolved.gpu
-    if (!resolved.gpu) {
+    // A size past the plausible range (or one that overflows, or `.inf`) is not an unknown name.
+    const outOfRange = gpu
+      ? !(gpu.capacity >= limits.minGpuBytes && gpu.capacity <= limits.bytes)
+      : (typeof gpuValue === 'number' && !Number.isFinite(gpuValue)) ||
+        (typeof gpuValue === 'string' && isSizeText(gpuValue) && parseSize(gpuValue) === undefined)
+    if (outOfRange) {
+      out.push(
+        diagnostic(
+          'invalid-value',
+          `\`gpu\` capacity \`${display(gpuValue)}\` is outside the plausible range of 1 MiB to 1 PB`,
+          raw.gpu === undefined ? [] : ['gpu'],
+          {suggestion: 'write the memory of one GPU, such as `80 GB` or `24 GiB`'},
+        ),
+      )
+      gpu = undefined
+    } else if (!resolved.gpu) {
       out.push(
         diagnostic('unknown-gpu', resolved.message, raw.gpu === undefined ? [] : ['gpu'], {
           suggestion: resolved.suggestion,
@@ -636,7 +692,16 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   let buffers = defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
-    if (size !== undefined) buffers = size
+    if (size !== undefined && size <= limits.bytes) buffers = size
+    else if (isSizeText(raw.buffers))
+      out.push(
+        diagnostic(
+          'invalid-value',
+          `\`buffers\` (${display(raw.buffers)}) is past the plausible limit of 1 PB`,
+          ['buffers'],
+          {suggestion: 'the CUDA context and workspaces take about `2 GB`'},
+        ),
+      )
     else
       out.push(
         diagnostic('invalid-value', '`buffers` must be a size such as `2 GB` or `0`', ['buffers'], {
@@ -789,10 +854,12 @@ function gcd(a: number, b: number): number {
 }
 
 function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagnostic[]): void {
-  const divisors = (n: number) =>
-    Array.from({length: n}, (_, index) => index + 1)
-      .filter((d) => n % d === 0)
-      .slice(0, 8)
+  // The first few divisors, found without one array entry per candidate (heads may be huge).
+  const divisors = (n: number) => {
+    const found: number[] = []
+    for (let d = 1; d <= n && d <= 1024 && found.length < 8; d++) if (n % d === 0) found.push(d)
+    return found
+  }
   if (model.heads !== undefined && p.tp > 1 && model.heads % p.tp !== 0)
     out.push(
       diagnostic(
@@ -815,7 +882,7 @@ function checkModelFit(model: Architecture, p: Parallel, seq: number, out: Diagn
     out.push(
       diagnostic(
         'incompatible',
-        `pp=${p.pp} exceeds the model's ${model.layers} layers`,
+        `\`pp\` (${p.pp}) exceeds the model's ${model.layers} layers`,
         ['parallel', 'pp'],
         {
           suggestion: `use pp ≤ ${model.layers}`,

@@ -30,7 +30,13 @@ export function parseSize(value: unknown): number | undefined {
   const amount = Number(match[1])
   const unit = sizeUnits[(match[2] ?? 'b').toLowerCase()]
   if (unit === undefined || !Number.isFinite(amount)) return undefined
-  return amount * unit
+  const bytes = amount * unit
+  return Number.isFinite(bytes) ? bytes : undefined
+}
+
+/** Whether `value` is written as a size (`1e308 GB`), even one too large to be a finite number. */
+export function isSizeText(value: unknown): boolean {
+  return typeof value === 'number' || (typeof value === 'string' && sizePattern.test(value))
 }
 
 /**

@@ -34,7 +34,7 @@ interface References {
 }
 
 const references: References = JSON.parse(
-  readFileSync(new URL('./data/finetune-references.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./reference/finetune.json', import.meta.url), 'utf8'),
 )
 
 /** A preset id, or a model from the reference data (its config.json or symbols). */
@@ -387,9 +387,23 @@ describe('adapter activations, derived by hand for a toy model', () => {
     expect(mixed.perDevice.activations).toBe(2 * (14592 + 1024) + 11776)
   })
 
+  it('on a 4-bit base under autocast PEFT does not cast: the adapters share the input again', () => {
+    // tuners/lora/bnb.py casts only when autocast is off. Plus one dequantized weight in flight:
+    // the largest linear layer, 128 × 64 × 2 bytes = 16,384.
+    const qlora = run({...base, precision: 'mixed', dtype: 'nf4'})
+    expect(qlora.perDevice.activations).toBe(2 * 14592 + 11776 + 16384)
+  })
+
   it('dropout keeps a copy and a 1-byte mask per adapter (+1,024 + 2 × 512 per layer)', () => {
     const dropout = run({...base, adapter: {...base.adapter, dropout: 0.1}})
     expect(dropout.perDevice.activations).toBe(2 * (14592 + 1024 + 1024) + 11776)
+  })
+
+  it('eager attention keeps the fp32 probabilities and their bf16 copy instead of the output', () => {
+    // a·t·s = 4·8·8 = 256 scores × (4 + 2) bytes = 1,536, replacing the output (1,024) and the
+    // log-sum-exp (128): 14,976 per layer.
+    const eager = run({...base, attention: 'eager'})
+    expect(eager.perDevice.activations).toBe(2 * 14976 + 11776)
   })
 
   it('DoRA keeps the base and LoRA outputs per adapter and merges one weight at a time', () => {

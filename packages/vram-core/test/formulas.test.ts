@@ -76,6 +76,39 @@ describe('formulas', () => {
       {numRuns: 200},
     )
   })
+  it('every substituted formula of an adapter block evaluates to its size', () => {
+    const adapterScenario = fc.record({
+      model: fc.constantFrom('llama-3.1-8b', 'mixtral-8x7b', 'phi-3-mini', 'qwen3-30b-a3b'),
+      dtype: fc.constantFrom('bf16', 'nf4', 'int8'),
+      type: fc.constantFrom('lora', 'dora'),
+      rank: fc.integer({min: 1, max: 128}),
+      targets: fc.constantFrom('all-linear', 'attention', 'mlp'),
+      optimizer: fc.constantFrom('adamw', 'adamw-8bit', 'adafactor', 'sgd'),
+      recompute: fc.constantFrom('none', 'full', 'offload'),
+      seq: fc.constantFrom(512, 4096),
+    })
+    fc.assert(
+      fc.property(adapterScenario, (s) => {
+        const {block} = evaluateBlock({
+          model: s.model,
+          mode: 'training',
+          dtype: s.dtype,
+          optimizer: s.optimizer,
+          recompute: s.recompute,
+          seq: s.seq,
+          adapter: {type: s.type, rank: s.rank, targets: s.targets},
+        })
+        if (!block?.result) throw new Error('an adapter block did not compute')
+        for (const component of block.result.components) {
+          const value = evaluateTex(component.formula.substituted)
+          expect(Math.abs(value - component.bytes) / Math.max(component.bytes, 1)).toBeLessThan(
+            1e-4,
+          )
+        }
+      }),
+      {numRuns: 60},
+    )
+  })
   it('the GPT-3 layer prints as Korthikanti’s sbh(34 + 5as/h)', () => {
     const {block} = evaluateBlock({
       model: gpt3,

@@ -16,6 +16,7 @@ import remarkVram from 'remark-vram'
 import {unified} from 'unified'
 import {VFile} from 'vfile'
 import {evaluateBlock, parseBlockSource} from 'vram-core'
+import {vramFence} from './fence'
 import {presets} from './presets'
 
 type Locale = 'en' | 'zh'
@@ -142,7 +143,7 @@ function headline(source: string, locale: Locale, units: Units): string | undefi
 }
 
 export function render(source: string, locale: Locale, units: Units): Rendered {
-  const markdown = `\`\`\`vram\n${source.replace(/\n+$/, '')}\n\`\`\`\n`
+  const markdown = vramFence(source.replace(/\n+$/, ''))
   const file = new VFile({value: markdown, path: 'playground.md'})
   try {
     const run = processor(locale, units)

@@ -55,6 +55,20 @@ solve: batch
 `,
   },
   {
+    id: 'qlora',
+    label: 'QLoRA: Llama 3.1 8B on one 24 GB card, and the longest sequence',
+    source: `model: llama-3.1-8b
+mode: training
+dtype: nf4               # bf16 for LoRA, int8 for LLM.int8() LoRA
+adapter: {rank: 16, alpha: 32, targets: all-linear, double_quant: true}
+seq: 2048
+recompute: full          # gradient checkpointing
+gpu: rtx-4090
+solve: seq
+show: [breakdown, formulas, summary, advice]
+`,
+  },
+  {
     id: 'advice',
     label: 'Advice: the §8 decision tree, recomputed',
     source: `model: llama-2-7b

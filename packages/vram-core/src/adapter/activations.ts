@@ -12,7 +12,8 @@
  * - Each norm keeps its input in fp32: transformers' `LlamaRMSNorm` upcasts
  *   (`hidden_states.to(torch.float32)`) before `pow`/`mean`/`rsqrt`.
  * - Attention keeps Q, K, V, and (flash / SDPA) its output and the fp32
- *   log-sum-exp; eager attention keeps the softmax output instead of the output.
+ *   log-sum-exp; eager attention keeps the fp32 softmax output and its 16-bit
+ *   copy instead of the output.
  * - The gated MLP `down_proj(act_fn(gate_proj(x)) * up_proj(x))` keeps the gate
  *   output (for the activation), the activation's output and the up output
  *   (for the product); the product itself only when `down_proj` is adapted.
@@ -20,7 +21,8 @@
  *   (the input of `lora_B`). PEFT casts the input to the adapter dtype
  *   (`_cast_input_dtype`), so an fp32 adapter under autocast keeps its own
  *   16-bit copy; with the same dtype and no dropout the input is the base
- *   layer's and is kept once. `lora_dropout > 0` keeps a dropped copy and a
+ *   layer's and is kept once. On a bitsandbytes base PEFT casts only when
+ *   autocast is off (`tuners/lora/bnb.py`), so QLoRA adapters share it. `lora_dropout > 0` keeps a dropped copy and a
  *   1-byte mask per adapter. DoRA also keeps the base output and the LoRA
  *   output for its magnitude scaling (`(m/‖W + BA‖ − 1)·base + m/‖W + BA‖·lora`,
  *   `tuners/lora/dora.py`), and merges one layer's weight at a time for the norm.
@@ -59,7 +61,7 @@ function inputSite(module: LinearModule): string {
 
 /** The tensors one frozen layer of `kind` keeps, adapters included, per micro-batch. */
 export function frozenLayerTensors(
-  scenario: Pick<Scenario, 'model' | 'microBatch' | 'seq' | 'precision' | 'attention'>,
+  scenario: Pick<Scenario, 'model' | 'microBatch' | 'seq' | 'precision' | 'attention' | 'dtype'>,
   adapter: Adapter,
   kind: 'dense' | 'moe',
   inventory: ParamInventory,
@@ -98,8 +100,10 @@ export function frozenLayerTensors(
     add('attention output', t * contextWidth * b)
     add('softmax log-sum-exp', a * t * 4)
   } else {
+    // transformers' eager_attention_forward: softmax(…, dtype=float32).to(query.dtype) keeps
+    // the fp32 probabilities (softmax backward) and their 16-bit copy (the matmul with V).
     const scores = a * t * scenario.seq
-    add('softmax output', scores * b)
+    add('softmax output', scores * (b === 4 ? 4 : 4 + b))
     if (model.dropout > 0) add('attention dropout mask and output', scores * (1 + b))
   }
   if (model.dropout > 0) add('residual dropout masks', 2 * t * h)
@@ -120,8 +124,11 @@ export function frozenLayerTensors(
   }
 
   // Adapters on this layer kind.
+  // PEFT's LoRA Linear casts the input to the adapter dtype (`_cast_input_dtype`); its
+  // bitsandbytes layers (`tuners/lora/bnb.py`) only when autocast is off.
   const c = scenario.precision === 'mixed' ? 2 : adapter.dtype.bits / 8
-  const cast = scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 : c !== b
+  const bnbBase = scenario.dtype.bits < 16
+  const cast = scenario.precision === 'mixed' ? adapter.dtype.bits !== 16 && !bnbBase : c !== b
   const ownCopy = cast || adapter.dropout > 0
   const shared = new Map<string, number>()
   let inputs = 0

@@ -91,7 +91,7 @@ function adapterOptimizerBytes(
   adapter: Adapter,
   trainable: number,
   inventory: ParamInventory,
-): {bytes: number; perParam: string} {
+): {bytes: number; formula: Formula} {
   const master = scenario.precision === 'mixed' && adapter.dtype.bits < 32 ? 4 : 0
   const wide = adapter.dtype.bits >= 32 || master > 0
   if (scenario.optimizer === 'adafactor') {
@@ -108,7 +108,10 @@ function adapterOptimizerBytes(
     }
     return {
       bytes: factored * 4 + trainable * master,
-      perParam: `F \\times 4${master ? ' + 4T' : ''}`,
+      formula: {
+        symbolic: `M_{optim} = F \\times 4${master ? ' + T \\times 4' : ''}`,
+        substituted: `${tex(factored)} \\times 4${master ? ` + ${tex(trainable)} \\times 4` : ''}`,
+      },
     }
   }
   const {bytes: states} = optimizerStateBytes({
@@ -116,7 +119,13 @@ function adapterOptimizerBytes(
     precision: wide ? 'mixed' : 'bf16',
   })
   const perParam = states + master
-  return {bytes: Math.ceil(trainable * perParam), perParam: tex(perParam)}
+  return {
+    bytes: Math.ceil(trainable * perParam),
+    formula: {
+      symbolic: 'M_{optim} = T \\times K',
+      substituted: `${tex(trainable)} \\times ${tex(perParam)}`,
+    },
+  }
 }
 
 /** One row of an adapter run: a component's memory, with its own label and source. */
@@ -189,10 +198,7 @@ export function adapterComponents(
     optimizer: {
       label: 'adapterOptimizer',
       bytes: optimizer.bytes,
-      formula: {
-        symbolic: 'M_{optim} = T \\times K',
-        substituted: `${tex(trainable)} \\times ${optimizer.perParam}`,
-      },
+      formula: optimizer.formula,
       source: optimizerSource,
       note: `${scenario.optimizer} over the adapter's ${trainable} parameters`,
     },

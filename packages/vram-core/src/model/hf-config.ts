@@ -15,7 +15,8 @@
  * Unknown config fields are ignored (a real config.json has many).
  */
 import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
-import {type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
+import {limits, own, wholeNumberProblem} from '../limits.js'
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
 import {missingShapeFields, paramInventory} from './params.js'
 import {visionEncoder} from './vision.js'
@@ -334,6 +335,26 @@ const attentionBiasFamilies = new Set<Family>([
   'generic',
 ])
 
+/** The plausible limit of each integer config field (others: `limits.positions`). */
+const fieldLimits: Readonly<Record<string, number>> = Object.fromEntries(
+  (
+    [
+      [limits.layers, 'num_hidden_layers n_layer num_layers first_k_dense_replace moe_layer_freq'],
+      [limits.layers, 'decoder_sparse_step max_window_layers sliding_window_pattern'],
+      [limits.hidden, 'hidden_size n_embd d_model'],
+      [limits.ffn, 'intermediate_size n_inner ffn_dim moe_intermediate_size'],
+      [limits.ffn, 'shared_expert_intermediate_size'],
+      [limits.heads, 'num_attention_heads n_head num_key_value_heads'],
+      [limits.headDim, 'head_dim kv_lora_rank q_lora_rank qk_rope_head_dim qk_nope_head_dim'],
+      [limits.headDim, 'v_head_dim'],
+      [limits.experts, 'num_local_experts num_experts n_routed_experts num_experts_per_tok'],
+      [limits.experts, 'experts_per_token n_shared_experts'],
+      [limits.vocab, 'vocab_size'],
+      [limits.mtp, 'num_nextn_predict_layers'],
+    ] as const
+  ).flatMap(([limit, fields]) => fields.split(' ').map((field) => [field, limit])),
+)
+
 /** Read typed values out of a config, reporting wrong types as `invalid-value`. */
 class ConfigReader {
   readonly diagnostics: Diagnostic[] = []
@@ -357,15 +378,20 @@ class ConfigReader {
     return undefined
   }
 
-  /** An integer ≥ `min`; null/absent → undefined. */
+  /** An integer ≥ `min` and within the field's plausible limit; null/absent → undefined. */
   int(field: string, min = 1): number | undefined {
     const value = this.config[field]
     if (value === undefined || value === null) return undefined
+    const max = own(fieldLimits, field) ?? limits.positions
+    if (typeof value === 'number' && (!Number.isFinite(value) || value > max)) {
+      const problem = wholeNumberProblem(value, field, min, max)
+      return this.invalid(field, problem?.message ?? field, problem?.suggestion ?? '')
+    }
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       const asNumber = typeof value === 'string' ? Number(value.trim()) : Number.NaN
       return this.invalid(
         field,
-        `\`${field}\` must be an integer ${min === 0 ? '≥ 0' : `≥ ${min}`}, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be an integer ${min === 0 ? '≥ 0' : `≥ ${min}`}, got ${display(value)}`,
         Number.isInteger(asNumber) && asNumber >= min
           ? `write it as a number: \`${field}: ${asNumber}\``
           : `give \`${field}\` as a whole number${min === 0 ? '' : ' ≥ 1'}`,
@@ -381,7 +407,7 @@ class ConfigReader {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       return this.invalid(
         field,
-        `\`${field}\` must be a number ≥ 0, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be a number ≥ 0, got ${display(value)}`,
         `give \`${field}\` as a number`,
       )
     }
@@ -394,7 +420,7 @@ class ConfigReader {
     if (typeof value !== 'boolean') {
       return this.invalid(
         field,
-        `\`${field}\` must be true or false, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be true or false, got ${display(value)}`,
         `write \`${field}: true\` or \`${field}: false\``,
       )
     }
@@ -413,7 +439,7 @@ class ConfigReader {
     if (!Array.isArray(value)) {
       return this.invalid(
         field,
-        `\`${field}\` must be a list, got ${JSON.stringify(value)}`,
+        `\`${field}\` must be a list, got ${display(value)}`,
         `e.g. \`${field}: []\``,
       )
     }
@@ -608,7 +634,7 @@ export function specFromHfConfig(
   const modelTypeRaw = read.string('model_type')
   const modelType =
     modelTypeRaw?.toLowerCase() ?? (read.has('n_embd') || read.has('n_layer') ? 'gpt2' : '')
-  const family: Family = familyByModelType[modelType] ?? 'generic'
+  const family: Family = own(familyByModelType, modelType) ?? 'generic'
   if (modelType) spec.modelType = modelType
   const gated = gatedFamilies.has(family)
 

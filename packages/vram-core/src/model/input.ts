@@ -25,7 +25,8 @@
  * `sliding_layers` = all layers.
  */
 import type {Architecture} from '../architecture.js'
-import {closest, type Diagnostic, diagnostic, type YamlPath} from '../diagnostics.js'
+import {closest, type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
+import {hasOwn, limits, own, wholeNumberProblem} from '../limits.js'
 import {formatCount, parseCount} from './count.js'
 import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
 import {
@@ -58,14 +59,25 @@ type Parsed =
 
 type SymbolParser = (value: unknown, key: string) => Parsed
 
-const show = (value: unknown): string =>
-  typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value))
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : display(value))
 
-/** A parser for an integer ≥ `min` stored into spec field `field`. */
-function integer(field: keyof ModelSpec, example: number, min = 1): SymbolParser {
+/** A parser for an integer in [`min`, `max`] stored into spec field `field`. */
+function integer(
+  field: keyof ModelSpec,
+  example: number,
+  min = 1,
+  max: number = limits.hidden,
+): SymbolParser {
   return (value, key) => {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
       return {ok: true, apply: (spec) => Object.assign(spec, {[field]: value})}
+    }
+    if (typeof value === 'number' && (!Number.isFinite(value) || value > max)) {
+      const problem = wholeNumberProblem(value, key, min, max) as {
+        message: string
+        suggestion: string
+      }
+      return {ok: false, message: problem.message, suggestion: problem.suggestion}
     }
     const asNumber = typeof value === 'string' ? Number(value.trim()) : value
     let suggestion = `e.g. \`${key}: ${example}\``
@@ -75,7 +87,8 @@ function integer(field: keyof ModelSpec, example: number, min = 1): SymbolParser
       suggestion = `use a whole number, e.g. \`${key}: ${Math.round(value)}\``
     }
     const what = min === 0 ? 'an integer ≥ 0' : 'a positive integer'
-    return {ok: false, message: `\`${key}\` must be ${what}, got ${show(value)}`, suggestion}
+    const got = typeof value === 'string' ? `the string ${show(value)}` : show(value)
+    return {ok: false, message: `\`${key}\` must be ${what}, got ${got}`, suggestion}
   }
 }
 
@@ -96,7 +109,8 @@ function choice<T extends string>(
   canonical: readonly T[],
 ): SymbolParser {
   return (value, key) => {
-    const normalised = typeof value === 'string' ? choices[value.trim().toLowerCase()] : undefined
+    const normalised =
+      typeof value === 'string' ? own(choices, value.trim().toLowerCase()) : undefined
     if (normalised !== undefined) {
       return {ok: true, apply: (spec) => Object.assign(spec, {[field]: normalised})}
     }
@@ -115,13 +129,22 @@ const isOff = (value: unknown): boolean =>
   value === 0 ||
   (typeof value === 'string' && ['none', 'off', 'rope', 'alibi'].includes(value.toLowerCase()))
 
-/** A positive parameter count (`7B`, `350M`, `7e9`) for `field`. */
+function tooManyParams(value: unknown, key: string): Parsed & {ok: false} {
+  return {
+    ok: false,
+    message: `\`${key}\` (${show(value)}) is past the plausible limit of 10^15 parameters`,
+    suggestion: 'e.g. `params: 7B` or `params: 1.8T`',
+  }
+}
+
+/** A positive parameter count (`7B`, `350M`, `7e9`) for `field`, at most `limits.params`. */
 function parameterCount(field: 'givenParams' | 'largestLayer', example: string): SymbolParser {
   return (value, key) => {
     const count = parseCount(value)
-    if (count !== undefined && count > 0) {
+    if (count !== undefined && count > 0 && count <= limits.params) {
       return {ok: true, apply: (spec) => Object.assign(spec, {[field]: count})}
     }
+    if (count !== undefined && count > limits.params) return tooManyParams(value, key)
     return {
       ok: false,
       message: `\`${key}\` must be a parameter count, got ${show(value)}`,
@@ -139,13 +162,13 @@ const symbolParsers: Record<string, SymbolParser> = {
     'largestLayer',
     "e.g. `largest_layer: 0.5B` (DeepSpeed's `largest_layer_params`)",
   ),
-  layers: integer('layers', 32),
+  layers: integer('layers', 32, 1, limits.layers),
   hidden: integer('hidden', 4096),
-  ffn: integer('ffn', 11008),
-  heads: integer('heads', 32),
-  kv_heads: integer('kvHeads', 8),
-  head_dim: integer('headDim', 128),
-  vocab: integer('vocab', 32000),
+  ffn: integer('ffn', 11008, 1, limits.ffn),
+  heads: integer('heads', 32, 1, limits.heads),
+  kv_heads: integer('kvHeads', 8, 1, limits.heads),
+  head_dim: integer('headDim', 128, 1, limits.headDim),
+  vocab: integer('vocab', 32000, 1, limits.vocab),
   mlp: choice(
     'mlp',
     {gated: 'gated', swiglu: 'gated', geglu: 'gated', glu: 'gated', plain: 'plain', gelu: 'plain'},
@@ -167,25 +190,25 @@ const symbolParsers: Record<string, SymbolParser> = {
           message: `\`${key}\` must be a probability in [0, 1), got ${show(value)}`,
           suggestion: 'e.g. `dropout: 0.1` (or `0` for none)',
         },
-  experts: integer('experts', 8, 0),
-  experts_per_token: integer('expertsPerToken', 2),
-  expert_ffn: integer('expertFfn', 14336),
-  shared_experts: integer('sharedExperts', 1, 0),
-  shared_expert_ffn: integer('sharedExpertFfn', 2048),
-  dense_layers: integer('denseLayers', 3, 0),
-  kv_lora_rank: integer('kvLoraRank', 512),
+  experts: integer('experts', 8, 0, limits.experts),
+  experts_per_token: integer('expertsPerToken', 2, 1, limits.experts),
+  expert_ffn: integer('expertFfn', 14336, 1, limits.ffn),
+  shared_experts: integer('sharedExperts', 1, 0, limits.experts),
+  shared_expert_ffn: integer('sharedExpertFfn', 2048, 1, limits.ffn),
+  dense_layers: integer('denseLayers', 3, 0, limits.layers),
+  kv_lora_rank: integer('kvLoraRank', 512, 1, limits.headDim),
   q_lora_rank: (value, key) =>
     value === null
       ? {ok: true, apply: (spec) => Object.assign(spec, {qLoraRank: null})}
-      : integer('qLoraRank', 1536)(value, key),
-  qk_rope_head_dim: integer('qkRopeHeadDim', 64),
-  qk_nope_head_dim: integer('qkNopeHeadDim', 128),
-  v_head_dim: integer('vHeadDim', 128),
+      : integer('qLoraRank', 1536, 1, limits.headDim)(value, key),
+  qk_rope_head_dim: integer('qkRopeHeadDim', 64, 1, limits.headDim),
+  qk_nope_head_dim: integer('qkNopeHeadDim', 128, 1, limits.headDim),
+  v_head_dim: integer('vHeadDim', 128, 1, limits.headDim),
   sliding_window: (value, key) =>
     isOff(value)
       ? {ok: true, apply: (spec) => Object.assign(spec, {slidingWindow: null})}
-      : integer('slidingWindow', 4096)(value, key),
-  sliding_layers: integer('slidingLayers', 16, 0),
+      : integer('slidingWindow', 4096, 1, limits.positions)(value, key),
+  sliding_layers: integer('slidingLayers', 16, 0, limits.layers),
   mtp: (value, key) => {
     if (typeof value === 'boolean') {
       return {
@@ -196,7 +219,7 @@ const symbolParsers: Record<string, SymbolParser> = {
         },
       }
     }
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= limits.mtp) {
       return {
         ok: true,
         apply: (spec) => {
@@ -211,11 +234,11 @@ const symbolParsers: Record<string, SymbolParser> = {
       suggestion: '`mtp: true` counts the multi-token-prediction modules',
     }
   },
-  context: integer('context', 4096),
+  context: integer('context', 4096, 1, limits.positions),
   positions: (value, key) =>
     isOff(value)
       ? {ok: true, apply: (spec) => Object.assign(spec, {positions: undefined})}
-      : integer('positions', 2048)(value, key),
+      : integer('positions', 2048, 1, limits.positions)(value, key),
   vision: boolean('includeVision'),
   name: (value, key) =>
     typeof value === 'string' && value.trim() !== ''
@@ -255,6 +278,11 @@ function unknownModel(name: string, path: YamlPath): Diagnostic {
   return diagnostic('unknown-model', `unknown model \`${shownName(name)}\``, path, {
     suggestion: modelSuggestion(name),
   })
+}
+
+function paramsProblem(value: unknown, path: YamlPath): Diagnostic {
+  const {message, suggestion} = tooManyParams(value, 'model')
+  return diagnostic('invalid-value', message, path, {suggestion})
 }
 
 /** Hub ids a writer types: `org/name`, optionally as a huggingface.co URL. */
@@ -324,7 +352,9 @@ export function architectureFromInput(
     const preset = findModelPreset(value)
     if (preset) return fromPreset(preset, path)
     const count = parseCount(value)
-    if (count !== undefined && count > 0) return fromParams(count, path)
+    if (count !== undefined && count > 0 && count <= limits.params) return fromParams(count, path)
+    if (count !== undefined && count > limits.params)
+      return {diagnostics: [paramsProblem(value, path)]}
     const cached = fromHfCache(value, path, options)
     if (cached) return cached
     const unknown = unknownModel(value, path)
@@ -334,7 +364,9 @@ export function architectureFromInput(
     return {diagnostics: [unknown]}
   }
   if (typeof value === 'number') {
-    if (Number.isFinite(value) && value > 0) return fromParams(Math.round(value), path)
+    if (Number.isFinite(value) && value > limits.params)
+      return {diagnostics: [paramsProblem(value, path)]}
+    if (Number.isFinite(value) && value >= 0.5) return fromParams(Math.round(value), path)
     return {
       diagnostics: [
         diagnostic(
@@ -374,7 +406,7 @@ function fromMapping(
   const hf: Record<string, unknown> = {}
   const candidates = [...modelSymbols, ...specialKeys, ...hfConfigFields]
   for (const [key, value] of Object.entries(mapping)) {
-    if (key in symbolParsers) symbols.push([key, value])
+    if (hasOwn(symbolParsers, key)) symbols.push([key, value])
     else if (specialKeys.includes(key)) continue
     else if (hfKeys.has(key)) hf[key] = value
     else {
@@ -469,7 +501,7 @@ function fromMapping(
   }
   let name: string | undefined
   for (const [key, value] of symbols) {
-    const parser = symbolParsers[key]
+    const parser = own(symbolParsers, key)
     if (!parser) continue
     const parsed = parser(value, key)
     if (!parsed.ok) {
@@ -482,7 +514,7 @@ function fromMapping(
     }
     parsed.apply(source.spec)
     if (key === 'name') name = (value as string).trim()
-    const field = specFieldOfSymbol[key]
+    const field = own(specFieldOfSymbol, key)
     if (field) source.origins[field] = {path: [...path, key], label: `\`${key}\``}
   }
   if (extendsValue !== undefined && base === undefined && configValue === undefined) {
@@ -627,7 +659,10 @@ function readLocalConfig(
     const reason = error instanceof Error ? error.message : String(error)
     return {
       diagnostic: diagnostic('config-read', `cannot read \`${value}\`: ${reason}`, path, {
-        suggestion: 'the path is relative to the markdown file',
+        suggestion:
+          reason === 'no such file'
+            ? 'the path is relative to the markdown file'
+            : 'point `config` at a Hugging Face config.json file',
       }),
     }
   }
