@@ -11,6 +11,13 @@ export const defaultNumberFormat: Readonly<Intl.NumberFormatOptions> = {
 
 const cache = new Map<string, Intl.NumberFormat>()
 
+/** Where the dictionary keeps the words for a key's values (the caption's, where it has them). */
+const valuePrefix: Readonly<Record<string, string>> = {
+  mode: 'caption.',
+  precision: 'caption.precision.',
+  optimizer: 'caption.optimizer.',
+}
+
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${locale}\u0000${JSON.stringify(options)}`
   let format = cache.get(key)
@@ -53,6 +60,11 @@ export class Formatter {
     return numberFormat(this.dictionary.intl, {maximumFractionDigits: 0}).format(value)
   }
 
+  /** A plain number, up to three decimals: `0.9`. */
+  number(value: number): string {
+    return numberFormat(this.dictionary.intl, {maximumFractionDigits: 3}).format(value)
+  }
+
   /** A parameter count: `7.62B` (or the locale's compact notation). */
   count(value: number): string {
     if (Math.abs(value) < 1e4) return this.integer(value)
@@ -89,6 +101,13 @@ export class Formatter {
   /** A multiple as vLLM logs concurrency (`%.2fx`): `5.73×`. */
   factor(value: number): string {
     return `${numberFormat(this.dictionary.intl, {minimumFractionDigits: 2, maximumFractionDigits: 2}).format(value)}×`
+  }
+
+  /** A key's value in words (`recompute: full` → `完全`), or the value as it is. */
+  value(key: string, value: string): string {
+    const label = `${valuePrefix[key] ?? `value.${key}.`}${value}` as keyof LocaleDictionary
+    const words = this.dictionary[label]
+    return typeof words === 'string' ? words : value
   }
 
   boolean(value: boolean): string {

@@ -4,7 +4,15 @@
  */
 import {createRemarkVram} from './plugin.js'
 
-export {en, type LabelKey, type LocaleDictionary, locales, zh} from './locale.js'
+export type {CitationStyle} from 'vram-core'
+export {
+  en,
+  type LabelKey,
+  type LocaleDictionary,
+  locales,
+  sameInEveryLanguage,
+  zh,
+} from './locale.js'
 export type {ErrorMode, MermaidShape, Options} from './options.js'
 export type {RuleId, VramBlockData, VramData, VramErratum} from './plugin.js'
 export {version} from './plugin.js'

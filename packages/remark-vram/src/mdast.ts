@@ -9,8 +9,18 @@ import type {
   Text,
 } from 'mdast'
 
+/** Han characters and CJK punctuation (full-width forms included). */
+const cjk = '\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef'
+const spaceBetweenCjk = new RegExp(`(?<=[${cjk}]) +(?=[${cjk}])`, 'gu')
+
+/**
+ * A text node of generated words. A space between two CJK characters is
+ * dropped: templates put one around each placeholder for English and Latin
+ * values (`对比 DP`), which would be a stray space between Chinese words
+ * (`对比 数据类型`).
+ */
 export function text(value: string): Text {
-  return {type: 'text', value}
+  return {type: 'text', value: value.replace(spaceBetweenCjk, '')}
 }
 
 export function strong(value: string | PhrasingContent[]): Strong {

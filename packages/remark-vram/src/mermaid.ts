@@ -65,7 +65,12 @@ export function describeChange(
       continue
     }
     const name = names[key]
-    const shown = typeof value === 'number' ? format.integer(value) : String(value)
+    const shown =
+      typeof value === 'number'
+        ? format.integer(value)
+        : typeof value === 'string'
+          ? format.value(key, value)
+          : String(value)
     parts.push(name ? fill(dictionary[name], {value: shown}) : `${key} = ${shown}`)
   }
   return parts.join(dictionary['caption.comma'])
@@ -75,7 +80,12 @@ function nodeLabel(node: AdviceNode, format: Formatter, figures: boolean): strin
   const dictionary = format.dictionary
   const params: Record<string, string | number | undefined> = {}
   for (const [key, value] of Object.entries((figures && node.params) || {})) {
-    params[key] = typeof value === 'number' && key !== 'share' ? format.integer(value) : value
+    params[key] =
+      typeof value === 'number'
+        ? key === 'share'
+          ? value
+          : format.integer(value)
+        : format.value(key, value)
   }
   if (node.kind === 'leaf') {
     params.change = describeChange(node.change, format)

@@ -1,5 +1,5 @@
 import type {VFile} from 'vfile'
-import type {ShowKind, Units} from 'vram-core'
+import type {CitationStyle, ShowKind, Units} from 'vram-core'
 import type {LocaleDictionary} from './locale.js'
 
 /** How the `advice` flowchart is emitted. */
@@ -44,6 +44,16 @@ export interface Options {
    * keeps the fence and adds a visible notice.
    */
   errors?: ErrorMode | null | undefined
+  /**
+   * How the "Sources" line under `show: formulas` cites each formula's source
+   * (default: `'full'`): `'full'` gives authors, year, title and the section
+   * (`Korthikanti et al. 2022, “Reducing Activation Recomputation in Large
+   * Transformer Models”, Table 2`), `'short'` gives author and year
+   * (`Korthikanti et al. 2022, Table 2`), `'none'` leaves the line out. Each
+   * citation links to the paper, the framework's code or the model's
+   * `config.json`.
+   */
+  citations?: CitationStyle | null | undefined
   /** GPU for blocks without a `gpu` key: a preset id or a capacity (default: none). */
   gpu?: string | number | null | undefined
   /**
@@ -74,6 +84,7 @@ export interface Settings {
   mermaid: MermaidShape
   errors: ErrorMode
   gpu: string | number | undefined
+  citations: CitationStyle
   readConfig: ((path: string, file: VFile) => unknown) | false | undefined
   references: boolean
 }
@@ -123,6 +134,7 @@ export function settingsFrom(options: Readonly<Options>): Settings {
     mermaid: oneOf('mermaid', options.mermaid, ['code', 'pre', 'docusaurus'] as const, 'code'),
     errors: oneOf('errors', options.errors, ['fatal', 'warn'] as const, 'fatal'),
     gpu: options.gpu ?? undefined,
+    citations: oneOf('citations', options.citations, ['full', 'short', 'none'] as const, 'full'),
     readConfig,
     references: options.references ?? true,
   }

@@ -363,8 +363,14 @@ class Run {
     const nodes: RootContent[] = []
     const formulas = show.has('formulas')
     if (show.has('breakdown') || formulas) {
-      nodes.push(caption(result, format), breakdown(result, format, formulas))
-      if (formulas) nodes.push(sourcesLine(result, format))
+      // Without the summary line, the caption names the GPU and the total says whether it fits.
+      const fitMark = !show.has('summary') && result.fits !== undefined
+      nodes.push(
+        caption(result, format, {gpu: fitMark}),
+        breakdown(result, format, formulas, fitMark),
+      )
+      const sources = formulas ? sourcesLine(result, format, this.settings.citations) : undefined
+      if (sources) nodes.push(sources)
     }
     if (show.has('summary')) nodes.push(summary(result, format))
     if (block.solved) nodes.push(solveLine(block.solved, format))
@@ -419,7 +425,10 @@ class Run {
         problem = {
           ruleId: 'unknown-reference',
           message: resolved.error,
-          suggestion: resolved.suggestion,
+          // The whole reference, so the suggestion can be pasted as it is.
+          suggestion: resolved.example
+            ? `write \`vram:${id}.${resolved.example}\``
+            : resolved.suggestion,
           severity: 'error',
         }
       }

@@ -1,6 +1,17 @@
 import type {AlignType, Paragraph, PhrasingContent, RootContent, Table} from 'mdast'
-import type {BlockResult, Metric, Result, Scenario, Solved, VaryCase} from 'vram-core'
-import {adapterMethod} from 'vram-core'
+import {
+  adapterMethod,
+  type BlockResult,
+  type CitationStyle,
+  citation,
+  type Metric,
+  modelSource,
+  type Result,
+  type Scenario,
+  type Solved,
+  type Source,
+  type VaryCase,
+} from 'vram-core'
 import type {Formatter} from './format.js'
 import {fill, type LabelKey} from './locale.js'
 import {inlineMath} from './math.js'
@@ -18,123 +29,272 @@ const metricKeys: Record<Metric, LabelKey> = {
   buffers: 'component.buffers',
 }
 
+/** The parallel axes a caption names, in the order Megatron-LM writes them (EP after the product). */
+const layoutAxes = ['tp', 'pp', 'dp', 'cp', 'ep'] as const
+
 /**
- * The parallel layout in words: `8 GPUs (TP 2 × PP 2 × DP 2)`. The product is
- * the device count; EP follows after a comma because it is carved out of the
- * data- and tensor-parallel ranks, not multiplied in (`8 GPUs (TP 2 × DP 4, EP 4)`).
+ * One setting of a computed scenario, as a caption phrase and as a table
+ * cell. A sweep puts the settings that are the same in every case in its
+ * caption and gives each one that differs a column (or a row or column label
+ * in a matrix), so no row is read with another row's setting.
  */
-function layout(scenario: Scenario, devices: number, format: Formatter): string {
+interface Setting {
+  /** The block key it reflects (`batch`, `kv_dtype`, `devices`): dropped when swept. */
+  key: string
+  /** Also dropped when one of these keys is swept (`grad_accum` for the micro-batch). */
+  sweptBy?: readonly string[]
+  /** Caption phrase: `B = 8`, `KV cache fp8`. */
+  phrase: string
+  /** Cell of a column: `8`, `fp8`. */
+  cell: string
+  /** Whether a caption names it when every case shares it (a default may go unsaid). */
+  shown: boolean
+  /** Part of the parallel layout phrase (`8 GPUs (TP 2 × DP 4)`). */
+  axis?: boolean
+}
+
+/** A dtype as the caption says it: `int4`, or `int4 linear layers (the rest bf16)`. */
+function dtypePhrase(s: Scenario, format: Formatter): string {
+  const scoped = s.dtype.bits < 16 && s.quantize !== 'all'
+  return scoped
+    ? fill(format.dictionary[`caption.quantize.${s.quantize as 'linear' | 'experts'}`], {
+        dtype: s.dtype.name,
+      })
+    : s.dtype.name
+}
+
+function devicesPhrase(devices: number, format: Formatter): string {
   const d = format.dictionary
-  const p = scenario.parallel
-  const degrees: Array<[string, number]> = [
-    ['TP', p.tp],
-    ['PP', p.pp],
-    ['DP', p.dp],
-    ['CP', p.cp],
-  ]
-  const shown = degrees.filter(([, degree]) => degree > 1)
-  if (devices <= 1 && shown.length === 0 && p.ep <= 1) return d['caption.oneDevice']
-  const product = shown.map(([name, degree]) => `${name} ${format.integer(degree)}`).join(' × ')
-  const expert = p.ep > 1 ? `EP ${format.integer(p.ep)}` : ''
-  return fill(d['caption.devices'], {
-    layout: [product, expert].filter(Boolean).join(', '),
-    count: format.integer(devices),
+  return devices === 1
+    ? d['caption.oneDevice']
+    : fill(d['caption.devicesOnly'], {count: format.integer(devices)})
+}
+
+/** Every setting a caption or a sweep column may show, in caption order. */
+function settingsOf(result: Result, format: Formatter): Setting[] {
+  const d = format.dictionary
+  const s = result.scenario
+  const training = s.mode === 'training'
+  const out: Setting[] = []
+  const mode = training ? d['caption.training'] : d['caption.inference']
+  out.push({key: 'mode', phrase: mode, cell: mode, shown: true})
+  const precision = training
+    ? (d[`caption.precision.${s.precision}` as LabelKey] ?? s.precision)
+    : '—'
+  out.push({key: 'precision', phrase: precision, cell: precision, shown: training})
+  const optimizer = training
+    ? (d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
+    : '—'
+  out.push({key: 'optimizer', phrase: optimizer, cell: optimizer, shown: training})
+  const adapter =
+    training && s.adapter
+      ? fill(d['caption.adapter'], {
+          method: adapterMethod(s.adapter, s.dtype.name),
+          rank: format.integer(s.adapter.rank),
+          targets: s.adapter.targets.join(', '),
+        })
+      : '—'
+  out.push({key: 'adapter', phrase: adapter, cell: adapter, shown: adapter !== '—'})
+  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not (nor an adapter's base).
+  const weightsDtype = !training || s.precision === 'mixed' || s.adapter !== undefined
+  out.push({
+    key: 'dtype',
+    phrase: dtypePhrase(s, format),
+    cell: s.dtype.name,
+    shown: weightsDtype,
   })
+  // Which weights a low-bit dtype covers: part of the dtype phrase, on its own when dtype is swept.
+  const scope = format.value('quantize', s.quantize)
+  out.push({
+    key: 'quantize',
+    phrase: fill(d['caption.quantizeScope'], {scope}),
+    cell: scope,
+    shown: weightsDtype && s.dtype.bits < 16 && s.quantize !== 'all',
+  })
+  const kv = training ? '—' : s.kvDtype.name
+  out.push({
+    key: 'kv_dtype',
+    phrase: training ? '' : fill(d['caption.kvDtype'], {dtype: s.kvDtype.name}),
+    cell: kv,
+    shown: !training && s.kvDtype.name !== s.dtype.name,
+  })
+  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
+  const served = s.serve !== undefined
+  const batch = format.integer(s.batch)
+  out.push({
+    key: 'batch',
+    phrase: fill(d['caption.batch'], {value: batch}),
+    cell: batch,
+    shown: !served,
+  })
+  const seq = format.integer(s.seq)
+  out.push({key: 'seq', phrase: fill(d['caption.seq'], {value: seq}), cell: seq, shown: !served})
+  if (s.serve) {
+    const serve = fill(d['caption.serve'], {
+      maxModelLen: format.integer(s.serve.maxModelLen),
+      utilization: String(s.serve.gpuMemoryUtilization),
+    })
+    out.push({
+      key: 'serve',
+      sweptBy: ['serve.max_model_len', 'serve.gpu_memory_utilization'],
+      phrase: serve,
+      cell: serve,
+      shown: true,
+    })
+  }
+  const micro = format.integer(s.microBatch)
+  const steps = format.integer(s.gradAccum)
+  out.push({
+    key: 'micro_batch',
+    sweptBy: ['grad_accum', 'batch'],
+    phrase: training
+      ? fill(d[s.gradAccum > 1 ? 'caption.microBatch' : 'caption.microBatchOnly'], {
+          value: micro,
+          steps,
+        })
+      : '',
+    cell: training ? (s.gradAccum > 1 ? `${micro} × ${steps}` : micro) : '—',
+    shown: training && s.gradAccum > 1,
+  })
+  for (const axis of layoutAxes) {
+    const degree = s.parallel[axis]
+    const phrase = `${axis.toUpperCase()} ${format.integer(degree)}`
+    out.push({
+      key: `parallel.${axis}`,
+      phrase,
+      cell: format.integer(degree),
+      shown: degree > 1,
+      axis: true,
+    })
+  }
+  const devices = format.integer(result.devices)
+  out.push({
+    key: 'devices',
+    phrase: devicesPhrase(result.devices, format),
+    cell: devices,
+    shown: true,
+    axis: true,
+  })
+  const sp = s.parallel.sp && s.parallel.tp > 1
+  out.push({key: 'parallel.sp', phrase: d['caption.sp'], cell: format.boolean(sp), shown: sp})
+  const zero = training && s.parallel.zero > 0
+  out.push({
+    key: 'parallel.zero',
+    phrase: fill(d['caption.zero'], {stage: s.parallel.zero}),
+    cell: training ? format.integer(s.parallel.zero) : '—',
+    shown: zero,
+  })
+  const offload = training && s.parallel.offload !== 'none'
+  out.push({
+    key: 'parallel.offload',
+    phrase: d[`caption.offload.${s.parallel.offload}` as LabelKey] ?? s.parallel.offload,
+    cell: training ? format.value('parallel.offload', s.parallel.offload) : '—',
+    shown: offload,
+  })
+  const recompute = format.value('recompute', s.recompute)
+  out.push({
+    key: 'recompute',
+    phrase:
+      s.recompute === 'offload'
+        ? d['caption.recomputeOffload']
+        : fill(d['caption.recompute'], {mode: recompute}),
+    cell: training ? recompute : '—',
+    shown: training && s.recompute !== 'none',
+  })
+  out.push({
+    key: 'attention',
+    phrase: d['caption.eager'],
+    cell: format.value('attention', s.attention),
+    shown: s.attention === 'eager',
+  })
+  return out
+}
+
+/** The parallel layout in words: `8 GPUs (TP 2 × DP 4)`, or `TP 2` when the count varies. */
+function layoutPhrase(settings: Setting[], format: Formatter): string {
+  const d = format.dictionary
+  const shown = settings.filter((setting) => setting.axis && setting.shown)
+  const devices = settings.find((setting) => setting.key === 'devices')
+  // TP × PP × DP × CP is the device count; EP is carved out of those ranks, so it follows a comma.
+  const product = shown
+    .filter((setting) => setting.key !== 'devices' && setting.key !== 'parallel.ep')
+    .map((setting) => setting.phrase)
+    .join(' × ')
+  const expert = shown.find((setting) => setting.key === 'parallel.ep')?.phrase ?? ''
+  const named = [product, expert].filter(Boolean).join(', ')
+  if (!devices) return named
+  if (!named) return devices.phrase
+  return fill(d['caption.devices'], {count: devices.cell, layout: named})
+}
+
+/** Which settings differ between the cases of a sweep (swept keys left out). */
+function varyingSettings(perCase: Setting[][], swept: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>()
+  const first = perCase[0] ?? []
+  first.forEach((setting, index) => {
+    if (swept.has(setting.key) || setting.sweptBy?.some((key) => swept.has(key))) return
+    const differs = perCase.some((settings) => settings[index]?.cell !== setting.cell)
+    if (differs) out.add(setting.key)
+  })
+  return out
 }
 
 /**
- * The caption line: model, mode, dtype, B, N, parallel layout, units.
- * Keys in `swept` are left out, and `sweep` (the swept keys' labels) says
- * what a sweep varies.
+ * The caption line: model, mode, dtype, B, N, parallel layout, GPU, units.
+ * Keys in `omit` (swept, or shown in a column) are left out, and `sweep`
+ * (the swept keys' labels) says what a sweep varies.
  */
 export function caption(
   result: Result,
   format: Formatter,
-  swept: ReadonlySet<string> = new Set(),
-  sweep?: string,
-  perDevice = result.devices > 1,
-  sizes = true,
+  options: {
+    omit?: ReadonlySet<string>
+    sweep?: string | undefined
+    perDevice?: boolean
+    sizes?: boolean
+    gpu?: boolean
+    /** Settings to name even where this result would leave them unsaid (another case says them). */
+    show?: ReadonlySet<string>
+  } = {},
 ): Paragraph {
   const d = format.dictionary
-  const s = result.scenario
+  const omit = options.omit ?? new Set<string>()
+  const perDevice = options.perDevice ?? result.devices > 1
+  const sizes = options.sizes ?? true
+  const settings = settingsOf(result, format).filter(
+    (setting) => !omit.has(setting.key) && !setting.sweptBy?.some((key) => omit.has(key)),
+  )
   const parts: string[] = []
-  const has = (key: string) => swept.has(key)
-  if (!has('mode')) {
-    parts.push(s.mode === 'training' ? d['caption.training'] : d['caption.inference'])
-  }
-  if (s.mode === 'training') {
-    if (!has('precision'))
-      parts.push(d[`caption.precision.${s.precision}` as LabelKey] ?? s.precision)
-    if (!has('optimizer'))
-      parts.push(d[`caption.optimizer.${s.optimizer}` as LabelKey] ?? s.optimizer)
-    if (s.adapter && !has('adapter'))
-      parts.push(
-        fill(d['caption.adapter'], {
-          method: adapterMethod(s.adapter, s.dtype.name),
-          rank: format.integer(s.adapter.rank),
-          targets: s.adapter.targets.join(', '),
-        }),
+  let layoutDone = false
+  for (const setting of settings) {
+    if (setting.axis) {
+      if (layoutDone) continue
+      layoutDone = true
+      const layout = layoutPhrase(
+        settings.filter((entry) => entry.axis),
+        format,
       )
+      if (layout) parts.push(layout)
+      continue
+    }
+    // The dtype phrase names the quantized scope, unless one of the two is swept.
+    if (setting.key === 'quantize' && !omit.has('dtype')) continue
+    const phrase =
+      setting.key === 'dtype' && omit.has('quantize') ? result.scenario.dtype.name : setting.phrase
+    if ((setting.shown || options.show?.has(setting.key)) && phrase) parts.push(phrase)
   }
-  // Training in fp32 or pure bf16 fixes the weights' dtype; mixed precision does not (nor an adapter's base).
-  if (!has('dtype') && (s.mode === 'inference' || s.precision === 'mixed' || s.adapter)) {
-    const scoped = s.dtype.bits < 16 && s.quantize !== 'all'
-    parts.push(
-      scoped
-        ? fill(d[`caption.quantize.${s.quantize as 'linear' | 'experts'}`], {dtype: s.dtype.name})
-        : s.dtype.name,
-    )
+  const gpu = result.scenario.gpu
+  if (options.gpu && gpu && !omit.has('gpu')) {
+    parts.push(fill(d['caption.gpu'], {gpu: gpuName(result, format)}))
   }
-  if (s.mode === 'inference' && !has('kv_dtype') && s.kvDtype.name !== s.dtype.name) {
-    parts.push(fill(d['caption.kvDtype'], {dtype: s.kvDtype.name}))
-  }
-  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
-  if (s.serve) {
-    if (!has('serve.max_model_len') && !has('serve.gpu_memory_utilization'))
-      parts.push(
-        fill(d['caption.serve'], {
-          maxModelLen: format.integer(s.serve.maxModelLen),
-          utilization: String(s.serve.gpuMemoryUtilization),
-        }),
-      )
-  } else {
-    if (!has('batch')) parts.push(fill(d['caption.batch'], {value: format.integer(s.batch)}))
-    if (!has('seq')) parts.push(fill(d['caption.seq'], {value: format.integer(s.seq)}))
-  }
-  if (s.mode === 'training' && s.gradAccum > 1 && !has('grad_accum') && !has('micro_batch')) {
-    parts.push(
-      fill(d['caption.microBatch'], {
-        value: format.integer(s.microBatch),
-        steps: format.integer(s.gradAccum),
-      }),
-    )
-  }
-  const layoutKeys = ['parallel.dp', 'parallel.tp', 'parallel.pp', 'parallel.ep', 'parallel.cp']
-  if (!layoutKeys.some(has)) {
-    parts.push(layout(s, result.devices, format))
-  }
-  if (s.parallel.sp && s.parallel.tp > 1 && !has('parallel.sp')) parts.push(d['caption.sp'])
-  if (s.mode === 'training' && s.parallel.zero > 0 && !has('parallel.zero')) {
-    parts.push(fill(d['caption.zero'], {stage: s.parallel.zero}))
-  }
-  if (s.mode === 'training' && s.parallel.offload !== 'none' && !has('parallel.offload')) {
-    parts.push(d[`caption.offload.${s.parallel.offload}` as LabelKey] ?? s.parallel.offload)
-  }
-  if (s.mode === 'training' && s.recompute !== 'none' && !has('recompute')) {
-    parts.push(
-      s.recompute === 'offload'
-        ? d['caption.recomputeOffload']
-        : fill(d['caption.recompute'], {mode: s.recompute}),
-    )
-  }
-  if (s.attention === 'eager' && !has('attention')) parts.push(d['caption.eager'])
   const units = d[`caption.${perDevice ? 'unitsPerDevice' : 'units'}.${format.units}` as LabelKey]
   const children: PhrasingContent[] = []
   let lead = ''
-  if (has('model')) lead = fill(d['caption.sweep'], {keys: sweep ?? ''})
+  if (omit.has('model')) lead = fill(d['caption.sweep'], {keys: options.sweep ?? ''})
   else {
     children.push(strong(result.model.name))
-    if (sweep !== undefined) lead = fill(d['caption.sweepAfterModel'], {keys: sweep})
+    if (options.sweep !== undefined)
+      lead = fill(d['caption.sweepAfterModel'], {keys: options.sweep})
   }
   const tail = `${parts.join(d['caption.comma'])}${sizes ? `${d['caption.period']}${units}` : ''}${d['caption.end']}`
   children.push(text(`${lead}${d['caption.colon']}${tail}`))
@@ -153,7 +313,12 @@ function formulaSymbol(symbolic: string): string {
 }
 
 /** The breakdown table, optionally with the formula columns. */
-export function breakdown(result: Result, format: Formatter, formulas: boolean): Table {
+export function breakdown(
+  result: Result,
+  format: Formatter,
+  formulas: boolean,
+  fitMark = false,
+): Table {
   const d = format.dictionary
   const sizeHeader = fill(d[result.devices > 1 ? 'table.sizePerDevice' : 'table.size'], {
     unit: format.units,
@@ -175,9 +340,13 @@ export function breakdown(result: Result, format: Formatter, formulas: boolean):
     }
     rows.push(cells)
   }
+  const totalSize = format.size(result.perDevice.total)
   const total: CellContent[] = [
     strong(d['table.total']),
-    strong(format.size(result.perDevice.total)),
+    // Without a summary line, the total itself says whether it fits the GPU.
+    fitMark && result.fits !== undefined
+      ? [strong(totalSize), text(fitSuffix(result.fits, format))]
+      : strong(totalSize),
   ]
   if (formulas) {
     const symbols = result.components.map((component) => formulaSymbol(component.formula.symbolic))
@@ -187,26 +356,45 @@ export function breakdown(result: Result, format: Formatter, formulas: boolean):
   return table(align, rows)
 }
 
-/** The sources of the formulas, one per component, as a paragraph of links. */
-export function sourcesLine(result: Result, format: Formatter): Paragraph {
+/**
+ * The sources of the formulas, one per component (and the model's config), as
+ * a paragraph of links; `undefined` with `citations: 'none'`.
+ */
+export function sourcesLine(
+  result: Result,
+  format: Formatter,
+  style: CitationStyle,
+): Paragraph | undefined {
+  if (style === 'none') return undefined
   const d = format.dictionary
   const children: PhrasingContent[] = [text(`${d['table.sources']}${d['caption.colon']}`)]
-  result.components.forEach((component, index) => {
+  const serving = result.serving !== undefined
+  const cited: Array<[string, Source]> = result.components.map((component) => [
+    componentLabel(component.label ?? component.key, format, serving),
+    component.source,
+  ])
+  const model = modelSource(result.model.id)
+  if (model) cited.push([d['source.model'], model])
+  cited.forEach(([label, source], index) => {
     if (index > 0) children.push(text(d['caption.semicolon']))
-    const serving = result.serving !== undefined
-    const key = component.label ?? component.key
-    children.push(text(`${componentLabel(key, format, serving)}${d['caption.colon']}`))
-    // The locale's titles translate the engine's own sources, not a serving engine's.
-    const title =
-      (!serving && (d as Record<string, string>)[`source.${key}`]) || component.source.title
-    if (component.source.url) {
-      children.push({type: 'link', url: component.source.url, children: [text(title)]})
+    children.push(text(`${label}${d['caption.colon']}`))
+    const title = citation(source, style)
+    if (source.url) {
+      children.push({type: 'link', url: source.url, children: [text(title)]})
     } else {
       children.push(text(title))
     }
   })
   children.push(text(d['caption.end']))
   return paragraph(children)
+}
+
+/** The GPU of a result: `H100 SXM 80GB`, or `a 80 GB GPU` for a bare capacity. */
+function gpuName(result: Result, format: Formatter): string {
+  const gpu = result.scenario.gpu
+  if (!gpu) return ''
+  if (gpu.id !== 'custom') return gpu.name
+  return fill(format.dictionary['summary.customGpu'], {capacity: format.sizeWithUnit(gpu.capacity)})
 }
 
 function gpuPhrase(result: Result, format: Formatter): string {
@@ -252,7 +440,14 @@ export function summary(result: Result, format: Formatter): Paragraph {
   if (result.serving) return servingSummary(result, format)
   const total = format.sizeWithUnit(result.perDevice.total)
   let line: string
-  if (result.capacity === undefined || result.usableCapacity === undefined) {
+  if (result.missing) {
+    // A total that leaves components out never says "fits".
+    line = fill(d['summary.partial'], {
+      total,
+      left: leftOutList(result, format),
+      fields: missingFieldList(result, format),
+    })
+  } else if (result.capacity === undefined || result.usableCapacity === undefined) {
     line = fill(d['summary.noGpu'], {
       total,
       devices: result.devices > 1 ? format.integer(result.devices) : undefined,
@@ -311,8 +506,32 @@ export function solveLine(solved: Solved, format: Formatter): Paragraph {
   return paragraph([text(`${line}${d['caption.end']}`)])
 }
 
+/** ` (fits)` or ` (does not fit)`: a mark in words, read out by screen readers and kept by any Markdown. */
+function fitSuffix(fits: boolean, format: Formatter): string {
+  return format.dictionary[fits ? 'mark.fits' : 'mark.over']
+}
+
+/** `layers, hidden, heads`: the model fields a partial result lacks, each once. */
+function missingFieldList(result: Result, format: Formatter): string {
+  const fields = new Set(Object.values(result.missing ?? {}).flatMap((entry) => entry ?? []))
+  return [...fields].join(format.dictionary['caption.listSeparator'])
+}
+
+/** The components a partial result leaves out, as words inside a sentence. */
+function leftOutList(result: Result, format: Formatter): string {
+  return Object.keys(result.missing ?? {})
+    .map((key) => inSentence(componentLabel(key, format)))
+    .join(format.dictionary['caption.listSeparator'])
+}
+
+/** `Activations` → `activations` inside a sentence; `KV cache` stays. */
+function inSentence(label: string): string {
+  return /^\p{Lu}\p{Ll}/u.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label
+}
+
 function metricValue(result: Result, metric: Metric, format: Formatter): string {
   if (metric === 'params') return format.count(result.model.params)
+  if (metric !== 'total' && result.missing?.[metric]) return format.dictionary['solve.missing']
   return format.size(result.perDevice[metric] ?? 0)
 }
 
@@ -330,20 +549,49 @@ function metricHeader(block: BlockResult, cases: VaryCase[], format: Formatter):
   return fill(d[perDevice ? 'vary.headerPerDevice' : 'vary.header'], {metric, unit: format.units})
 }
 
+/**
+ * A swept value as a table shows it: numbers formatted like every other
+ * figure (`8,192`), enumerated values translated (`full` → `完全`), models and
+ * GPUs by name (the engine's label).
+ */
+function caseLabel(entry: VaryCase, key: string, format: Formatter): string {
+  const value = entry.vary[key]
+  const label = entry.labels[key] ?? ''
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return Number.isInteger(value) ? format.integer(value) : format.number(value)
+  }
+  if (typeof value === 'boolean') return format.boolean(value)
+  if (typeof value === 'string') {
+    const normalised = value.trim().toLowerCase()
+    const translated = format.value(key, normalised)
+    if (translated !== normalised) return translated
+  }
+  return label
+}
+
 /** Distinct labels of one swept key, in first-seen order. */
-function labelsOf(cases: VaryCase[], key: string): string[] {
+function labelsOf(cases: VaryCase[], key: string, format: Formatter): string[] {
   const out: string[] = []
   for (const entry of cases) {
-    const label = entry.labels[key] ?? ''
+    const label = caseLabel(entry, key, format)
     if (!out.includes(label)) out.push(label)
   }
   return out
 }
 
+/** `fp16 (KV cache fp16)`: a label with the settings that follow it. */
+function withSettings(label: string, phrases: string[], format: Formatter): string {
+  if (phrases.length === 0) return label
+  const d = format.dictionary
+  return fill(d['vary.withSettings'], {label, settings: phrases.join(d['caption.comma'])})
+}
+
 /**
- * A `vary` block: one key gives a comparison table (one row per case, with
- * the solved value and whether it fits); two keys give a matrix (rows: the
- * first key, columns: the second), and a second matrix of solved values.
+ * A `vary` block: one key gives a comparison table (one row per case, a
+ * column for every other setting that differs between cases, the solved
+ * value and whether it fits); two keys give a matrix (rows: the first key,
+ * columns: the second; a setting that differs follows the row or column
+ * label it depends on, or the cell), and a second matrix of solved values.
  */
 export function sweep(block: BlockResult, format: Formatter): RootContent[] {
   const d = format.dictionary
@@ -352,6 +600,16 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
   const first = cases[0]
   if (!first) return []
   const swept = new Set(keys)
+  const perCase = cases.map((entry) => settingsOf(entry.result, format))
+  // A weights-only figure does not depend on the KV cache or the batch: do not list them.
+  const unrelated = ['weights', 'gradients', 'optimizer', 'params'].includes(block.metric)
+    ? ['kv_dtype', 'batch', 'seq', 'micro_batch', 'recompute', 'attention']
+    : []
+  // Settings that differ: named in a column (or label) when they bear on the figure, else nowhere.
+  const differing = varyingSettings(perCase, swept)
+  const varying = new Set([...differing].filter((key) => !unrelated.includes(key)))
+  const settingAt = (caseIndex: number, key: string) =>
+    perCase[caseIndex]?.find((setting) => setting.key === key)
   const over = keys.map((key) => keyLabel(key, format)).join(' × ')
   const matrixNote =
     keys.length === 2
@@ -361,23 +619,36 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
         })
       : ''
   const perDevice = cases.some((entry) => entry.result.devices > 1)
+  const partial = cases.find((entry) => entry.result.missing)
+  const gpuCases = cases.filter((entry) => entry.result.capacity !== undefined)
+  const withGpu = gpuCases.length === cases.length && !partial
   const nodes: RootContent[] = [
-    caption(
-      first.result,
-      format,
-      swept,
-      `${over}${matrixNote}`,
+    caption(first.result, format, {
+      omit: new Set([...swept, ...differing]),
+      sweep: `${over}${matrixNote}`,
       perDevice,
-      block.metric !== 'params',
-    ),
+      sizes: block.metric !== 'params',
+      gpu: gpuCases.length > 0,
+      // `KV cache bf16` is unsaid beside bf16 weights, but not beside a swept int8.
+      show: new Set(
+        perCase
+          .flat()
+          .filter((setting) => setting.shown && !unrelated.includes(setting.key))
+          .map((setting) => setting.key),
+      ),
+    }),
   ]
   const solve = cases.some((entry) => entry.solved)
   const target = cases.find((entry) => entry.solved)?.solved?.target
+  const varyingKeys = [...varying]
   if (keys.length === 1) {
     const key = keys[0] as string
-    const withGpu = cases.every((entry) => entry.result.capacity !== undefined)
-    const header: CellContent[] = [keyLabel(key, format), metricHeader(block, cases, format)]
-    const align: AlignType[] = ['left', 'right']
+    const header: CellContent[] = [
+      keyLabel(key, format),
+      ...varyingKeys.map((name) => keyLabel(name, format)),
+      metricHeader(block, cases, format),
+    ]
+    const align: AlignType[] = ['left', ...varyingKeys.map((): AlignType => 'right'), 'right']
     if (solve && target) {
       header.push(d[`solve.header.${target}` as LabelKey])
       align.push('right')
@@ -392,9 +663,10 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
       align.push('center')
     }
     const rows: CellContent[][] = [header]
-    for (const entry of cases) {
+    cases.forEach((entry, index) => {
       const cells: CellContent[] = [
-        entry.labels[key] ?? '',
+        caseLabel(entry, key, format),
+        ...varyingKeys.map((name) => settingAt(index, name)?.cell ?? ''),
         metricValue(entry.result, block.metric, format),
       ]
       if (solve && target) cells.push(solvedCell(entry.solved, format))
@@ -406,44 +678,97 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
         )
       if (withGpu) cells.push(format.boolean(entry.result.fits === true))
       rows.push(cells)
-    }
+    })
     nodes.push(table(align, rows))
-    return nodes
-  }
-  const [rowKey, columnKey] = keys as [string, string]
-  const rowLabels = labelsOf(cases, rowKey)
-  const columnLabels = labelsOf(cases, columnKey)
-  const find = (rowLabel: string, columnLabel: string) =>
-    cases.find(
-      (entry) => entry.labels[rowKey] === rowLabel && entry.labels[columnKey] === columnLabel,
-    )
-  const metric = d[metricKeys[block.metric]]
-  const corner =
-    block.metric === 'params'
-      ? fill(d['vary.cornerCount'], {key: keyLabel(rowKey, format), metric})
-      : fill(d['vary.corner'], {key: keyLabel(rowKey, format), metric, unit: format.units})
-  const align: AlignType[] = ['left', ...columnLabels.map((): AlignType => 'right')]
-  const matrix = (value: (entry: VaryCase) => string, cornerText: string) =>
-    table(align, [
-      [cornerText, ...columnLabels],
-      ...rowLabels.map((rowLabel) => [
-        rowLabel,
-        ...columnLabels.map((columnLabel) => {
-          const entry = find(rowLabel, columnLabel)
-          return entry ? value(entry) : d['solve.missing']
-        }),
-      ]),
-    ])
-  nodes.push(matrix((entry) => metricValue(entry.result, block.metric, format), corner))
-  if (solve && target) {
+  } else {
+    const [rowKey, columnKey] = keys as [string, string]
+    // Where each varying setting goes: after the row label, the column label, or in the cell.
+    const placeOf = (name: string): 'row' | 'column' | 'cell' => {
+      const followsKey = (key: string) =>
+        cases.every((entry, index) =>
+          cases.every(
+            (other, otherIndex) =>
+              caseLabel(entry, key, format) !== caseLabel(other, key, format) ||
+              settingAt(index, name)?.cell === settingAt(otherIndex, name)?.cell,
+          ),
+        )
+      return followsKey(rowKey) ? 'row' : followsKey(columnKey) ? 'column' : 'cell'
+    }
+    const places = new Map(varyingKeys.map((name) => [name, placeOf(name)]))
+    const phrases = (index: number, place: 'row' | 'column' | 'cell') =>
+      varyingKeys
+        .filter((name) => places.get(name) === place)
+        .map((name) => settingAt(index, name)?.phrase ?? '')
+    const rowLabels = labelsOf(cases, rowKey, format)
+    const columnLabels = labelsOf(cases, columnKey, format)
+    const find = (rowLabel: string, columnLabel: string) =>
+      cases.findIndex(
+        (entry) =>
+          caseLabel(entry, rowKey, format) === rowLabel &&
+          caseLabel(entry, columnKey, format) === columnLabel,
+      )
+    const rowHeader = (rowLabel: string) => {
+      const index = cases.findIndex((entry) => caseLabel(entry, rowKey, format) === rowLabel)
+      return withSettings(rowLabel, phrases(index, 'row'), format)
+    }
+    const columnHeader = (columnLabel: string) => {
+      const index = cases.findIndex((entry) => caseLabel(entry, columnKey, format) === columnLabel)
+      return withSettings(columnLabel, phrases(index, 'column'), format)
+    }
+    const metric = d[metricKeys[block.metric]]
+    const corner =
+      block.metric === 'params'
+        ? fill(d['vary.cornerCount'], {key: keyLabel(rowKey, format), metric})
+        : fill(d['vary.corner'], {key: keyLabel(rowKey, format), metric, unit: format.units})
+    const align: AlignType[] = ['left', ...columnLabels.map((): AlignType => 'right')]
+    const matrix = (value: (entry: VaryCase, index: number) => string, cornerText: string) =>
+      table(align, [
+        [cornerText, ...columnLabels.map(columnHeader)],
+        ...rowLabels.map((rowLabel) => [
+          rowHeader(rowLabel),
+          ...columnLabels.map((columnLabel) => {
+            const index = find(rowLabel, columnLabel)
+            const entry = cases[index]
+            return entry ? value(entry, index) : d['solve.missing']
+          }),
+        ]),
+      ])
     nodes.push(
-      matrix(
-        (entry) => solvedCell(entry.solved, format),
-        fill(d['vary.cornerCount'], {
-          key: keyLabel(rowKey, format),
-          metric: d[`solve.header.${target}` as LabelKey],
-        }),
-      ),
+      matrix((entry, index) => {
+        const figure = withSettings(
+          metricValue(entry.result, block.metric, format),
+          phrases(index, 'cell'),
+          format,
+        )
+        // A cell that does not fit says so in words: no colour, no HTML.
+        return withGpu && entry.result.fits === false
+          ? `${figure}${fitSuffix(false, format)}`
+          : figure
+      }, corner),
+    )
+    if (solve && target) {
+      nodes.push(
+        matrix(
+          (entry) => solvedCell(entry.solved, format),
+          fill(d['vary.cornerCount'], {
+            key: keyLabel(rowKey, format),
+            metric: d[`solve.header.${target}` as LabelKey],
+          }),
+        ),
+      )
+    }
+  }
+  if (partial && gpuCases.length > 0) {
+    // No fit check on a total that leaves components out: say why instead.
+    nodes.push(
+      paragraph([
+        text(
+          `${fill(d['vary.noFitCheck'], {
+            left: leftOutList(partial.result, format),
+            fields: missingFieldList(partial.result, format),
+          })}${d['caption.end']}`,
+        ),
+      ]),
     )
   }
   return nodes

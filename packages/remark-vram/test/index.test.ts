@@ -23,6 +23,7 @@ describe('remark-vram', () => {
       'en',
       'locales',
       'remarkVram',
+      'sameInEveryLanguage',
       'version',
       'zh',
     ])

@@ -26,6 +26,7 @@ const pluginFlags = {
   units: {type: 'string'},
   gpu: {type: 'string'},
   mermaid: {type: 'string'},
+  citations: {type: 'string'},
   help: {type: 'boolean', short: 'h'},
 } as const
 
@@ -34,6 +35,7 @@ function pluginOptions(values: {
   units?: string | undefined
   gpu?: string | undefined
   mermaid?: string | undefined
+  citations?: string | undefined
 }): PluginOptions {
   const options: PluginOptions = {}
   if (values.locale !== undefined) options.locale = values.locale
@@ -49,6 +51,12 @@ function pluginOptions(values: {
       throw new UsageError(`--mermaid must be code, pre or docusaurus, not ${values.mermaid}`)
     }
     options.mermaid = values.mermaid as NonNullable<PluginOptions['mermaid']>
+  }
+  if (values.citations !== undefined) {
+    if (!['full', 'short', 'none'].includes(values.citations)) {
+      throw new UsageError(`--citations must be full, short or none, not ${values.citations}`)
+    }
+    options.citations = values.citations as NonNullable<PluginOptions['citations']>
   }
   return options
 }

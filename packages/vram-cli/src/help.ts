@@ -9,6 +9,7 @@ const pluginOptions = `Options (passed to remark-vram):
   --units GB|GiB        units for blocks without a \`units\` key (default GB)
   --gpu ID|SIZE         GPU for blocks without a \`gpu\` key
   --mermaid SHAPE       advice chart as code (default), pre or docusaurus
+  --citations STYLE     sources under formulas: full (default), short or none
   -h, --help            show this help`
 
 export const help: Record<string, string> = {
@@ -48,14 +49,16 @@ Options:
                         {model: {id, params, trainableParams?}, devices, perDevice: {weights,
                         adapter?, gradients, optimizer, activations, kvCache, buffers, total},
                         capacity?, fits?},
-                        {scenarios: [...]} with \`vary\`, plus \`solved\` with \`solve\`
+                        {scenarios: [...]} with \`vary\`, plus \`solved\` with \`solve\`;
+                        a component a params-only model cannot compute is null
+                        (so is the total and \`fits\`), named in \`missing\`
   -h, --help            show this help
 
 Block flags (each value is read as YAML, so \`--model '{params: 7B}'\` is a mapping):
-  --model --mode --dtype --kv-dtype --precision --grad-dtype --optimizer
-  --batch --micro-batch --grad-accum --seq --attention --recompute --parallel
-  --gpu --usable --buffers --accounting --adapter --units --show --vary --metric
-  --solve --expect --id          (underscore spellings such as --kv_dtype work too)
+  --model --mode --dtype --quantize --kv-dtype --precision --grad-dtype
+  --optimizer --batch --micro-batch --grad-accum --seq --attention --recompute
+  --parallel --gpu --usable --buffers --accounting --adapter --units --show
+  --vary --metric --solve --expect --id (underscore spellings such as --kv_dtype work too)
 Parallel shortcuts (set one key of \`parallel\`):
   --tp --dp --pp --ep --cp --vpp --etp --zero --offload VALUE, and --sp
 
@@ -107,7 +110,8 @@ Usage:
 Runs each file through remark-parse, remark-gfm, remark-math, remark-vram and
 remark-stringify, exactly as a site using the plugin would, and prints the
 result (files one after the other). \`-\` reads stdin. Inline references
-(\`vram:ID.PATH\`) are replaced too.
+(\`vram:ID.PATH\`) are replaced too. Front matter (\`---\` YAML, \`+++\` TOML)
+is kept as it is.
 
 ${pluginOptions}
 

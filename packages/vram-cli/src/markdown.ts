@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import type {Code, Html, Parent, Root, RootContent} from 'mdast'
+import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
@@ -8,8 +9,8 @@ import remarkVram, {type Options as VramOptions} from 'remark-vram'
 import {unified} from 'unified'
 import {VFile} from 'vfile'
 
-/** Plugin options the CLI passes through (`--locale`, `--units`, `--gpu`, `--mermaid`). */
-export type PluginOptions = Pick<VramOptions, 'locale' | 'units' | 'gpu' | 'mermaid'>
+/** Plugin options the CLI passes through (`--locale`, `--units`, `--gpu`, `--mermaid`, `--citations`). */
+export type PluginOptions = Pick<VramOptions, 'locale' | 'units' | 'gpu' | 'mermaid' | 'citations'>
 
 /** A remark-vram message with its place in the markdown file. */
 export interface Message {
@@ -23,7 +24,12 @@ export interface Message {
 }
 
 function parser() {
-  return unified().use(remarkParse).use(remarkGfm).use(remarkMath)
+  // Front matter (YAML `---`, TOML `+++`) stays front matter, as `vram sync` keeps it.
+  return unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml', 'toml'])
+    .use(remarkGfm)
+    .use(remarkMath)
 }
 
 function pipeline(options: PluginOptions) {

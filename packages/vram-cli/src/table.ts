@@ -1,4 +1,4 @@
-import type {BlockResult, ComponentKey, Metric, Result, Solved, Units} from 'vram-core'
+import type {BlockResult, ComponentKey, Metric, Result, Solved, Units, VaryCase} from 'vram-core'
 import {adapterMethod, unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
@@ -79,29 +79,83 @@ export function layoutLabel(result: Result): string {
   return parts.join(' · ')
 }
 
-/** The caption line: model, mode, dtype, B, N, layout. */
-export function caption(result: Result): string {
+/** The caption's parts, each with the column header it takes when a sweep varies it. */
+function captionParts(result: Result): Array<[header: string, text: string]> {
   const s = result.scenario
+  const training = s.mode === 'training'
   const dtype =
-    s.mode === 'training'
-      ? `${s.dtype.name} (${s.precision} precision, ${s.optimizer}${s.adapter ? `, ${adapterMethod(s.adapter, s.dtype.name)} r=${s.adapter.rank} on ${s.adapter.targets.join(', ')}` : ''})`
-      : s.kvDtype.name === s.dtype.name
-        ? s.dtype.name
-        : `${s.dtype.name} (KV ${s.kvDtype.name})`
-  let batch = `B=${s.batch}`
+    training || s.kvDtype.name === s.dtype.name
+      ? s.dtype.name
+      : `${s.dtype.name} (KV ${s.kvDtype.name})`
+  let batch = `B=${formatInteger(s.batch)}`
   if (s.gradAccum > 1 || s.microBatch !== s.batch) {
     const steps = s.gradAccum > 1 ? ` × ${s.gradAccum} micro-batches` : ''
-    batch += ` (${s.microBatch} per rank${steps})`
+    batch += ` (${formatInteger(s.microBatch)} per rank${steps})`
   }
   const {id, name} = result.model
   const model = name === id ? id : `${name} (${id})`
-  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
-  const shape = s.serve
-    ? [
-        `vLLM max_model_len=${s.serve.maxModelLen} gpu_memory_utilization=${s.serve.gpuMemoryUtilization}`,
-      ]
-    : [batch, `N=${s.seq}`]
-  return [model, s.mode, dtype, ...shape, layoutLabel(result)].join(' · ')
+  return [
+    ['model', model],
+    ['mode', s.mode],
+    ['dtype', dtype],
+    ...(training
+      ? ([
+          ['precision', `${s.precision} precision`],
+          ['optimizer', s.optimizer],
+        ] as Array<[string, string]>)
+      : []),
+    ...(training && s.adapter
+      ? ([
+          [
+            'adapter',
+            `${adapterMethod(s.adapter, s.dtype.name)} r=${s.adapter.rank} on ${s.adapter.targets.join(', ')}`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
+    // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
+    ...((s.serve
+      ? [
+          [
+            'serve',
+            `vLLM max_model_len=${s.serve.maxModelLen} gpu_memory_utilization=${s.serve.gpuMemoryUtilization}`,
+          ],
+        ]
+      : [
+          ['batch', batch],
+          ['seq', `N=${formatInteger(s.seq)}`],
+        ]) as Array<[string, string]>),
+    ['layout', layoutLabel(result)],
+  ]
+}
+
+/** The caption line: model, mode, dtype, B, N, layout. */
+export function caption(result: Result): string {
+  return captionParts(result)
+    .map(([, text]) => text)
+    .join(' · ')
+}
+
+/**
+ * A sweep's caption holds what every case shares; each part that differs
+ * between cases (the GPU count of a DP sweep, the KV dtype of a dtype sweep)
+ * becomes a column, so no row is read with another row's setting.
+ */
+function sweepCaption(results: Result[]): {shared: string; varying: string[][]; headers: string[]} {
+  const parts = results.map(captionParts)
+  const first = parts[0] ?? []
+  const differs = first.map((_, index) =>
+    parts.some((entry) => entry[index]?.[1] !== first[index]?.[1]),
+  )
+  return {
+    shared: first
+      .filter((_, index) => !differs[index])
+      .map(([, text]) => text)
+      .join(' · '),
+    headers: first.filter((_, index) => differs[index]).map(([header]) => header),
+    varying: parts.map((entry) =>
+      entry.filter((_, index) => differs[index]).map(([, text]) => text),
+    ),
+  }
 }
 
 /** Component labels of a served model: vLLM's own terms. */
@@ -148,6 +202,11 @@ function gpuName(result: Result): string {
 /** `47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits, 37.4 GB headroom (99 % usable)`. */
 export function summaryLine(result: Result, units: Units, style: Style): string | undefined {
   if (result.capacity === undefined) return undefined
+  const partial = leftOut(result)
+  if (partial) {
+    // Never "fits" on a total that leaves components out.
+    return `no fit check on ${gpuName(result)}: the total leaves out ${partial.labels} (needs ${partial.fields})`
+  }
   const usable = result.usableCapacity ?? result.capacity
   const total = result.perDevice.total
   const head = `${formatSize(total, units)} ${units} of ${formatSize(result.capacity, units)} ${units} on ${result.devices > 1 ? 'each ' : ''}${gpuName(result)} (${formatShare(total, result.capacity)})`
@@ -170,8 +229,25 @@ export function solvedLine(solved: Solved): string {
   return `${what}: ${solved.value}${solved.note ? ` (${solved.note})` : ''}`
 }
 
+/** `` `layers`, `hidden`, `heads` ``: model fields, each once. */
+function fieldList(fields: readonly string[]): string {
+  return [...new Set(fields)].map((field) => `\`${field}\``).join(', ')
+}
+
+/** The components a partial result leaves out, and the fields they need. */
+function leftOut(result: Result): {labels: string; fields: string} | undefined {
+  const missing = result.missing
+  if (!missing) return undefined
+  const keys = Object.keys(missing) as ComponentKey[]
+  return {
+    labels: keys.map((key) => componentLabels[key]).join(', '),
+    fields: fieldList(keys.flatMap((key) => missing[key] ?? [])),
+  }
+}
+
 function breakdown(result: Result, units: Units, style: Style): string {
   const total = result.perDevice.total
+  const partial = leftOut(result)
   const rows: string[][] = []
   for (const component of result.components) {
     const missing = result.missing?.[component.key]
@@ -181,11 +257,19 @@ function breakdown(result: Result, units: Units, style: Style): string {
       componentLabels[component.key]
     rows.push(
       missing
-        ? [label, 'n/a', `needs ${missing.join(', ')}`]
-        : [label, formatSize(component.bytes, units), formatShare(component.bytes, total)],
+        ? [label, `n/a (needs ${fieldList(missing)})`, '']
+        : [
+            label,
+            formatSize(component.bytes, units),
+            partial ? '' : formatShare(component.bytes, total),
+          ],
     )
   }
-  rows.push(['total', formatSize(total, units), total > 0 ? '100 %' : ''])
+  rows.push([
+    partial ? `total without ${partial.labels}` : 'total',
+    formatSize(total, units),
+    total > 0 && !partial ? '100 %' : '',
+  ])
   const unitHeader = result.devices > 1 ? `${units} per GPU` : units
   return textTable(
     ['component', unitHeader, 'share'],
@@ -198,6 +282,7 @@ function breakdown(result: Result, units: Units, style: Style): string {
 
 function metricValue(result: Result, metric: Metric, units: Units): string {
   if (metric === 'params') return formatInteger(result.model.params)
+  if (metric === 'total' ? result.missing : result.missing?.[metric]) return 'n/a'
   return formatSize(result.perDevice[metric] ?? 0, units)
 }
 
@@ -205,6 +290,13 @@ function metricLabel(metric: Metric, units: Units): string {
   if (metric === 'params') return 'params'
   if (metric === 'total') return `total ${units}`
   return `${componentLabels[metric]} ${units}`
+}
+
+/** A swept value: numbers with digit groups (`8,192`), like every other figure. */
+function caseLabel(entry: VaryCase, key: string): string {
+  const value = entry.vary[key]
+  if (typeof value === 'number' && Number.isInteger(value)) return formatInteger(value)
+  return entry.labels[key] ?? ''
 }
 
 /** The text form of a computed block, as `vram calc` prints it. */
@@ -247,12 +339,18 @@ export function renderBlock(block: BlockResult, style: Style): string {
     }
   } else if (block.cases) {
     const keys = block.varyKeys ?? []
-    const first = block.cases[0]?.result
-    if (first) lines.push(style.dim(`${caption(first)} · varying ${keys.join(' × ')}`), '')
-    const capacity = block.cases.some((entry) => entry.result.capacity !== undefined)
+    const described = sweepCaption(block.cases.map((entry) => entry.result))
+    lines.push(style.dim(`${described.shared} · varying ${keys.join(' × ')}`), '')
+    const capacity = block.cases.some((entry) => entry.result.fits !== undefined)
     const solvedTarget = block.cases.find((entry) => entry.solved)?.solved?.target
-    const header = [...keys, metricLabel(block.metric, units)]
-    const align: Align[] = [...keys.map((): Align => 'left'), 'right']
+    // A swept key whose caption part varies shows that part (`int4 (KV bf16)`) in its own column.
+    const extra = described.headers.filter((name) => !keys.includes(name))
+    const header = [...keys, ...extra, metricLabel(block.metric, units)]
+    const align: Align[] = [
+      ...keys.map((): Align => 'left'),
+      ...extra.map((): Align => 'left'),
+      'right',
+    ]
     if (block.metric !== 'total') {
       header.push(`total ${units}`)
       align.push('right')
@@ -270,10 +368,12 @@ export function renderBlock(block: BlockResult, style: Style): string {
       header.push('KV tokens', 'max concurrency')
       align.push('right', 'right')
     }
-    const partial = block.cases.some((entry) => entry.result.missing)
-    const rows = block.cases.map((entry) => {
+    const rows = block.cases.map((entry, index) => {
+      const part = (name: string) =>
+        described.varying[index]?.[described.headers.indexOf(name)] ?? ''
       const row = [
-        ...keys.map((key) => entry.labels[key] ?? ''),
+        ...keys.map((key) => (described.headers.includes(key) ? part(key) : caseLabel(entry, key))),
+        ...extra.map(part),
         metricValue(entry.result, block.metric, units),
       ]
       if (block.metric !== 'total') {
@@ -299,7 +399,15 @@ export function renderBlock(block: BlockResult, style: Style): string {
       return row
     })
     lines.push(textTable(header, rows, align, style))
-    if (partial) lines.push(style.dim('n/a: the model is given by params only'))
+    const partialCase = block.cases.find((entry) => entry.result.missing)
+    const why = partialCase && leftOut(partialCase.result)
+    if (why) {
+      lines.push(
+        style.dim(
+          `n/a: the model is given by params only, so the total leaves out ${why.labels} (needs ${why.fields})${block.cases.some((entry) => entry.result.capacity !== undefined) ? '; no fit check' : ''}`,
+        ),
+      )
+    }
   }
   for (const expectation of block.expectations) {
     const unit = expectation.kind === 'bytes' ? ` ${units}` : ''

@@ -250,7 +250,7 @@ describe('vram calc text output', () => {
     const run = vram(['calc', writeTemp(dir, 'text.yaml', qwen)])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Qwen/Qwen2.5-7B')
-    expect(run.stdout).toContain('inference · fp16 · B=16 · N=32768 · 1 GPU')
+    expect(run.stdout).toContain('inference · fp16 · B=16 · N=32,768 · 1 GPU')
     expect(run.stdout).toMatch(/weights\s+15\.2\s+32\.2 %/)
     expect(run.stdout).toMatch(/KV cache\s+30\.1\s+63\.6 %/)
     expect(run.stdout).toMatch(/buffers\s+2\.00\s+4\.2 %/)

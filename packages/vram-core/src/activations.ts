@@ -10,10 +10,8 @@ import {requireShape} from './model/params.js'
 import {korthikanti} from './sources.js'
 import type {Scenario, Source} from './types.js'
 
-export const activationsSource: Source = {
-  title: 'Korthikanti et al. 2022, Table 2, derived per saved tensor',
-  url: korthikanti.url,
-}
+/** Korthikanti et al.'s Table 2, derived per saved tensor. */
+export const activationsSource: Source = {...korthikanti, locator: 'Table 2'}
 
 /**
  * One tensor a layer keeps for its backward pass, per micro-batch.

@@ -1,9 +1,11 @@
 /** Buffers: temporary buffers and the CUDA context, a per-device figure the writer may set. */
 import type {ComponentMemory} from './formula.js'
 import {tex} from './formula.js'
+import {article} from './sources.js'
 import type {Scenario, Source} from './types.js'
 
-export const buffersSource: Source = {title: 'article §3.6 ("usually about 1–2 GB")'}
+/** The article's allowance ("usually about 1–2 GB"): no framework defines one. */
+export const buffersSource: Source = {...article, locator: '§3.6'}
 
 export function buffersMemory(scenario: Scenario): ComponentMemory {
   return {

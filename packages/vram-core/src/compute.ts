@@ -113,10 +113,7 @@ function partially(
     return run()
   } catch (error) {
     if (!missing || !(error instanceof VramInputError)) throw error
-    missing.set(
-      key,
-      error.diagnostics.map((entry) => entry.message),
-    )
+    missing.set(key, [...new Set(error.diagnostics.flatMap((entry) => entry.fields ?? []))])
     return absent(key === 'kvCache' ? 'M_{kv}' : 'M_{act}')
   }
 }
@@ -188,7 +185,8 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
   if (scenario.gpu) {
     result.capacity = scenario.gpu.capacity
     result.usableCapacity = Math.floor(scenario.gpu.capacity * scenario.usable)
-    result.fits = memory.perDevice.total <= result.usableCapacity
+    // A total that leaves components out cannot say whether the job fits.
+    if (!result.missing) result.fits = memory.perDevice.total <= result.usableCapacity
   }
   // With `serve:`, the engine's own budget decides the KV cache (serving/vllm.ts).
   return scenario.serve ? withServing(result) : result

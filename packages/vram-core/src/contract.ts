@@ -3,6 +3,17 @@ import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
 /** The JSON object of spec §5 for one result. */
 function resultJson(result: Result, solved?: Solved) {
+  // Only the components the result has (`adapter` with an adapter), in their order.
+  const perDevice: Record<string, number | null> = {}
+  for (const [key, bytes] of Object.entries(result.perDevice)) {
+    if (bytes !== undefined) perDevice[key] = bytes
+  }
+  const missing = result.missing
+  if (missing) {
+    // A component that could not be computed is unknown, not 0, and so is the total.
+    for (const key of Object.keys(missing)) perDevice[key] = null
+    perDevice.total = null
+  }
   const out: Record<string, unknown> = {
     model: {
       id: result.model.id,
@@ -12,11 +23,12 @@ function resultJson(result: Result, solved?: Solved) {
         : {trainableParams: result.model.trainableParams}),
     },
     devices: result.devices,
-    perDevice: {...result.perDevice},
+    perDevice,
   }
+  if (missing) out.missing = {...missing}
   if (result.capacity !== undefined) {
     out.capacity = result.capacity
-    out.fits = result.fits
+    out.fits = result.fits ?? null
   }
   if (solved) out.solved = {[solved.target]: solved.value ?? null}
   if (result.serving) out.serving = servingJson(result.serving)

@@ -47,6 +47,8 @@ export interface Diagnostic {
   actual?: string | undefined
   /** `error` stops the block; `warning` keeps the output. */
   severity: 'error' | 'warning'
+  /** For `missing-field`: the model fields that are missing (`layers`, `hidden`, ...). */
+  fields?: string[] | undefined
 }
 
 export function diagnostic(

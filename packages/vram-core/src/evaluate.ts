@@ -204,7 +204,11 @@ function expandVary(
     combos.splice(0, combos.length, ...next)
   }
   const cases: VaryCase[] = []
-  const reported = new Set<string>()
+  const caseValues: unknown[][] = []
+  // A problem the block's own keys already reported (checked once before the sweep) is not repeated.
+  const signatureOf = (entry: Diagnostic, path: YamlPath) =>
+    `${entry.ruleId}:${path.join('.')}:${entry.message}`
+  const reported = new Set<string>(out.map((entry) => signatureOf(entry, entry.path)))
   for (const combo of combos) {
     let caseRaw = base
     for (const {key, value} of combo) caseRaw = withKey(caseRaw, key, value)
@@ -218,7 +222,7 @@ function expandVary(
       const path = axis
         ? ['vary', axis.key, axis.index, ...entry.path.slice(axis.key.split('.').length)]
         : entry.path
-      const signature = `${entry.ruleId}:${path.join('.')}:${entry.message}`
+      const signature = signatureOf(entry, path)
       if (reported.has(signature)) continue
       reported.add(signature)
       out.push({...entry, path})
@@ -228,13 +232,61 @@ function expandVary(
     const labels: Record<string, string> = {}
     for (const {key, value} of combo) {
       vary[key] = value
-      labels[key] = valueLabel(value)
+      // A model or a GPU preset is labelled by its name (`Qwen2.5 7B`), as captions name it.
+      const gpu = result.scenario.gpu
+      labels[key] =
+        key === 'model'
+          ? result.model.name
+          : key === 'gpu' && gpu && gpu.id !== 'custom'
+            ? gpu.name
+            : valueLabel(value)
     }
     const entry: VaryCase = {vary, labels, result}
     if (options.solve) entry.solved = solve(scenario, options.solve)
     cases.push(entry)
+    caseValues.push(combo.map(({value}) => value))
   }
+  distinguishNames(
+    cases,
+    caseValues,
+    axes.map((axis) => axis.key),
+  )
   return cases
+}
+
+/** A value in YAML flow style: `{extends: llama-2-7b, layers: 16}`. */
+function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`
+  if (isRecord(value)) {
+    return `{${Object.entries(value)
+      .map(([key, inner]) => `${key}: ${flow(inner)}`)
+      .join(', ')}}`
+  }
+  return display(value)
+}
+
+/**
+ * Two different swept models (or GPUs) with the same name would share a row
+ * of a matrix: those labels get the value as written (`Llama 2 7B (modified)
+ * {extends: llama-2-7b, layers: 16}`).
+ */
+function distinguishNames(cases: VaryCase[], values: unknown[][], keys: string[]): void {
+  keys.forEach((key, axis) => {
+    if (key !== 'model' && key !== 'gpu') return
+    const written = new Map<string, Set<string>>()
+    cases.forEach((entry, index) => {
+      const label = entry.labels[key] ?? ''
+      const set = written.get(label) ?? new Set<string>()
+      set.add(JSON.stringify(values[index]?.[axis]))
+      written.set(label, set)
+    })
+    cases.forEach((entry, index) => {
+      const label = entry.labels[key] ?? ''
+      if ((written.get(label)?.size ?? 0) > 1) {
+        entry.labels[key] = `${label} ${flow(values[index]?.[axis])}`
+      }
+    })
+  })
 }
 
 function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagnostic[]): void {
@@ -351,7 +403,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         out.push(
           diagnostic(
             'missing-field',
-            `\`expect.${key}\` needs the model's shape: ${Object.values(missing).flat()[0] ?? ''}`,
+            `\`expect.${key}\` needs the model's shape (${missingFields(missing)})`,
             path,
             {
               suggestion: 'use a preset or give layers, hidden, heads, vocab and ffn',
@@ -426,6 +478,12 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
       }
     })
   }
+}
+
+/** `` `layers`, `hidden`, `heads` ``: the fields a partial result lacks, each once. */
+export function missingFields(missing: Partial<Record<string, string[]>>): string {
+  const fields = [...new Set(Object.values(missing).flatMap((entry) => entry ?? []))]
+  return fields.map((field) => `\`${field}\``).join(', ')
 }
 
 function countPrecision(value: unknown): number {

@@ -12,10 +12,8 @@ import {deepspeed} from './sources.js'
 import type {Scenario, Source} from './types.js'
 import {type Gather, gatherBytes, gatherTerms} from './zero3-gather.js'
 
-export const gradientsSource: Source = {
-  title: 'article §3.3; fp32 copy and ZeRO partitions as in DeepSpeed',
-  url: deepspeed.url,
-}
+/** DeepSpeed's fp32 gradient copy and ZeRO gradient partitions. */
+export const gradientsSource: Source = deepspeed
 
 export function gradientsMemory(
   scenario: Scenario,

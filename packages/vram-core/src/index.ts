@@ -29,15 +29,23 @@ export {paramInventory} from './model/params.js'
 export {findModelPreset, type ModelPreset, modelPresets, modelSuggestion} from './model/presets.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './reference.js'
 export {
+  accountings,
+  attentions,
   blockKeys,
   defaultBuffers,
   defaultSeq,
+  modes,
+  optimizers,
   parallelKeys,
+  precisions,
+  quantizeScopes,
   type ReadContext,
   readScenario,
+  recomputes,
 } from './scenario.js'
 export type * from './serving/types.js'
 export {solve} from './solve.js'
+export {article, type CitationStyle, citation, modelSource} from './sources.js'
 export type * from './types.js'
 export {GB, GiB, parseSize, unitBytes} from './units.js'
 export {type BlockSource, parseBlockSource} from './yaml-source.js'

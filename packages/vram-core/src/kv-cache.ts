@@ -6,11 +6,11 @@
 import {type ComponentMemory, tex} from './formula.js'
 import type {Stage} from './layout.js'
 import {requireShape} from './model/params.js'
+import {vllm} from './sources.js'
 import type {Scenario, Source} from './types.js'
 
-export const kvCacheSource: Source = {
-  title: 'article §3.5; GQA, sliding window and MLA from the model config',
-}
+/** vLLM's cache block size (K and V per layer, KV heads × head size); the shape from the model's config. */
+export const kvCacheSource: Source = vllm
 
 /**
  * KV cache of one device on `stage` (inference). Throws `VramInputError` when

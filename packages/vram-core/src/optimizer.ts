@@ -8,10 +8,8 @@ import {type GroupShare, modelStateTerm, type StageParams} from './model-states.
 import {zeroPaper} from './sources.js'
 import type {Formula, Scenario, Source} from './types.js'
 
-export const optimizerSource: Source = {
-  title: 'article §3.2; ZeRO paper (K = 12 for mixed-precision Adam)',
-  url: zeroPaper.url,
-}
+/** The ZeRO paper's K = 12 bytes per parameter for mixed-precision Adam (§3.1). */
+export const optimizerSource: Source = {...zeroPaper, locator: '§3.1'}
 
 /** Optimizer-state bytes per parameter (master copy excluded), and the states' description. */
 export function optimizerStateBytes(scenario: Scenario): {bytes: number; terms: string[]} {

@@ -1,6 +1,7 @@
 import {closest} from './diagnostics.js'
+import {missingFields, valueLabel} from './evaluate.js'
 import {own} from './limits.js'
-import type {BlockResult, Result, Solved} from './types.js'
+import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
 /** What an inline reference resolves to; the renderer formats it. */
 export type ReferenceValue =
@@ -61,22 +62,83 @@ const maxPathLength = 200
 /** The paths an inline reference may end in. */
 export const referencePaths = Object.keys(resultPaths)
 
+/** One segment of a reference path; `quoted` when written `"4.85bpw"`. */
+interface Segment {
+  text: string
+  quoted: boolean
+}
+
+/**
+ * Splits `4.85bpw.total` or `"4.85bpw".total` at dots outside double quotes.
+ * Returns `undefined` for an unbalanced quote.
+ */
+function splitPath(path: string): Segment[] | undefined {
+  const segments: Segment[] = []
+  let rest = path
+  while (rest.length > 0) {
+    if (rest.startsWith('"')) {
+      const close = rest.indexOf('"', 1)
+      if (close < 0) return undefined
+      segments.push({text: rest.slice(1, close), quoted: true})
+      rest = rest.slice(close + 1)
+      if (rest.length > 0 && !rest.startsWith('.')) return undefined
+      rest = rest.slice(1)
+      continue
+    }
+    const dot = rest.indexOf('.')
+    const text = dot < 0 ? rest : rest.slice(0, dot)
+    if (text.includes('"')) return undefined
+    if (text) segments.push({text, quoted: false})
+    rest = dot < 0 ? '' : rest.slice(dot + 1)
+  }
+  return segments
+}
+
+/** A case label as a path segment: quoted when it holds a dot; `undefined` if it cannot be. */
+export function labelSegment(label: string): string | undefined {
+  if (/^[^."]+$/.test(label)) return label
+  return label.includes('"') ? undefined : `"${label}"`
+}
+
+/** Names a case answers to for one swept key: its label and the value as written. */
+function caseNames(entry: VaryCase, key: string): string[] {
+  const names = [entry.labels[key], valueLabel(entry.vary[key])]
+  return names
+    .filter((name): name is string => name !== undefined)
+    .map((name) => name.toLowerCase())
+}
+
 /**
  * Resolves `PATH` of `vram:ID.PATH` against a computed block. With `vary`,
- * the path starts with the swept values' labels (`vram:weights.70B.fp16.weights`)
- * or a 0-based case index (`vram:plans.2.total`).
+ * the path starts with the swept values' labels (`vram:weights.70B.fp16.weights`),
+ * a label holding a dot or a space quoted (`vram:q."4.85bpw".total`), or a
+ * 0-based case index (`vram:plans.2.total`).
  */
 export function resolveReference(
   block: BlockResult,
   path: string,
-): {value: ReferenceValue} | {error: string; suggestion?: string | undefined} {
+):
+  | {value: ReferenceValue}
+  | {
+      error: string
+      suggestion?: string | undefined
+      /** A path that resolves in this block, for the suggestion (`"4.85bpw".total`). */
+      example?: string | undefined
+    } {
   // No path is this long: neither echo it nor search suggestions for it.
   if (path.length > maxPathLength)
     return {
       error: `A reference path of ${path.length} characters is not one vram knows`,
       suggestion: `use one of ${referencePaths.join(', ')}`,
     }
-  const segments = path.split('.').filter(Boolean)
+  const split = splitPath(path)
+  if (!split) {
+    return {
+      error: `\`${path}\` has an unbalanced \`"\``,
+      suggestion: 'quote a whole case label, e.g. `"4.85bpw".total`',
+    }
+  }
+  let segments = split
   let result = block.result
   let solved = block.solved
   if (block.cases) {
@@ -84,32 +146,47 @@ export function resolveReference(
     let chosen = block.cases
     let consumed = 0
     for (const key of keys) {
-      const segment = segments[consumed]
-      if (segment === undefined) break
-      const matching = chosen.filter(
-        (entry) => entry.labels[key]?.toLowerCase() === segment.toLowerCase(),
-      )
-      if (matching.length === 0) break
+      if (segments[consumed] === undefined) break
+      // The longest run of unquoted segments that names a case (`4.85bpw` is two).
+      let matched = 0
+      let matching: VaryCase[] = []
+      const most = segments[consumed]?.quoted ? 1 : segments.length - consumed
+      for (let length = most; length > 0; length--) {
+        const run = segments.slice(consumed, consumed + length)
+        if (length > 1 && run.some((segment) => segment.quoted)) continue
+        const name = run
+          .map((segment) => segment.text)
+          .join('.')
+          .toLowerCase()
+        matching = chosen.filter((entry) => caseNames(entry, key).includes(name))
+        if (matching.length > 0) {
+          matched = length
+          break
+        }
+      }
+      if (matched === 0) break
       chosen = matching
-      consumed++
+      consumed += matched
     }
-    if (consumed === 0 && segments[0] !== undefined && /^\d+$/.test(segments[0])) {
-      const entry = block.cases[Number(segments[0])]
+    const first = segments[0]
+    if (consumed === 0 && first && !first.quoted && /^\d+$/.test(first.text)) {
+      const entry = block.cases[Number(first.text)]
       chosen = entry ? [entry] : []
       consumed = 1
     }
     if (chosen.length !== 1) {
-      const labels = block.cases.map((entry) => Object.values(entry.labels).join('.'))
+      const example = `${casePath(block, keys)}.total`
       return {
         error: `\`${path}\` does not pick one case of the sweep`,
-        suggestion: `start the path with a case, e.g. \`${labels[0] ?? '0'}.total\``,
+        suggestion: `start the path with a case, e.g. \`${example}\``,
+        example,
       }
     }
     result = chosen[0]?.result
     solved = chosen[0]?.solved
-    segments.splice(0, consumed)
+    segments = segments.slice(consumed)
   }
-  let name = segments.join('.')
+  let name = segments.map((segment) => segment.text).join('.')
   if (name === 'kvCache') name = 'kv_cache'
   if (name.startsWith('solved.')) name = 'solved'
   const read = own(resultPaths, name)
@@ -123,8 +200,8 @@ export function resolveReference(
   const shapeBound = ['total', 'activations', 'kv_cache', 'headroom', 'utilization', 'fits']
   if (result.missing && shapeBound.includes(name)) {
     return {
-      error: `\`${path}\` needs the model's shape (layers, hidden, heads, ...)`,
-      suggestion: 'use a preset or give the model its shape',
+      error: `\`${path}\` needs the model's shape (${missingFields(result.missing)})`,
+      suggestion: 'use a preset or give the model these fields',
     }
   }
   const value = read(result, solved)
@@ -141,4 +218,15 @@ export function resolveReference(
               : 'add `gpu:` to the block',
     }
   return {value}
+}
+
+/** A path prefix that picks `entry`: its labels (quoted where needed), or its index. */
+function casePath(block: BlockResult, keys: readonly string[]): string {
+  const entry = block.cases?.[0]
+  if (!entry) return '0'
+  const parts = keys.map((key) => labelSegment(entry.labels[key] ?? ''))
+  const same = (block.cases ?? []).filter((other) =>
+    keys.every((key) => other.labels[key]?.toLowerCase() === entry.labels[key]?.toLowerCase()),
+  )
+  return parts.every((part) => part) && same.length === 1 ? parts.join('.') : '0'
 }

@@ -428,6 +428,15 @@ export function readScenario(
     }
   }
 
+  // `vary: {model: [...]}` needs no top-level `model`: the rest of the block is
+  // checked with the first swept model, whose own problems each case reports.
+  const sweptModel = options.vary?.find((axis) => axis.key === 'model')
+  if (sweptModel && (raw.model === undefined || raw.model === null)) {
+    const checked: Diagnostic[] = []
+    const scenario = readCore({...raw, model: sweptModel.values[0]}, context, checked)
+    out.push(...checked.filter((entry) => entry.path[0] !== 'model'))
+    return {scenario, options, diagnostics: out}
+  }
   const scenario = readCore(raw, context, out)
   // Keys vLLM's budget does not read: say so rather than ignore them silently.
   if (raw.serve !== undefined && raw.serve !== null) {

@@ -141,8 +141,12 @@ export interface Formula {
 }
 
 export interface Source {
-  /** Short citation, e.g. `Korthikanti et al. 2022, Table 2`. */
+  /** Full citation: authors, year and title, or project and file. */
   title: string
+  /** Short citation: `Korthikanti et al. 2022`, `Megatron-LM`. */
+  short?: string | undefined
+  /** Where in the source the formula is: `Table 2`, `§3.1`, a function. */
+  locator?: string | undefined
   url?: string | undefined
 }
 
@@ -198,8 +202,9 @@ export interface Result {
   usableCapacity?: number | undefined
   fits?: boolean | undefined
   /**
-   * Components a params-only model could not compute (partial computation), with
-   * why; they count as 0 and the total is not meaningful.
+   * Components a params-only model could not compute (partial computation),
+   * each with the model fields it needs (`layers`, `hidden`, ...); they count
+   * as 0 in `perDevice`, so the total is not meaningful and `fits` is unset.
    */
   missing?: Partial<Record<ComponentKey, string[]>> | undefined
   /** With `serve:`: the engine's budget, KV capacity and concurrency. */

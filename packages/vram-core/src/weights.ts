@@ -11,10 +11,8 @@ import {megatron} from './sources.js'
 import type {Scenario, Source} from './types.js'
 import {type Gather, gatherBytes, gatherTerms} from './zero3-gather.js'
 
-export const weightsSource: Source = {
-  title: 'article §3.1; sharding as in Megatron-LM',
-  url: megatron.url,
-}
+/** Megatron-LM's weight count per device (TP and PP sharding). */
+export const weightsSource: Source = {...megatron, locator: 'compute_weight_and_optimizer_memory'}
 
 const quantizedFamilies: ReadonlyArray<ParamGroup['family']> = [
   'attention',

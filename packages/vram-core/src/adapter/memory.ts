@@ -135,7 +135,7 @@ export interface AdapterComponent extends ComponentMemory {
   source: Source
 }
 
-export const adapterSource: Source = {title: peft.title, url: peft.url}
+export const adapterSource: Source = peft
 
 /**
  * The components of a training scenario with `scenario.adapter`, keyed like
@@ -208,6 +208,7 @@ export function adapterComponents(
       formula: activations.formula,
       source: {
         title: 'transformers and PEFT forward passes, derived per saved tensor',
+        short: 'transformers and PEFT',
         url: 'https://github.com/huggingface/peft',
       },
       note: activations.note,

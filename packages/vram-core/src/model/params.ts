@@ -47,6 +47,7 @@ export function requireShape(
         ['model'],
         {
           suggestion: `add ${names.map((name) => `\`${name}\``).join(', ')} to \`model\`, or use a preset`,
+          fields: names,
         },
       ),
     ])
