@@ -8,18 +8,8 @@ import {dirname, resolve} from 'node:path'
 import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {createRemarkVram} from './plugin.js'
 
-export type {CitationStyle} from 'vram-core'
-export {
-  en,
-  type LabelKey,
-  type LocaleDictionary,
-  locales,
-  sameInEveryLanguage,
-  zh,
-} from './locale.js'
-export type {ErrorMode, MermaidShape, Options} from './options.js'
-export type {RuleId, VramBlockData, VramData, VramErratum} from './plugin.js'
-export {version} from './plugin.js'
+// Everything the browser entry exports; this module's own `remarkVram` takes precedence.
+export * from './index.js'
 
 /** The plugin: `unified().use(remarkVram, options)`. */
 export const remarkVram = createRemarkVram({
