@@ -12,6 +12,7 @@
  * configuration that fits.
  */
 import {linearModules} from './adapter/modules.js'
+import {adviceAsIs} from './advice-as-is.js'
 import {dtype} from './dtypes.js'
 import {paramInventory} from './model/params.js'
 import type {Advice, AdviceEdge, AdviceNode, Result, Scenario} from './types.js'
@@ -193,17 +194,7 @@ export function adviseSingleGpu(
     edges.push({from: path[path.length - 1] as string, to: 'leaf'})
     path.push('leaf')
   }
-  if (!scenario.gpu || base.fits) {
-    leaf(scenario.gpu ? 'advice.fitsAsIs' : 'advice.noGpu', base)
-    return {
-      nodes,
-      edges,
-      path,
-      solution: base.fits
-        ? {change: {}, total: base.perDevice.total, devices: base.devices}
-        : undefined,
-    }
-  }
+  if (!scenario.gpu || base.fits) return adviceAsIs(scenario, base, {nodes, edges, path})
   let current = scenario
   let change: Change = {}
   let last = base

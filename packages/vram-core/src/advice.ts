@@ -1,3 +1,4 @@
+import {adviceAsIs} from './advice-as-is.js'
 import {adviseSingleGpu} from './advice-finetune.js'
 import {compute, deviceCount} from './compute.js'
 import {dtype} from './dtypes.js'
@@ -219,25 +220,7 @@ export function advise(scenario: Scenario): Advice {
     edges.push({from, to: 'leaf'})
     path.push('leaf')
   }
-  if (!scenario.gpu || base.fits) {
-    nodes.push({
-      id: 'leaf',
-      kind: 'leaf',
-      label: scenario.gpu ? 'advice.fitsAsIs' : 'advice.noGpu',
-      total: base.perDevice.total,
-      fits: base.fits,
-    })
-    edges.push({from: 'start', to: 'leaf'})
-    path.push('leaf')
-    return {
-      nodes,
-      edges,
-      path,
-      solution: base.fits
-        ? {change: {}, total: base.perDevice.total, devices: base.devices}
-        : undefined,
-    }
-  }
+  if (!scenario.gpu || base.fits) return adviceAsIs(scenario, base, {nodes, edges, path})
 
   let current = scenario
   let change: Change = {}
