@@ -5,6 +5,7 @@
  * asynchronous).
  */
 import {dirname, resolve} from 'node:path'
+import {visit} from 'unist-util-visit'
 import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {createRemarkVram} from './plugin.js'
 
@@ -14,8 +15,14 @@ export * from './index.js'
 /** The plugin: `unified().use(remarkVram, options)`. */
 export const remarkVram = createRemarkVram({
   readConfig: (file) => nodeReadConfig(file.path),
-  // `.gguf` headers are read asynchronously before the blocks are computed.
-  prepare: (file) =>
-    preloadGgufFiles(String(file.value), file.path ? dirname(resolve(file.path)) : process.cwd()),
+  // `.gguf` headers the blocks name are read asynchronously before the blocks are computed.
+  prepare: (file, tree) => {
+    const blocks: string[] = []
+    visit(tree, 'code', (node) => {
+      if (node.lang === 'vram') blocks.push(node.value)
+    })
+    if (blocks.length === 0) return undefined
+    return preloadGgufFiles(blocks, file.path ? dirname(resolve(file.path)) : process.cwd())
+  },
 })
 export default remarkVram

@@ -17,7 +17,7 @@ import {
   type YamlPath,
 } from 'vram-core'
 import {Formatter} from './format.js'
-import {resolveLocale} from './locale.js'
+import {addedLabels, resolveLocale} from './locale.js'
 import {paragraph, text} from './mdast.js'
 import {flowchart, mermaidNode} from './mermaid.js'
 import {type Options, type Settings, settingsFrom} from './options.js'
@@ -96,7 +96,7 @@ export interface Platform {
    * the headers of the `.gguf` files it names). `undefined` when there is
    * none: the transform then stays synchronous (`processSync` works).
    */
-  prepare?: ((file: VFile) => Promise<void> | undefined) | undefined
+  prepare?: ((file: VFile, tree: Root) => Promise<void> | undefined) | undefined
 }
 
 const emptyOptions: Readonly<Options> = {}
@@ -163,6 +163,15 @@ class Run {
     this.lines = new Lines(file)
     const locale = settings.getLocale?.(file) ?? settings.locale
     let dictionary = resolveLocale(locale, settings.locales)
+    for (const key of addedLabels(settings.locales, locale)?.invalid ?? []) {
+      const where = key === '' ? '' : `[${JSON.stringify(key)}]`
+      const name = addedLabels(settings.locales, locale)?.locale ?? locale
+      const message = file.message(
+        `The option \`locales.${name}${where}\` is not a string; the built-in label is used`,
+        {ruleId: 'invalid-option', source: 'remark-vram'},
+      )
+      message.url = `${docsUrl}#invalid-option`
+    }
     try {
       new Intl.NumberFormat(dictionary.intl)
     } catch {
@@ -477,7 +486,7 @@ export function createRemarkVram(platform: Platform) {
       }
     }
     return (tree: Root, file: VFile) => {
-      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file)
+      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file, tree)
       return pending ? pending.then(() => transform(tree, file)) : transform(tree, file)
     }
   }

@@ -71,7 +71,8 @@ export interface WriteOptions {
  * never redirects it. It gets the original's mode (and owner, when run as
  * root), is flushed to disk, and is renamed over the target only if the target
  * still holds `options.original`. A symlinked markdown file is followed, so
- * the link stays a link. A file with no write permission bits is refused, even
+ * the link stays a link; a hard-linked file (more than one name) is written in
+ * place once the copy is on disk, so every name keeps seeing one file. A file with no write permission bits is refused, even
  * for root. On any failure the temporary file is removed and the original is
  * untouched.
  */
@@ -115,6 +116,15 @@ export function writeAtomic(file: string, bytes: Uint8Array, options: WriteOptio
         )
       }
     }
+    if (stat.nlink > 1) {
+      // A rename would give this name a new file and break the hard link: write
+      // the file in place instead, now that a complete copy is safe on disk.
+      // Kept (not removed on failure) from here: it may hold the only complete new text.
+      created = false
+      writeInPlace(file, target, temporary, bytes)
+      fs.unlinkSync(temporary)
+      return
+    }
     fs.renameSync(temporary, target)
   } catch (error) {
     if (created) {
@@ -126,6 +136,32 @@ export function writeAtomic(file: string, bytes: Uint8Array, options: WriteOptio
     }
     if (error instanceof WriteError) throw error
     throw new WriteError(file, errorCode(error))
+  }
+}
+
+/**
+ * Overwrites the hard-linked `target` with `bytes` (every name of the file
+ * sees the new text). Should that fail midway, the complete new text stays in
+ * `temporary`, and the error names it.
+ */
+function writeInPlace(file: string, target: string, temporary: string, bytes: Uint8Array): void {
+  let descriptor: number
+  try {
+    descriptor = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW)
+  } catch (error) {
+    throw new WriteError(file, errorCode(error))
+  }
+  try {
+    fs.writeSync(descriptor, bytes, 0, bytes.length, 0)
+    fs.ftruncateSync(descriptor, bytes.length)
+    fs.fsyncSync(descriptor)
+  } catch (error) {
+    throw new WriteError(
+      file,
+      `${errorCode(error)} while writing the hard-linked file in place; the new text is in ${temporary}`,
+    )
+  } finally {
+    fs.closeSync(descriptor)
   }
 }
 

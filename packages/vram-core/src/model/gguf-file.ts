@@ -65,6 +65,12 @@ export function isGgufSummary(value: unknown): value is GgufSummary {
   )
 }
 
+/** Bytes of one tensor of ggml type `type` with `elements` elements, or `undefined` for an unknown type. */
+export function ggmlTensorBytes(type: number, elements: number): number | undefined {
+  const block = Object.hasOwn(ggmlBlocks, type) ? ggmlBlocks[type] : undefined
+  return block ? Math.ceil(elements / block[0]) * block[1] : undefined
+}
+
 /** Bytes of tensor data in the file (each tensor's blocks; alignment padding left out), or the unknown type. */
 export function ggufTensorBytes(summary: GgufSummary): {bytes: number} | {unknownType: number} {
   let bytes = 0
