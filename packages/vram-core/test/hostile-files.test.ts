@@ -1,0 +1,232 @@
+/**
+ * Files a careless or hostile document names (issue 25): FIFOs, devices,
+ * `/proc`, files outside the documentation, GGUF headers that lie about their
+ * size, a Hugging Face cache whose `refs/main` is a FIFO or `/dev/zero`. Each
+ * is refused with its reason, at once, without quoting the file; a file that
+ * changes is read again.
+ */
+import {execFileSync} from 'node:child_process'
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {evaluateBlock} from '../src/evaluate.js'
+import {cachedConfigPath} from '../src/hf-cache.js'
+import {
+  ggufReferences,
+  nodeReadConfig,
+  preloadGgufFiles,
+  readGgufSummary,
+  readTextFile,
+} from '../src/node.js'
+import {llama2Q4KMHeader, writeLlama2Q4KM} from './gguf-header.js'
+
+let folder: string
+let outside: string
+const document = () => join(folder, 'post.md')
+
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'vram-hostile-'))
+  outside = mkdtempSync(join(tmpdir(), 'vram-outside-'))
+  execFileSync('mkfifo', [join(folder, 'fifo.gguf')])
+  execFileSync('mkfifo', [join(folder, 'fifo.json')])
+  symlinkSync('/proc/self/environ', join(folder, 'environ.json'))
+  writeFileSync(join(outside, 'config.json'), '{"model_type": "llama"}')
+  writeFileSync(join(folder, 'secret.json'), 'PATH=/usr/bin:/bin SECRET=hunter2')
+})
+afterAll(() => {
+  rmSync(folder, {recursive: true, force: true})
+  rmSync(outside, {recursive: true, force: true})
+})
+
+/** The diagnostics of a block whose model is `{config: path}`, after its `.gguf` headers are read. */
+async function configDiagnostics(path: string): Promise<string[]> {
+  const block = {model: {config: path}}
+  await preloadGgufFiles([block], folder)
+  const {diagnostics} = evaluateBlock(block, {readConfig: nodeReadConfig(document())})
+  return diagnostics.map((entry) => `[${entry.ruleId}] ${entry.message}`)
+}
+
+describe('files a block names', () => {
+  it('a FIFO named *.gguf or *.json is refused at once, never waited on', async () => {
+    expect(await configDiagnostics('./fifo.gguf')).toEqual([
+      `[config-read] Cannot read \`./fifo.gguf\`: not a regular file (a device, FIFO or socket)`,
+    ])
+    expect(await configDiagnostics('./fifo.json')).toEqual([
+      '[config-read] Cannot read `./fifo.json`: not a regular file (a device, FIFO or socket)',
+    ])
+  })
+
+  it('/proc/self/environ (a "regular file" to stat), directly or through a link, is never read or quoted', async () => {
+    const direct = await configDiagnostics('/proc/self/environ')
+    expect(direct).toEqual([
+      '[config-read] Cannot read `/proc/self/environ`: system files (/proc, /sys, /dev) are never read',
+    ])
+    const linked = await configDiagnostics('./environ.json')
+    expect(linked).toEqual([
+      '[config-read] Cannot read `./environ.json`: it leads to a system file (/proc, /sys, /dev), which is never read',
+    ])
+    expect(await configDiagnostics('/sys/kernel/mm/transparent_hugepage/enabled')).toEqual([
+      '[config-read] Cannot read `/sys/kernel/mm/transparent_hugepage/enabled`: system files (/proc, /sys, /dev) are never read',
+    ])
+    const environment = Object.values(process.env).filter((value) => (value ?? '').length > 8)
+    for (const message of [...direct, ...linked])
+      for (const value of environment) expect(message).not.toContain(value)
+  })
+
+  it('a file outside the documentation (not under the build folder, the document’s or the HF cache) is refused', async () => {
+    expect(await configDiagnostics(join(outside, 'config.json'))).toEqual([
+      `[config-read] Cannot read \`${join(outside, 'config.json')}\`: it is outside the documentation (files are read only under the folder the build runs in, the document’s folder or the Hugging Face cache)`,
+    ])
+  })
+
+  it('a file that is not JSON is refused without quoting a character of it', async () => {
+    expect(await configDiagnostics('./secret.json')).toEqual([
+      '[config-read] Cannot read `./secret.json`: it is not valid JSON',
+    ])
+  })
+
+  it('reads at most the size limit, whatever the file claims', () => {
+    writeFileSync(join(folder, 'big.json'), 'x'.repeat(2000))
+    expect(() => readTextFile(join(folder, 'big.json'), 1000)).toThrow(
+      'the file is larger than 1000 bytes',
+    )
+  })
+})
+
+describe('GGUF headers', () => {
+  it('finds `.gguf` paths by the block’s `config` keys only, spaces and `#` included', () => {
+    expect(ggufReferences('model:\n  config: "./my model #2.gguf"\n')).toEqual([
+      './my model #2.gguf',
+    ])
+    expect(
+      ggufReferences({compare: [{model: {config: 'a.GGUF'}}], note: 'config: b.gguf'}),
+    ).toEqual(['a.GGUF'])
+    // Prose-like text that is no block key is not a reference.
+    expect(ggufReferences(`# config:${'config:'.repeat(50_000)}x.gguf`)).toEqual([])
+  })
+
+  it('a valid .gguf path with a space and `#` is read', async () => {
+    writeLlama2Q4KM(join(folder, 'my model #2.gguf'))
+    expect(await configDiagnostics('./my model #2.gguf')).toEqual([])
+  })
+
+  it('a 32-byte file declaring 9,999,999 tensors is refused at once', async () => {
+    const header = Buffer.alloc(32)
+    header.write('GGUF', 0, 'latin1')
+    header.writeUInt32LE(3, 4)
+    header.writeBigUInt64LE(9_999_999n, 8)
+    writeFileSync(join(folder, 'many.gguf'), header)
+    await expect(readGgufSummary(join(folder, 'many.gguf'))).rejects.toThrow(
+      'it declares more tensors than the limit of 65,536 (the README lists every limit)',
+    )
+    header.writeBigUInt64LE(1000n, 8)
+    writeFileSync(join(folder, 'many.gguf'), header)
+    await expect(readGgufSummary(join(folder, 'many.gguf'))).rejects.toThrow(
+      'the file ends inside its GGUF header (truncated)',
+    )
+  })
+
+  it('a truncated file (a header without all its tensor data) is refused, not half its weights', async () => {
+    writeFileSync(join(folder, 'cut.gguf'), llama2Q4KMHeader())
+    expect(await configDiagnostics('./cut.gguf')).toEqual([
+      '[config-read] Cannot read `./cut.gguf`: the file ends before its tensor data does (truncated: a download cut short?)',
+    ])
+    // Cut inside the header.
+    writeFileSync(join(folder, 'cut-header.gguf'), llama2Q4KMHeader().subarray(0, 2000))
+    expect(await configDiagnostics('./cut-header.gguf')).toEqual([
+      '[config-read] Cannot read `./cut-header.gguf`: the file ends inside its GGUF header (truncated)',
+    ])
+  })
+
+  it('tensor shapes past the parameter limit are refused (no 73,800,000,000 GB of weights)', async () => {
+    const parts: Buffer[] = [Buffer.from('GGUF')]
+    const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
+    const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
+    u32(3)
+    u64(1n) // one tensor
+    u64(0n) // no metadata
+    u64(BigInt('huge.weight'.length))
+    parts.push(Buffer.from('huge.weight'))
+    u32(4)
+    for (let dim = 0; dim < 4; dim++) u64(2n ** 31n)
+    u32(0) // F32
+    u64(0n)
+    writeFileSync(join(folder, 'huge.gguf'), Buffer.concat(parts))
+    expect(await configDiagnostics('./huge.gguf')).toEqual([
+      '[config-read] Cannot read `./huge.gguf`: its tensors declare more elements than the parameter limit of 10^15 (the README lists every limit)',
+    ])
+  })
+
+  it('never quotes the file: a parser error on a garbled header is one plain reason', async () => {
+    const header = llama2Q4KMHeader()
+    // The first key's string length: 2^40 (the parser's message would quote sizes and names).
+    header.writeBigUInt64LE(2n ** 40n, 24)
+    writeFileSync(join(folder, 'garbled.gguf'), header)
+    truncateSync(join(folder, 'garbled.gguf'), 10_000_000)
+    expect(await configDiagnostics('./garbled.gguf')).toEqual([
+      '[config-read] Cannot read `./garbled.gguf`: not a valid GGUF header',
+    ])
+  })
+
+  it('a changed file is read again (watch mode): a stale header or a stale "no such file" does not stay', async () => {
+    const path = join(folder, 'later.gguf')
+    expect(await configDiagnostics('./later.gguf')).toEqual([
+      '[config-read] Cannot read `./later.gguf`: no such file',
+    ])
+    writeLlama2Q4KM(path)
+    expect(await configDiagnostics('./later.gguf')).toEqual([])
+    // Replaced by a truncated copy, with a later modification time.
+    writeFileSync(path, llama2Q4KMHeader())
+    utimesSync(path, new Date(), new Date(Date.now() + 5000))
+    expect(await configDiagnostics('./later.gguf')).toEqual([
+      '[config-read] Cannot read `./later.gguf`: the file ends before its tensor data does (truncated: a download cut short?)',
+    ])
+  })
+})
+
+describe('the Hugging Face cache', () => {
+  const commit = 'a'.repeat(40)
+  const model = (cache: string) => join(cache, 'models--org--tiny')
+  const snapshot = (cache: string) => {
+    mkdirSync(join(model(cache), 'snapshots', commit), {recursive: true})
+    mkdirSync(join(model(cache), 'refs'), {recursive: true})
+    writeFileSync(join(model(cache), 'snapshots', commit, 'config.json'), '{}')
+  }
+
+  it('a refs/main that is a FIFO does not block: the newest snapshot is taken', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'hf-fifo-'))
+    snapshot(cache)
+    execFileSync('mkfifo', [join(model(cache), 'refs', 'main')])
+    expect(cachedConfigPath('org/tiny', cache)).toBe(
+      join(model(cache), 'snapshots', commit, 'config.json'),
+    )
+    rmSync(cache, {recursive: true, force: true})
+  })
+
+  it('a refs/main linked to /dev/zero is not read (no unbounded read, no crash)', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'hf-zero-'))
+    snapshot(cache)
+    symlinkSync('/dev/zero', join(model(cache), 'refs', 'main'))
+    expect(cachedConfigPath('org/tiny', cache)).toBe(
+      join(model(cache), 'snapshots', commit, 'config.json'),
+    )
+    rmSync(cache, {recursive: true, force: true})
+  })
+
+  it('a snapshot config.json linked out of the cache is not taken', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'hf-out-'))
+    mkdirSync(join(model(cache), 'snapshots', commit), {recursive: true})
+    symlinkSync('/proc/self/environ', join(model(cache), 'snapshots', commit, 'config.json'))
+    expect(cachedConfigPath('org/tiny', cache)).toBeUndefined()
+    rmSync(cache, {recursive: true, force: true})
+  })
+})
