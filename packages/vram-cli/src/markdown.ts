@@ -439,7 +439,14 @@ export function planSync(
         })
         return {text, messages, regions: []}
       }
-      regions.push({id, line, status, ...(status === 'edited' ? {edit: {before: old, after: region, line: lineOf(text, fence.region.start)}} : {})})
+      regions.push({
+        id,
+        line,
+        status,
+        ...(status === 'edited'
+          ? {edit: {before: old, after: region, line: lineOf(text, fence.region.start)}}
+          : {}),
+      })
       if (status !== 'fresh')
         edits.push({start: fence.region.start, end: fence.region.end, text: region})
     } else {

@@ -1,7 +1,7 @@
 import {
   chmodSync,
-  linkSync,
   existsSync,
+  linkSync,
   lstatSync,
   readdirSync,
   readFileSync,

@@ -97,7 +97,10 @@ export async function readGgufSummary(
 ): Promise<GgufSummary> {
   const {descriptor, stat} = openRegularFile(path, options)
   const size = stat.size
-  const timer = deadline(limits.ggufReadSeconds, `reading its header took longer than ${limits.ggufReadSeconds} s`)
+  const timer = deadline(
+    limits.ggufReadSeconds,
+    `reading its header took longer than ${limits.ggufReadSeconds} s`,
+  )
   try {
     checkFixedHeader(descriptor, size)
     // The parser asks for byte ranges; they come from the open descriptor, up to the header limit.
@@ -129,13 +132,17 @@ export async function readGgufSummary(
       ])
     } catch (error) {
       // Our own reasons pass; the parser's quote the file (tensor names, values): not shown.
-      if (error instanceof Error && (error.message.startsWith('its header') || error.message.startsWith('reading its header')))
+      if (
+        error instanceof Error &&
+        (error.message.startsWith('its header') || error.message.startsWith('reading its header'))
+      )
         throw error
       throw refused('not a valid GGUF header')
     }
     const {metadata, tensorInfos, tensorDataOffset, tensorInfoByteRange} = header
     // Past the end of the file the parser read zeros: the header is cut short.
-    if (tensorInfoByteRange[1] > size) throw refused('the file ends inside its GGUF header (truncated)')
+    if (tensorInfoByteRange[1] > size)
+      throw refused('the file ends inside its GGUF header (truncated)')
     const plain: Record<string, number | string | boolean> = {}
     for (const [key, value] of Object.entries(metadata)) {
       if (typeof value === 'bigint') plain[key] = Number(value)

@@ -118,7 +118,8 @@ export const limitTable = {
   },
   ggufHeaderBytes: {
     value: 50_000_000,
-    applies: 'bytes of a `.gguf` file’s header (metadata and tensor infos) that are read, a regular file only',
+    applies:
+      'bytes of a `.gguf` file’s header (metadata and tensor infos) that are read, a regular file only',
     why: 'headers with a 256K-token vocabulary are < 15 MB; @huggingface/gguf reads at most 50 MB',
   },
   ggufTensors: {

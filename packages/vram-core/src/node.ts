@@ -1,5 +1,5 @@
 import {dirname, resolve} from 'node:path'
-import {preloadGgufFiles as preloadGgufHeaders, preloadedGguf} from './gguf-node.js'
+import {preloadedGguf, preloadGgufFiles as preloadGgufHeaders} from './gguf-node.js'
 import {cachedConfigPath, hfHubCache} from './hf-cache.js'
 import {limits} from './limits.js'
 import {allowedPath, parseJsonFile, readTextFile, realFolders} from './read-file.js'
@@ -7,8 +7,8 @@ import type {ReadContext} from './scenario.js'
 
 export {ggufReferences, readGgufSummary} from './gguf-node.js'
 export {cachedConfigPath, hfHubCache} from './hf-cache.js'
-export {allowedPath, openRegularFile, readTextFile} from './read-file.js'
 export * from './index.js'
+export {allowedPath, openRegularFile, readTextFile} from './read-file.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'
@@ -52,9 +52,7 @@ export function nodeReadConfig(
       const cache = hfHubCache()
       const cached = cachedConfigPath(id, cache)
       if (cached === undefined) throw new Error(`\`${id}\` is not in the local Hugging Face cache`)
-      return parseJsonFile(
-        readTextFile(cached, limits.configBytes, {roots: realFolders([cache])}),
-      )
+      return parseJsonFile(readTextFile(cached, limits.configBytes, {roots: realFolders([cache])}))
     }
     roots ??= documentationRoots(folder)
     const path = resolve(folder, relativePath)

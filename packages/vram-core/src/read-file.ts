@@ -14,7 +14,15 @@
  *
  * Messages say why a file was refused and never quote what it holds.
  */
-import {closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats} from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  type Stats,
+} from 'node:fs'
 import {isAbsolute, relative, sep} from 'node:path'
 import {limits} from './limits.js'
 
@@ -59,8 +67,7 @@ export interface OpenOptions {
  */
 export function allowedPath(path: string, options: Readonly<OpenOptions> = {}): string {
   for (const folder of systemFolders)
-    if (isInside(path, folder))
-      throw refusal('system files (/proc, /sys, /dev) are never read')
+    if (isInside(path, folder)) throw refusal('system files (/proc, /sys, /dev) are never read')
   let real: string
   try {
     real = realpathSync(path)

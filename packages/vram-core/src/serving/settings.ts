@@ -8,8 +8,8 @@
 import type {Architecture} from '../architecture.js'
 import {closest, type Diagnostic, diagnostic, display, shareValue} from '../diagnostics.js'
 import {dtype} from '../dtypes.js'
-import type {Dtype, Gpu} from '../types.js'
 import {hasOwn, limits, own, wholeNumberProblem} from '../limits.js'
+import type {Dtype, Gpu} from '../types.js'
 import {GiB} from '../units.js'
 import type {VllmSettings} from './types.js'
 
@@ -347,8 +347,7 @@ export function readServe(
     defaulted.push('kv_cache_dtype')
   else {
     const text = display(serve.kv_cache_dtype).trim().toLowerCase()
-    if (typeof serve.kv_cache_dtype === 'string' && hasOwn(kvCacheDtypes, text))
-      kvCacheDtype = text
+    if (typeof serve.kv_cache_dtype === 'string' && hasOwn(kvCacheDtypes, text)) kvCacheDtype = text
     else {
       const guess = closest(text, Object.keys(kvCacheDtypes))
       out.push(
