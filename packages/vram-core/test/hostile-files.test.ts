@@ -166,6 +166,40 @@ describe('GGUF headers', () => {
     ])
   })
 
+  it('counts a header gives are held to the limits like a config.json’s', async () => {
+    const parts: Buffer[] = [Buffer.from('GGUF')]
+    const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
+    const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
+    const str = (text: string) => {
+      u64(BigInt(Buffer.byteLength(text)))
+      parts.push(Buffer.from(text))
+    }
+    u32(3)
+    u64(1n) // one tensor
+    u64(3n) // three keys
+    str('general.architecture')
+    u32(8) // string
+    str('llama')
+    str('llama.block_count')
+    u32(4) // uint32
+    u32(1_000_000_000)
+    str('llama.embedding_length')
+    u32(4)
+    u32(4096)
+    str('t.weight')
+    u32(1)
+    u64(32n)
+    u32(0) // F32: 128 bytes at offset 0
+    u64(0n)
+    const header = Buffer.concat(parts)
+    const path = join(folder, 'deep.gguf')
+    writeFileSync(path, header)
+    truncateSync(path, Math.ceil(header.length / 32) * 32 + 128)
+    expect(await configDiagnostics('./deep.gguf')).toEqual([
+      '[invalid-value] `num_hidden_layers` (1000000000) is past the plausible limit of 10,000',
+    ])
+  })
+
   it('never quotes the file: a parser error on a garbled header is one plain reason', async () => {
     const header = llama2Q4KMHeader()
     // The first key's string length: 2^40 (the parser's message would quote sizes and names).
