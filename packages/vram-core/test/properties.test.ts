@@ -130,7 +130,7 @@ describe('properties', () => {
       fc.property(scenario, (input) => {
         let previous: Result | undefined
         for (const dp of [1, 2, 4, 8, 16]) {
-          const r = result(toBlock({...input, mode: 'training'}, {zero: 3, dp}))
+          const r = result(toBlock({...input, mode: 'training'}, {zero: 3, dp: dp as Input['dp']}))
           if (!r) continue
           if (previous)
             for (const key of ['weights', 'gradients', 'optimizer'] as const)
@@ -147,7 +147,7 @@ describe('properties', () => {
       fc.property(scenario, (input) => {
         let previous: number | undefined
         for (const seq of [512, 1024, 4096, 8192, 32_768]) {
-          const r = result(toBlock({...input, mode: 'inference'}, {seq}))
+          const r = result(toBlock({...input, mode: 'inference'}, {seq: seq as Input['seq']}))
           if (!r) continue
           if (previous !== undefined) expect(r.perDevice.kvCache).toBeGreaterThanOrEqual(previous)
           previous = r.perDevice.kvCache
