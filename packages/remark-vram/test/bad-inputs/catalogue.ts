@@ -803,11 +803,27 @@ export const badInputs: BadInput[] = [
     ],
   },
   {
+    name: 'adapter-rank-string',
+    what: '`adapter.rank: "16"` quoted',
+    body: 'model: llama-2-7b\nmode: training\nadapter: {rank: "16"}',
+    messages: [
+      '4:17 [invalid-value] `adapter.rank` must be a number, not the string "16"; remove the quotes: `rank: 16`',
+    ],
+  },
+  {
+    name: 'adapter-rank-fraction',
+    what: '`adapter.rank: 1.5`',
+    body: 'model: llama-2-7b\nmode: training\nadapter: {rank: 1.5}',
+    messages: [
+      '4:17 [invalid-value] `adapter.rank` must be a whole number between 1 and 65,536, not `1.5`; for example `rank: 16`',
+    ],
+  },
+  {
     name: 'adapter-rank-huge',
     what: '`adapter.rank: 1e9`',
     body: 'model: llama-2-7b\nmode: training\nadapter: {rank: 1000000000}',
     messages: [
-      '4:17 [invalid-value] `adapter.rank` must be a whole number between 1 and 65536, not `1000000000`; for example `rank: 16`',
+      '4:17 [invalid-value] `adapter.rank` must be a whole number between 1 and 65,536, not `1000000000`; for example `rank: 16`',
     ],
   },
 ]

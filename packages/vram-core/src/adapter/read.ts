@@ -16,7 +16,7 @@
 import type {Architecture, ParamInventory} from '../architecture.js'
 import {closest, type Diagnostic, diagnostic, display} from '../diagnostics.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from '../dtypes.js'
-import {limits} from '../limits.js'
+import {formatLimit, limits} from '../limits.js'
 import type {Adapter, AdapterType, Precision} from '../types.js'
 import {linearModules} from './modules.js'
 import {defaultTargetsFor, resolveTargets, targetKeywords} from './targets.js'
@@ -93,12 +93,20 @@ export function readAdapter(
       (!integer || Number.isInteger(value))
     )
       return value
+    const quoted =
+      typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
     out.push(
       diagnostic(
         'invalid-value',
-        `\`adapter.${key}\` must be ${integer ? 'a whole number' : 'a number'} between 1 and ${limit}, not \`${display(value)}\``,
+        quoted
+          ? `\`adapter.${key}\` must be a number, not the string "${value}"`
+          : `\`adapter.${key}\` must be ${integer ? 'a whole number' : 'a number'} between 1 and ${formatLimit(limit)}, not \`${display(value)}\``,
         [...base, key],
-        {suggestion: `for example \`${key}: ${fallback === 8 ? 16 : fallback}\``},
+        {
+          suggestion: quoted
+            ? `remove the quotes: \`${key}: ${value.trim()}\``
+            : `for example \`${key}: ${fallback === 8 ? 16 : fallback}\``,
+        },
       ),
     )
     return fallback
