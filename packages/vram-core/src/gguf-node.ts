@@ -50,9 +50,11 @@ export function ggufReferences(block: unknown): string[] {
   return [...found]
 }
 
-/** An `Error` whose message is the reason the header was refused (shown after "Cannot read `path`: "). */
+/** A reason the header was refused, shown after "Cannot read `path`: " (the parser's own errors are not shown). */
+class GgufRefusal extends Error {}
+
 function refused(reason: string): Error {
-  return new Error(reason)
+  return new GgufRefusal(reason)
 }
 
 /** Bytes before any key-value pair: magic, version, tensor count, KV count (v2, v3). */
@@ -132,11 +134,7 @@ export async function readGgufSummary(
       ])
     } catch (error) {
       // Our own reasons pass; the parser's quote the file (tensor names, values): not shown.
-      if (
-        error instanceof Error &&
-        (error.message.startsWith('its header') || error.message.startsWith('reading its header'))
-      )
-        throw error
+      if (error instanceof GgufRefusal) throw error
       throw refused('not a valid GGUF header')
     }
     const {metadata, tensorInfos, tensorDataOffset, tensorInfoByteRange} = header

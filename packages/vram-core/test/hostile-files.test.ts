@@ -200,6 +200,28 @@ describe('GGUF headers', () => {
     ])
   })
 
+  it('a header of 54 MB of strings is refused (the parser never gets past the header limit)', async () => {
+    const path = join(folder, 'long-header.gguf')
+    const head = Buffer.alloc(24)
+    head.write('GGUF', 0, 'latin1')
+    head.writeUInt32LE(3, 4)
+    head.writeBigUInt64LE(0n, 8) // no tensors
+    head.writeBigUInt64LE(6n, 16) // six keys, each a 9 MB string of zeros (a hole)
+    const parts = [head]
+    const value = 9_000_000
+    for (let key = 0; key < 6; key++) {
+      const entry = Buffer.alloc(8 + 1 + 4 + 8)
+      entry.writeBigUInt64LE(1n, 0)
+      entry.write(String(key), 8, 'latin1')
+      entry.writeUInt32LE(8, 9) // string
+      entry.writeBigUInt64LE(BigInt(value), 13)
+      parts.push(entry, Buffer.alloc(value))
+    }
+    writeFileSync(path, Buffer.concat(parts))
+    // @huggingface/gguf fetches 2 MB at a time and cannot hold a 9 MB value: a plain refusal.
+    await expect(readGgufSummary(path)).rejects.toThrow(/^not a valid GGUF header$/)
+  })
+
   it('never quotes the file: a parser error on a garbled header is one plain reason', async () => {
     const header = llama2Q4KMHeader()
     // The first key's string length: 2^40 (the parser's message would quote sizes and names).
