@@ -1,6 +1,7 @@
 const exitCodes = `Exit status:
   0  success
-  1  a check failed: a generated region is stale or an \`expect\` does not match
+  1  a check failed: a generated region is stale or an \`expect\` does not match;
+     sync left a file alone because a region in it was edited by hand
   2  invalid input (printed as FILE:LINE:COLUMN: message [ruleId]) or a usage error
   3  internal error (a bug in vram; please report it)`
 
