@@ -170,6 +170,9 @@ function randomTemporaryName(target: string): string {
   return join(dirname(target), `.${basename(target)}.vram-tmp-${randomBytes(8).toString('hex')}`)
 }
 
+/** The largest markdown file read, as for stdin: a document, not a disk image. */
+const maxMarkdownBytes = 64 * 2 ** 20
+
 const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 
 /** A markdown file's text, and what writing it back needs. */
@@ -190,9 +193,20 @@ export interface MarkdownFile {
 export function readMarkdownFile(file: string): MarkdownFile {
   let bytes: Buffer
   try {
-    const stat = fs.statSync(file)
-    if (!stat.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`)
-    bytes = fs.readFileSync(file)
+    // Opened without waiting and checked on the descriptor: a FIFO put in the
+    // file's place after a `stat` could otherwise block the read forever.
+    const descriptor = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)
+    try {
+      const stat = fs.fstatSync(descriptor)
+      if (!stat.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`)
+      if (stat.size > maxMarkdownBytes)
+        throw new UsageError(
+          `cannot read ${file}: it is larger than ${maxMarkdownBytes / 2 ** 20} MiB`,
+        )
+      bytes = fs.readFileSync(descriptor)
+    } finally {
+      fs.closeSync(descriptor)
+    }
   } catch (error) {
     if (error instanceof UsageError) throw error
     throw new UsageError(`cannot read ${file}: ${errorCode(error)}`)
