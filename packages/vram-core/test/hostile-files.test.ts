@@ -196,7 +196,7 @@ describe('GGUF headers', () => {
     writeFileSync(path, header)
     truncateSync(path, Math.ceil(header.length / 32) * 32 + 128)
     expect(await configDiagnostics('./deep.gguf')).toEqual([
-      '[invalid-value] `num_hidden_layers` (1000000000) is past the plausible limit of 10,000',
+      '[invalid-value] `llama.block_count` in the GGUF header (1000000000) is past the plausible limit of 10,000',
     ])
   })
 

@@ -28,7 +28,13 @@ import type {Architecture} from '../architecture.js'
 import {closest, type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
 import {hasOwn, limits, own, wholeNumberProblem} from '../limits.js'
 import {formatCount, parseCount} from './count.js'
-import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
+import {
+  type GgufSummary,
+  ggufConfig,
+  ggufTensorBytes,
+  isGgufSummary,
+  withGgufKey,
+} from './gguf-file.js'
 import {
   buildArchitecture,
   type FieldNaming,
@@ -496,7 +502,12 @@ function fromMapping(
   if (hfBased) {
     const merged = {...base, ...hf}
     const read = specFromHfConfig(merged, (field) => (field in hf ? [...path, field] : basePath))
-    diagnostics.push(...read.diagnostics)
+    for (const entry of read.diagnostics)
+      diagnostics.push(
+        gguf && entry.path === basePath
+          ? {...entry, message: withGgufKey(entry.message, gguf.summary)}
+          : entry,
+      )
     source = read.source
   }
   let name: string | undefined
