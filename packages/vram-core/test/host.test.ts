@@ -21,7 +21,9 @@ const offloaded = {
 
 describe('host memory', () => {
   it('puts ZeRO-Offload’s optimizer states in JSON `host`', () => {
-    const json = toContractJson(block(offloaded)) as {host: Record<string, number>}
+    const json = toContractJson(block(offloaded)) as {
+      host: Record<'total' | 'weights' | 'kvCache' | 'optimizer' | 'gradients' | 'buffers', number>
+    }
     expect(json.host.optimizer).toBe((12 * llama2Params) / 4)
     expect(json.host.weights).toBe(0)
     expect(json.host.total).toBe(
