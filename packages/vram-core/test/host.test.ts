@@ -6,8 +6,8 @@
  * data-parallel ranks; Llama 2 7B has 6,738,415,616 parameters (its model card).
  */
 import {describe, expect, it} from 'vitest'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {block, GiB} from './helpers.js'
 
 const llama2Params = 6_738_415_616
