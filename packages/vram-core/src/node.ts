@@ -1,14 +1,14 @@
 import {dirname, resolve} from 'node:path'
-import {preloadedGguf, preloadGgufFiles as preloadGgufHeaders} from './gguf-node.js'
-import {cachedConfigPath, hfHubCache} from './hf-cache.js'
-import {limits} from './limits.js'
-import {allowedPath, parseJsonFile, readTextFile, realFolders} from './read-file.js'
-import type {ReadContext} from './scenario.js'
+import {limits} from './input/limits.js'
+import {allowedPath, parseJsonFile, readTextFile, realFolders} from './input/read-file.js'
+import type {ReadContext} from './input/scenario.js'
+import {preloadedGguf, preloadGgufFiles as preloadGgufHeaders} from './model/gguf-node.js'
+import {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
-export {ggufReferences, readGgufSummary} from './gguf-node.js'
-export {cachedConfigPath, hfHubCache} from './hf-cache.js'
 export * from './index.js'
-export {allowedPath, openRegularFile, readTextFile} from './read-file.js'
+export {allowedPath, openRegularFile, readTextFile} from './input/read-file.js'
+export {ggufReferences, readGgufSummary} from './model/gguf-node.js'
+export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'

@@ -18,8 +18,7 @@ import {
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
-import {cachedConfigPath} from '../src/hf-cache.js'
+import {cachedConfigPath} from '../src/model/hf-cache.js'
 import {
   ggufReferences,
   nodeReadConfig,
@@ -27,6 +26,7 @@ import {
   readGgufSummary,
   readTextFile,
 } from '../src/node.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {llama2Q4KMHeader, writeLlama2Q4KM} from './gguf-header.js'
 
 let folder: string
