@@ -99,6 +99,7 @@ export async function readGgufSummary(
 ): Promise<GgufSummary> {
   const {descriptor, stat} = openRegularFile(path, options)
   const size = stat.size
+  let closed = false
   const timer = deadline(
     limits.ggufReadSeconds,
     `reading its header took longer than ${limits.ggufReadSeconds} s`,
@@ -107,6 +108,8 @@ export async function readGgufSummary(
     checkFixedHeader(descriptor, size)
     // The parser asks for byte ranges; they come from the open descriptor, up to the header limit.
     const fetchRange = async (_url: unknown, init?: {headers?: Record<string, string>}) => {
+      // A parse abandoned at the deadline must not read a descriptor reused since.
+      if (closed) throw refused('the read was abandoned')
       const range = /bytes=(\d+)-(\d+)/.exec(init?.headers?.Range ?? '')
       const start = Number(range?.[1] ?? 0)
       const end = Math.min(Number(range?.[2] ?? 0) + 1, size, limits.ggufHeaderBytes)
@@ -128,10 +131,10 @@ export async function readGgufSummary(
     }
     let header: Awaited<ReturnType<typeof gguf>>
     try {
-      header = await Promise.race([
-        gguf('https://gguf.invalid/local.gguf', {fetch: fetchRange as typeof fetch}),
-        timer.promise,
-      ])
+      const parsing = gguf('https://gguf.invalid/local.gguf', {fetch: fetchRange as typeof fetch})
+      // Past the deadline nobody awaits the parse: its failure must not be an unhandled rejection.
+      parsing.catch(() => undefined)
+      header = await Promise.race([parsing, timer.promise])
     } catch (error) {
       // Our own reasons pass; the parser's quote the file (tensor names, values): not shown.
       if (error instanceof GgufRefusal) throw error
@@ -170,6 +173,7 @@ export async function readGgufSummary(
       tensors,
     }
   } finally {
+    closed = true
     timer.cancel()
     closeSync(descriptor)
   }
