@@ -56,11 +56,37 @@ export function rehypeHeadingAnchors() {
   }
 }
 
+/** A scroll region: focusable (the arrow keys scroll it) and named. */
+function region(className, label, child) {
+  return {
+    type: 'element',
+    tagName: 'div',
+    properties: {
+      className: [className],
+      role: 'region',
+      tabIndex: 0,
+      ariaLabel: label,
+      dataLabel: label,
+    },
+    children: [child],
+  }
+}
+
+/** @param {Node} node */
+function isDisplayMath(node) {
+  if (node.tagName !== 'pre') return false
+  const code = node.children?.find((child) => child.tagName === 'code')
+  return Boolean(code?.properties?.className?.includes?.('math-display'))
+}
+
 /**
- * Every `<table>` goes into a scroll region: on a phone a wide table scrolls
- * inside it, never the page. The region can be focused (keyboard readers
- * scroll it with the arrow keys) and is named after the table's caption line
- * (remark-vram writes one before each breakdown) or its section.
+ * Every `<table>` and every display formula goes into a scroll region: on a
+ * phone a wide one scrolls inside it, never the page. The region can be
+ * focused (keyboard readers scroll it with the arrow keys) and is named: a
+ * table after its caption line (remark-vram writes one before each
+ * breakdown) or its section, a formula by its number. The layout's script
+ * keeps role, name and tab stop only on regions that do scroll on the
+ * reader's screen; without JavaScript every region keeps them.
  *
  * @returns {(tree: Node, file: import('vfile').VFile) => void}
  */
@@ -69,6 +95,7 @@ export function rehypeTableRegions() {
     const zh = localeOf(file) === 'zh'
     const used = new Map()
     let heading = ''
+    let formulas = 0
     /** @param {Node} parent */
     const walk = (parent) => {
       const children = parent.children ?? []
@@ -77,6 +104,15 @@ export function rehypeTableRegions() {
         if (node.type !== 'element') continue
         if (/^h[1-6]$/.test(node.tagName ?? '')) {
           heading = textOf(node).trim()
+          continue
+        }
+        if (isDisplayMath(node)) {
+          formulas += 1
+          children[index] = region(
+            'math-scroll',
+            zh ? `公式 ${formulas}` : `Formula ${formulas}`,
+            node,
+          )
           continue
         }
         if (node.tagName !== 'table') {
@@ -98,17 +134,7 @@ export function rehypeTableRegions() {
         const seen = (used.get(name) ?? 0) + 1
         used.set(name, seen)
         if (seen > 1) name = `${name} (${seen})`
-        children[index] = {
-          type: 'element',
-          tagName: 'div',
-          properties: {
-            className: ['table-scroll'],
-            role: 'region',
-            tabIndex: 0,
-            ariaLabel: zh ? `表格：${name}` : `Table: ${name}`,
-          },
-          children: [node],
-        }
+        children[index] = region('table-scroll', zh ? `表格：${name}` : `Table: ${name}`, node)
       }
     }
     walk(tree)

@@ -111,12 +111,34 @@ describe('site build', () => {
     expect(errata(zh)).toContain('勘误')
   })
 
-  it('renders formulas with KaTeX and keeps the advice chart for mermaid', () => {
+  it('renders formulas with KaTeX and draws the advice chart as inline SVG at build time', () => {
     for (const html of [zh, en]) {
       expect(html).toContain('class="katex"')
-      expect(html).toMatch(/<pre class="mermaid"[^>]*>\s*(flowchart|graph)/)
+      expect(html).toMatch(/<figure class="decision-chart"><div[^>]*><svg[^>]*role="img"/)
+      expect(html).not.toContain('class="mermaid"')
+      expect(html).not.toMatch(/<script[^>]+src=/)
       // The article's own static flowchart is gone.
       expect(html).not.toContain('显存不够')
+    }
+    // The path, in the page's language, with the recomputed totals.
+    expect(text(en)).toMatch(/Your configuration — 208 GB \(too big\)/)
+    expect(text(zh)).toMatch(/当前配置 — 208 GB（装不下）|当前配置 — 208 GB \(装不下\)/)
+  })
+
+  it('names each erratum by the article’s section, not by block id', () => {
+    expect(errata(en)).toContain('7. A worked case')
+    expect(errata(zh)).toContain('7. 具体案例')
+    for (const html of [zh, en]) expect(errata(html)).not.toMatch(/\b(kv|train7b)\b/)
+  })
+
+  it('writes the Chinese pages without stray spaces after full-width punctuation, one term for the KV cache', () => {
+    for (const html of [zh, readDist('zh/fine-tuning/index.html')]) {
+      const body = text(html.replace(/<table[\s\S]*?<\/table>/g, ' '))
+      expect(body.match(/[，。：；！？、）][ ](?=[\u4e00-\u9fff])/g) ?? []).toEqual([])
+      expect(body).not.toContain('KV Cache')
+      // Navigation and footer in Chinese.
+      expect(html).toContain('跳到正文')
+      expect(html).toContain('本站每个数字都在构建时由')
     }
   })
 
@@ -142,7 +164,7 @@ describe('site build', () => {
   })
 
   it('ships the playground with its presets and editor', () => {
-    expect(playground).toContain('<textarea')
+    expect(playground).toContain('id="editor"')
     expect(playground).toContain('id="preset"')
     expect(playground).toContain('batch: 16')
     expect(playground).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"/)

@@ -1,4 +1,4 @@
-export {adapterMethod} from './adapter/read.js'
+export {adapterKeys, adapterMethod, adapterTypes} from './adapter/read.js'
 export {advise} from './advice.js'
 export type * from './architecture.js'
 export {bnbFootprint, bnbStorage} from './bitsandbytes.js'
@@ -6,7 +6,7 @@ export {componentsFor, compute, deviceCount, sources, tex} from './compute.js'
 export {toContractJson} from './contract.js'
 export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'
 export {closest, VramInputError} from './diagnostics.js'
-export {dtypeBits, parseDtype} from './dtypes.js'
+export {dtypeBits, dtypeNames, parseDtype} from './dtypes.js'
 export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './evaluate.js'
 export {
   defaultUsable,
@@ -34,6 +34,7 @@ export {
   blockKeys,
   defaultBuffers,
   defaultSeq,
+  metrics,
   modes,
   optimizers,
   parallelKeys,
@@ -42,7 +43,10 @@ export {
   type ReadContext,
   readScenario,
   recomputes,
+  showKinds,
+  solveTargets,
 } from './scenario.js'
+export {serveEngines, vllmKeys} from './serving/settings.js'
 export type * from './serving/types.js'
 export {solve} from './solve.js'
 export {article, type CitationStyle, citation, modelSource} from './sources.js'
