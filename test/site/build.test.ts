@@ -74,7 +74,7 @@ describe('site build', () => {
     // §7 TP=4: weights per GPU.
     expect(body).toContain('3.81 GB')
     // The real model's shape, from the preset.
-    expect(body).toMatch(/层数： 28/)
+    expect(body).toMatch(/层数：\s?28/)
     expect(body).toContain('18,944')
     // Per 1B parameters: 2 GB in FP16; 2 + 6 + 12 GB for mixed-precision training.
     expect(body).toMatch(/≈ 2 GB/)

@@ -211,11 +211,15 @@ describe.skipIf(!haveChromium)('every page, for every reader', () => {
     await content.click()
     await page.keyboard.press('Control+End')
     await page.keyboard.type('\nunits: GiB')
-    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('units: GiB'))
+    await page.waitForFunction(() =>
+      new URLSearchParams(location.hash.slice(1)).get('block')?.includes('units: GiB'),
+    )
     const shared = page.url()
     // Another example is another history entry; back returns to the edited block.
     await page.selectOption('#preset', 'advice')
-    await page.waitForFunction(() => decodeURIComponent(location.hash).includes('show: [advice]'))
+    await page.waitForFunction(() =>
+      new URLSearchParams(location.hash.slice(1)).get('block')?.includes('show: [advice]'),
+    )
     await page.goBack()
     await page.waitForFunction(() =>
       document.querySelector('.cm-content')?.textContent?.includes('units: GiB'),

@@ -124,6 +124,8 @@ export function startPlayground(): void {
       doc: presets[0]?.source ?? '',
       extensions: [
         lineNumbers(),
+        // Long lines wrap: on a phone the editor never scrolls sideways.
+        EditorView.lineWrapping,
         undoHistory(),
         yaml(),
         syntaxHighlighting(highlight),
