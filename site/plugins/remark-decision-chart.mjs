@@ -26,21 +26,32 @@ const words = {
     caption: 'The decision path, step by step; branches not taken on the right.',
     captionAlone: 'The decision path, step by step.',
     text: 'The path as text',
-    step: (n) => `step ${n}`,
     notTaken: 'Not taken',
-    fits: 'fits',
-    tooBig: 'too big',
-    next: 'then',
+    fits: ' (fits)',
+    tooBig: ' (too big)',
+    next: 'Then',
+    /** Punctuation of the text version. */
+    join: ' — ',
+    colon: ': ',
+    stop: '.',
+    space: ' ',
+    semicolon: '; ',
+    step_: (n) => ` (step ${n})`,
   },
   zh: {
     caption: '决策路径，逐步自上而下；右侧是没有走的分支。',
     captionAlone: '决策路径，逐步自上而下。',
     text: '文字版路径',
-    step: (n) => `第 ${n} 步`,
     notTaken: '未走的分支',
-    fits: '装得下',
-    tooBig: '装不下',
+    fits: '（装得下）',
+    tooBig: '（装不下）',
     next: '接着',
+    join: '：',
+    colon: '：',
+    stop: '。',
+    space: '',
+    semicolon: '；',
+    step_: (n) => `（第 ${n} 步）`,
   },
 }
 
@@ -162,10 +173,8 @@ function arrowHead(x, y, direction, className) {
 /** The label of a node for the text version: ✓ and ✗ in words. */
 function spoken(node, dictionary) {
   return node.lines
-    .map((line) =>
-      line.replace(/ ✓$/, ` (${dictionary.fits})`).replace(/ ✗$/, ` (${dictionary.tooBig})`),
-    )
-    .join(' — ')
+    .map((line) => line.replace(/ ✓$/, dictionary.fits).replace(/ ✗$/, dictionary.tooBig))
+    .join(dictionary.join)
 }
 
 /**
@@ -218,7 +227,7 @@ export function decisionChart(graph, locale, id) {
       const later = stepOf.get(target.id)
       const head = `${edge.label ?? ''} →`.trim()
       const body = target.lines.flatMap((line) => wrap(line, sideWidth - 12, sideFont))
-      if (later !== undefined) body.push(`(${dictionary.step(later)})`)
+      if (later !== undefined) body.push(dictionary.step_(later).trim())
       const sideLines = [...wrap(head, sideWidth - 12, sideFont), ...body]
       const sideHeight = sideLines.length * sideLine + 10
       const from = y + boxHeight / 2
@@ -289,13 +298,19 @@ export function decisionChart(graph, locale, id) {
     const next = graph.edges.find(
       (edge) => edge.from === node.id && edge.to === graph.path[index + 1],
     )
-    const parts = [spoken(node, dictionary)]
-    if (next?.label) parts.push(` ${dictionary.next}: ${next.label}.`)
+    const d = dictionary
+    /** A sentence ends with the language's full stop, unless it already ends with `?`, `？`, …. */
+    const sentence = (text) => (/[?？!！.。]$/.test(text) ? text : `${text}${d.stop}`)
+    const sentences = [sentence(spoken(node, d))]
+    if (next?.label) sentences.push(sentence(`${d.next}${d.colon}${next.label}`))
     const notTaken = (branches[index] ?? []).map(({edge, target}) => {
       const later = stepOf.get(target.id)
-      return `${edge.label ?? ''} → ${spoken(target, dictionary)}${later ? ` (${dictionary.step(later)})` : ''}`
+      return `${edge.label ?? ''} → ${spoken(target, d)}${later ? d.step_(later) : ''}`
     })
-    if (notTaken.length > 0) parts.push(` ${dictionary.notTaken}: ${notTaken.join('; ')}.`)
+    if (notTaken.length > 0) {
+      sentences.push(sentence(`${d.notTaken}${d.colon}${notTaken.join(d.semicolon)}`))
+    }
+    const parts = [sentences.join(d.space)]
     return h('li', {}, [parts.join('')])
   })
 

@@ -236,7 +236,9 @@ describe.skipIf(!haveChromium)('every page, for every reader', () => {
     await other.reload()
     await other.locator('#editor[data-ready]').waitFor({state: 'attached'})
     expect(await other.locator('.cm-content').textContent()).toContain('units: GiB')
-    await page.waitForFunction(() => document.querySelector('#total')?.textContent?.includes('GiB'))
+    await other.waitForFunction(() =>
+      document.querySelector('#total')?.textContent?.includes('GiB'),
+    )
     await other.close()
     await page.close()
   }, 60_000)
