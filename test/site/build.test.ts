@@ -122,8 +122,9 @@ describe('site build', () => {
     }
     // The path, in the page's language, with the recomputed totals.
     expect(text(en)).toMatch(/Your configuration — 208 GB \(too big\)/)
-    expect(text(zh)).toContain('当前配置：208 GB（装不下）。接着：训练。')
-    expect(text(en)).toContain('Your configuration — 208 GB (too big). Then: training.')
+    expect(text(zh)).toContain('当前配置：208 GB（装不下）。')
+    expect(text(zh)).toContain('训练还是推理？接着：训练。')
+    expect(text(en)).toContain('Training or inference? Then: training.')
   })
 
   it('names each erratum by the article’s section, not by block id', () => {
