@@ -351,18 +351,32 @@ export default function remarkDecisionChart(options) {
     )
     const locale = language.startsWith('zh') ? 'zh' : 'en'
     let count = 0
-    visit(tree, 'paragraph', (node) => {
+    visit(tree, (node) => {
+      let source
       const hast = node.data
       const classes = hast?.hProperties?.className
-      if (hast?.hName !== 'pre' || !Array.isArray(classes) || !classes.includes('mermaid')) return
-      const graph = parseDecisionGraph(String(hast.hChildren?.[0]?.value ?? ''))
+      if (
+        node.type === 'paragraph' &&
+        hast?.hName === 'pre' &&
+        Array.isArray(classes) &&
+        classes.includes('mermaid')
+      ) {
+        source = String(hast.hChildren?.[0]?.value ?? '')
+      } else if (node.type === 'html') {
+        // The same chart already expanded to HTML (the site benchmark's pre-expanded pages).
+        const html = /^<pre class="mermaid">([\s\S]*)<\/pre>$/.exec(node.value.trim())?.[1]
+        if (html === undefined) return
+        source = html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+      } else return
+      const graph = parseDecisionGraph(source)
       if (!graph || graph.path.length === 0) return
       const figure = decisionChart(graph, locale, `decision-${++count}`)
-      node.data = {
-        hName: figure.tagName,
-        hProperties: figure.properties,
-        hChildren: figure.children,
-      }
+      Object.assign(node, {
+        type: 'paragraph',
+        children: [],
+        data: {hName: figure.tagName, hProperties: figure.properties, hChildren: figure.children},
+      })
+      delete node.value
     })
   }
 }
