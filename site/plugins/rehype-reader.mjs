@@ -57,7 +57,7 @@ export function rehypeHeadingAnchors() {
 }
 
 /** A scroll region: focusable (the arrow keys scroll it) and named. */
-function region(className, label, child) {
+function region(className, label, child, hint) {
   return {
     type: 'element',
     tagName: 'div',
@@ -67,6 +67,8 @@ function region(className, label, child) {
       tabIndex: 0,
       ariaLabel: label,
       dataLabel: label,
+      // Shown above a table while it scrolls (the layout's script marks the region).
+      dataHint: hint,
     },
     children: [child],
   }
@@ -134,7 +136,12 @@ export function rehypeTableRegions() {
         const seen = (used.get(name) ?? 0) + 1
         used.set(name, seen)
         if (seen > 1) name = `${name} (${seen})`
-        children[index] = region('table-scroll', zh ? `表格：${name}` : `Table: ${name}`, node)
+        children[index] = region(
+          'table-scroll',
+          zh ? `表格：${name}` : `Table: ${name}`,
+          node,
+          zh ? '左右滑动查看整张表 →' : 'Scroll sideways for the whole table →',
+        )
       }
     }
     walk(tree)

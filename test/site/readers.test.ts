@@ -197,6 +197,9 @@ describe.skipIf(!haveChromium)('every page, for every reader', () => {
       expect(await region.getAttribute('tabindex')).toBe('0')
       expect(await region.getAttribute('aria-label')).toMatch(/^Table: \S/)
       expect(await region.evaluate((node) => node.scrollWidth > node.clientWidth)).toBe(true)
+      // The visible cue: a line above the table says it scrolls.
+      const hint = await region.evaluate((node) => getComputedStyle(node, '::before').content)
+      expect(hint).toContain('Scroll sideways')
     }
     // The errata keep every column on screen: one card per erratum.
     const cell = page.locator('aside.errata td.num strong').first()
