@@ -65,7 +65,7 @@ function processor(locale: Locale, units: Units) {
   return found
 }
 
-/** A vfile message (or any thrown value) as a diagnostic in the textarea's coordinates. */
+/** A vfile message (or any thrown value) as a diagnostic in the editor's coordinates. */
 function toDiagnostic(value: unknown): Diagnostic {
   const message = value as {
     reason?: string
