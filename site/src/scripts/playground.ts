@@ -58,8 +58,8 @@ function complete(context: CompletionContext): CompletionResult | null {
       label: choice.label,
       detail: choice.detail,
       type: place.kind === 'key' ? 'property' : 'constant',
-      apply:
-        place.kind === 'key' && !place.path.startsWith('vary') ? `${choice.label}: ` : choice.label,
+      // A key comes with its colon, ready for the value.
+      apply: place.kind === 'key' ? `${choice.label}: ` : choice.label,
     })),
     validFor: /^[\w.\-/]*$/,
   }
