@@ -163,9 +163,10 @@ class Run {
     this.lines = new Lines(file)
     const locale = settings.getLocale?.(file) ?? settings.locale
     let dictionary = resolveLocale(locale, settings.locales)
-    for (const key of addedLabels(settings.locales, locale)?.invalid ?? []) {
+    const added = addedLabels(settings.locales, locale)
+    for (const key of added?.invalid ?? []) {
       const where = key === '' ? '' : `[${JSON.stringify(key)}]`
-      const name = addedLabels(settings.locales, locale)?.locale ?? locale
+      const name = added?.locale ?? locale
       const message = file.message(
         `The option \`locales.${name}${where}\` is not a string; the built-in label is used`,
         {ruleId: 'invalid-option', source: 'remark-vram'},
