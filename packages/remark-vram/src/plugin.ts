@@ -165,10 +165,11 @@ class Run {
     let dictionary = resolveLocale(locale, settings.locales)
     const added = addedLabels(settings.locales, locale)
     for (const key of added?.invalid ?? []) {
-      const where = key === '' ? '' : `[${JSON.stringify(key)}]`
       const name = added?.locale ?? locale
       const message = file.message(
-        `The option \`locales.${name}${where}\` is not a string; the built-in label is used`,
+        key === ''
+          ? `The option \`locales.${name}\` is not a mapping of labels; the built-in labels are used`
+          : `The option \`locales.${name}[${JSON.stringify(key)}]\` is not a string; the built-in label is used`,
         {ruleId: 'invalid-option', source: 'remark-vram'},
       )
       message.url = `${docsUrl}#invalid-option`

@@ -108,5 +108,10 @@ describe('hostile files through the plugin', () => {
       '[invalid-option] The option `locales.fr["metric.total"]` is not a string; the built-in label is used',
     ])
     expect(JSON.stringify(tree)).toContain('in total')
+    const whole = new VFile({value: '```vram\nmodel: llama-2-7b\nshow: summary\n```\n'})
+    transform(whole, {locale: 'fr', locales: {fr: null} as never})
+    expect(whole.messages.map((message) => message.reason)).toEqual([
+      'The option `locales.fr` is not a mapping of labels; the built-in labels are used',
+    ])
   })
 })
