@@ -109,3 +109,41 @@ export function writeLlama2Q4KM(path: string): void {
   writeFileSync(path, header)
   truncateSync(path, header.length + dataBytes)
 }
+
+/**
+ * A GGUF v3 header (no tensor data) with `keys` (numbers as uint32, strings as
+ * strings) and `tensors`, for hostile headers written by hand.
+ */
+export function ggufHeader(
+  keys: ReadonlyArray<readonly [string, number | string]>,
+  tensors: ReadonlyArray<{name: string; dims: readonly bigint[]; type: number}>,
+): Buffer {
+  const parts: Buffer[] = [Buffer.from('GGUF')]
+  const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
+  const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
+  const str = (text: string) => {
+    u64(BigInt(Buffer.byteLength(text)))
+    parts.push(Buffer.from(text))
+  }
+  u32(3)
+  u64(BigInt(tensors.length))
+  u64(BigInt(keys.length))
+  for (const [key, value] of keys) {
+    str(key)
+    if (typeof value === 'number') {
+      u32(4) // GGUF_TYPE_UINT32
+      u32(value)
+    } else {
+      u32(8) // GGUF_TYPE_STRING
+      str(value)
+    }
+  }
+  for (const tensor of tensors) {
+    str(tensor.name)
+    u32(tensor.dims.length)
+    for (const dim of tensor.dims) u64(dim)
+    u32(tensor.type)
+    u64(0n) // every tensor at the start of the data: enough for one
+  }
+  return Buffer.concat(parts)
+}

@@ -27,7 +27,7 @@ import {
   readTextFile,
 } from '../src/node.js'
 import {evaluateBlock} from '../src/output/evaluate.js'
-import {llama2Q4KMHeader, writeLlama2Q4KM} from './gguf-header.js'
+import {ggufHeader, llama2Q4KMHeader, writeLlama2Q4KM} from './gguf-header.js'
 
 let folder: string
 let outside: string
@@ -148,50 +148,22 @@ describe('GGUF headers', () => {
   })
 
   it('tensor shapes past the parameter limit are refused (no 73,800,000,000 GB of weights)', async () => {
-    const parts: Buffer[] = [Buffer.from('GGUF')]
-    const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
-    const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
-    u32(3)
-    u64(1n) // one tensor
-    u64(0n) // no metadata
-    u64(BigInt('huge.weight'.length))
-    parts.push(Buffer.from('huge.weight'))
-    u32(4)
-    for (let dim = 0; dim < 4; dim++) u64(2n ** 31n)
-    u32(0) // F32
-    u64(0n)
-    writeFileSync(join(folder, 'huge.gguf'), Buffer.concat(parts))
+    const header = ggufHeader([], [{name: 'huge.weight', dims: Array(4).fill(2n ** 31n), type: 0}])
+    writeFileSync(join(folder, 'huge.gguf'), header)
     expect(await configDiagnostics('./huge.gguf')).toEqual([
       '[config-read] Cannot read `./huge.gguf`: its tensors declare more elements than the parameter limit of 10^15 (the README lists every limit)',
     ])
   })
 
   it('counts a header gives are held to the limits like a config.json’s', async () => {
-    const parts: Buffer[] = [Buffer.from('GGUF')]
-    const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
-    const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
-    const str = (text: string) => {
-      u64(BigInt(Buffer.byteLength(text)))
-      parts.push(Buffer.from(text))
-    }
-    u32(3)
-    u64(1n) // one tensor
-    u64(3n) // three keys
-    str('general.architecture')
-    u32(8) // string
-    str('llama')
-    str('llama.block_count')
-    u32(4) // uint32
-    u32(1_000_000_000)
-    str('llama.embedding_length')
-    u32(4)
-    u32(4096)
-    str('t.weight')
-    u32(1)
-    u64(32n)
-    u32(0) // F32: 128 bytes at offset 0
-    u64(0n)
-    const header = Buffer.concat(parts)
+    const header = ggufHeader(
+      [
+        ['general.architecture', 'llama'],
+        ['llama.block_count', 1_000_000_000],
+        ['llama.embedding_length', 4096],
+      ],
+      [{name: 't.weight', dims: [32n], type: 0}], // F32: 128 bytes at offset 0
+    )
     const path = join(folder, 'deep.gguf')
     writeFileSync(path, header)
     truncateSync(path, Math.ceil(header.length / 32) * 32 + 128)
