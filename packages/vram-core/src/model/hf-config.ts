@@ -534,6 +534,23 @@ const uncountable: Readonly<Record<string, string>> = {
 }
 
 /**
+ * The config's `model_type` when it names a type this engine has no rules for
+ * (not a family it reads, not a known hybrid); `undefined` otherwise, or when
+ * the config has no `model_type` (a block's own shape, read Llama-style).
+ */
+export function unknownModelType(config: Readonly<Record<string, unknown>>): string | undefined {
+  const type = config.model_type
+  if (typeof type !== 'string' || type.trim() === '') return undefined
+  const lower = type.toLowerCase()
+  if (own(familyByModelType, lower) !== undefined || uncountable[lower] !== undefined)
+    return undefined
+  return lower
+}
+
+/** The `model_type`s whose layers this engine reads. */
+export const readableModelTypes: readonly string[] = Object.keys(familyByModelType)
+
+/**
  * Why a config cannot be counted, or `undefined` when it can: a known
  * state-space/hybrid `model_type`, or a layer plan with non-attention layers.
  */
@@ -565,10 +582,16 @@ export function uncountableReason(config: Readonly<Record<string, unknown>>): st
 export function specFromHfConfig(
   raw: Readonly<Record<string, unknown>>,
   originOf: (field: string) => YamlPath,
+  options: {hubParams?: number | undefined} = {},
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
   const {config, vision, visionConfig} = languageModelConfig(raw)
   const read = new ConfigReader(config, originOf)
   const uncountableWhy = uncountableReason(config)
+  // The Hub's exact count, when the config was pinned with it, makes the weights-only fallback exact.
+  const paramsExample =
+    options.hubParams !== undefined
+      ? `\`model: {params: ${options.hubParams}}\` (the Hub's exact count for this repository)`
+      : undefined
   if (uncountableWhy !== undefined) {
     read.diagnostics.push(
       diagnostic(
@@ -576,11 +599,24 @@ export function specFromHfConfig(
         `this engine cannot count this model: ${uncountableWhy}, and it computes transformer stacks only (attention + MLP layers)`,
         originOf('model_type'),
         {
-          suggestion:
-            'give the parameter count for a weights-only estimate, e.g. `model: {params: 56B}`; the KV cache and activations of such a model are not computed',
+          suggestion: `give the parameter count for a weights-only estimate, e.g. ${paramsExample ?? '`model: {params: 56B}`'}; the KV cache and activations of such a model are not computed`,
         },
       ),
     )
+  } else {
+    const unknownType = unknownModelType(config)
+    if (unknownType !== undefined) {
+      read.diagnostics.push(
+        diagnostic(
+          'unsupported-model',
+          `\`model_type: ${unknownType}\` is not a model type this engine reads: what each of its layers holds (attention and MLP matrices, norms, biases, any other block) is not known, so no count would be exact`,
+          originOf('model_type'),
+          {
+            suggestion: `for the weights alone give ${paramsExample ?? 'the published count, e.g. `model: {params: 7B}`'}; or, if it is a Llama-style decoder, write its shape with the article's symbols (\`layers\`, \`hidden\`, \`ffn\`, \`heads\`, \`kv_heads\`, \`vocab\`) without \`model_type\``,
+          },
+        ),
+      )
+    }
   }
   const spec: ModelSpec = {}
   const origins: Partial<Record<SpecField, FieldOrigin>> = {}
