@@ -295,15 +295,18 @@ function unknownModel(name: string, path: YamlPath, options: ModelInputOptions =
     const where = options.readConfig
       ? `the catalogue, \`${pinFileName}\` or the local Hugging Face cache`
       : `the catalogue or \`${pinFileName}\``
+    // A near catalogue name (a typo of a preset) is still offered first.
+    const nearest = modelSuggestion(name)
+    const close = nearest.startsWith('did you mean') ? nearest : undefined
     const problems = options.pinnedProblems?.length
       ? ` (\`${pinFileName}\`: ${options.pinnedProblems.slice(0, 2).join('; ')})`
       : ''
     return diagnostic(
       'unknown-model',
-      `\`${shownName(name)}\` is neither in ${where}${problems}`,
+      `unknown model \`${shownName(name)}\`: it is not in ${where}${problems}`,
       path,
       {
-        suggestion: `run \`${pullCommand(hubId)}\` in the documentation folder: it pins the model's config.json and commit in \`${pinFileName}\`, which builds then read offline`,
+        suggestion: `${close ? `${close}; otherwise ` : ''}run \`${pullCommand(hubId)}\` in the documentation folder: it pins the model's config.json and commit in \`${pinFileName}\`, which builds then read offline`,
       },
     )
   }
