@@ -21,6 +21,7 @@
  */
 import type {ParamInventory} from '../architecture.js'
 import type {Dtype, QuantizeScope} from '../types.js'
+import {compressedTensorsCheckpoint} from './compressed-tensors.js'
 
 /** How a checkpoint stores its weights (consumed by the weights and serving components). */
 export interface CheckpointQuantization {
@@ -132,6 +133,7 @@ export function checkpointFromConfig(config: Readonly<Record<string, unknown>>):
       },
     }
   }
+  if (method === 'compressed-tensors') return compressedTensorsCheckpoint(q)
   return {unsupported: method || 'an unnamed method'}
 }
 
