@@ -1,4 +1,5 @@
 import type {CheckpointQuantization} from './model/checkpoint.js'
+import type {HybridState} from './model/hybrid.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -83,6 +84,8 @@ export interface Architecture {
   visionOmitted?: string | undefined
   /** The vision encoder and projector, when counted (`vision: true`): weights only. */
   vision?: {type: string; params: number} | undefined
+  /** A hybrid model (Qwen3-Next, Nemotron-H): KV-cache layers and per-sequence recurrent state. */
+  hybrid?: HybridState | undefined
 }
 
 export interface MoeArchitecture {

@@ -18,6 +18,7 @@ import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architectu
 import {type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
 import {limits, own, wholeNumberProblem} from '../limits.js'
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
+import {type HybridState, hybridCount} from './hybrid.js'
 import {missingShapeFields, paramInventory} from './params.js'
 import {visionEncoder} from './vision.js'
 
@@ -80,6 +81,8 @@ export interface ModelSpec {
   visionParams?: number | undefined
   /** Count the vision encoder's weights too (`vision: true`). */
   includeVision?: boolean | undefined
+  /** A hybrid (Gated DeltaNet / Mamba-2 + attention): its KV-cache layers and per-sequence state. */
+  hybrid?: HybridState | undefined
 }
 
 export type SpecField = keyof ModelSpec
@@ -150,6 +153,7 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   vision: 'vision_config',
   visionParams: 'vision_config',
   includeVision: 'vision',
+  hybrid: 'model_type',
 }
 
 /** Default HF names of spec fields (Llama-style configs). */
@@ -534,6 +538,33 @@ const uncountable: Readonly<Record<string, string>> = {
 }
 
 /**
+ * A hybrid's spec: its exact count (as `params`, so no transformer layer is
+ * derived from its shape), its state and KV-cache layers, its context and any
+ * stored quantization.
+ */
+function hybridSpec(
+  config: Readonly<Record<string, unknown>>,
+  count: import('./hybrid.js').HybridCount,
+  originOf: (field: string) => YamlPath,
+): {source: SpecSource; diagnostics: Diagnostic[]} {
+  const spec: ModelSpec = {
+    givenParams: count.params,
+    modelType: String(config.model_type).toLowerCase(),
+    hybrid: count.state,
+  }
+  const context = config.max_position_embeddings
+  if (typeof context === 'number' && Number.isSafeInteger(context) && context > 0)
+    spec.context = context
+  const stored = checkpointFromConfig(config)
+  if (stored.checkpoint) spec.checkpoint = stored.checkpoint
+  const origin: FieldOrigin = {path: originOf('model_type'), label: '`model_type`'}
+  return {
+    source: {spec, origins: {givenParams: origin, hybrid: origin}, hfNames: {}, required: []},
+    diagnostics: [],
+  }
+}
+
+/**
  * The config's `model_type` when it names a type this engine has no rules for
  * (not a family it reads, not a known hybrid); `undefined` otherwise, or when
  * the config has no `model_type` (a block's own shape, read Llama-style).
@@ -585,8 +616,13 @@ export function specFromHfConfig(
   options: {hubParams?: number | undefined} = {},
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
   const {config, vision, visionConfig} = languageModelConfig(raw)
+  const hybrid = hybridCount(config)
+  if (hybrid !== undefined && 'count' in hybrid) return hybridSpec(config, hybrid.count, originOf)
   const read = new ConfigReader(config, originOf)
-  const uncountableWhy = uncountableReason(config)
+  const uncountableWhy =
+    hybrid !== undefined
+      ? `its config lacks ${hybrid.missing.map((field) => `\`${field}\``).join(', ')}, which this engine reads to count a ${String(config.model_type)} hybrid`
+      : uncountableReason(config)
   // The Hub's exact count, when the config was pinned with it, makes the weights-only fallback exact.
   const paramsExample =
     options.hubParams !== undefined
@@ -1090,6 +1126,16 @@ export function buildArchitecture(
       ),
     )
   }
+  if (spec.hybrid && [layers, hidden, heads, vocab, spec.ffn].some((v) => v !== undefined)) {
+    diagnostics.push(
+      diagnostic(
+        'incompatible',
+        `a hybrid model's shape cannot be overridden: its ${spec.hybrid.label} are counted from its own config`,
+        context.path,
+        {suggestion: 'remove the shape fields, or give `params` for a weights-only estimate'},
+      ),
+    )
+  }
   if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
 
   const architecture: Architecture = {
@@ -1100,7 +1146,11 @@ export function buildArchitecture(
         ? `${context.name} with its vision encoder`
         : `${context.name}, text only (vision encoder not counted)`
       : context.name,
-    givenParams: spec.givenParams,
+    // A hybrid's MTP module (Qwen3-Next) is counted with `mtp: true`, as for DeepSeek.
+    givenParams:
+      spec.hybrid && spec.includeMtp && spec.givenParams !== undefined
+        ? spec.givenParams + spec.hybrid.mtpParams
+        : spec.givenParams,
     largestLayer: spec.largestLayer,
     layers,
     hidden,
@@ -1128,6 +1178,7 @@ export function buildArchitecture(
     contextLength: spec.context,
     modelType: spec.modelType,
     ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
+    ...(spec.hybrid ? {hybrid: spec.hybrid} : {}),
     ...(spec.vision && !withVision ? {visionOmitted: spec.vision} : {}),
     ...(withVision && spec.visionParams !== undefined
       ? {vision: {type: spec.vision as string, params: spec.visionParams}}
