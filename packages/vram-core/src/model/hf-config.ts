@@ -517,9 +517,7 @@ export function languageModelConfig(config: Readonly<Record<string, unknown>>): 
  * reader stops with a diagnostic instead.
  */
 const uncountable: Readonly<Record<string, string>> = {
-  qwen3_next:
-    'Qwen3-Next mixes Gated DeltaNet (linear-attention, recurrent) layers with attention layers',
-  nemotron_h: 'Nemotron-H is a hybrid of Mamba-2, attention and MLP blocks',
+  // qwen3_next and nemotron_h are counted by `hybrid.ts`.
   mamba: 'Mamba is a state-space model',
   mamba2: 'Mamba-2 is a state-space model',
   falcon_mamba: 'Falcon Mamba is a state-space model',
