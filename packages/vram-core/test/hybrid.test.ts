@@ -112,6 +112,21 @@ describe('Nemotron-H-56B', () => {
   })
 })
 
+describe('what is not modelled for hybrids is said', () => {
+  it('vLLM’s budget (`serve`)', () => {
+    const {diagnostics} = evaluate(nemotronH, {
+      serve: {engine: 'vllm'},
+      gpu: 'h100',
+      seq: undefined,
+    })
+    expect(diagnostics.find((entry) => entry.severity === 'error')).toMatchObject({
+      ruleId: 'unsupported-model',
+      path: ['serve'],
+      message: expect.stringContaining('vLLM’s budget for a hybrid model'),
+    })
+  })
+})
+
 describe('hybrids this engine cannot count yet', () => {
   it('a config lacking a field the count needs names it', () => {
     const {hybrid_override_pattern: _pattern, ...without} = nemotronH
