@@ -137,6 +137,17 @@ describe('hybrids this engine cannot count yet', () => {
     })
   })
 
+  it('a zero or absurd size is refused, never NaN or an absurd count', () => {
+    for (const broken of [
+      {...qwen3Next, linear_num_value_heads: 0},
+      {...nemotronH, hidden_size: 2 ** 24, intermediate_size: 2 ** 24},
+    ]) {
+      const {diagnostics, block} = evaluate(broken)
+      expect(block?.result).toBeUndefined()
+      expect(diagnostics[0]?.ruleId).toBe('unsupported-model')
+    }
+  })
+
   it('Jamba, Falcon-H1, Granite 4.0-H and Bamba are refused with the reason', () => {
     for (const model_type of ['jamba', 'falcon_h1', 'granitemoehybrid', 'bamba']) {
       const {diagnostics} = evaluate({model_type, hidden_size: 4096, num_hidden_layers: 32})

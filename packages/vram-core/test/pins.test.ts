@@ -37,6 +37,16 @@ describe('vram.models.json', () => {
       '`not an id`: not a Hub id (`org/name` or `org/name/file.gguf`)',
     ])
     expect(readPinFile({version: 2, models: {}}).problems[0]).toContain('version')
+    // A hand-edited GGUF header with a non-numeric tensor size is skipped, never counted as NaN.
+    const gguf = {
+      kind: 'gguf',
+      architecture: 'llama',
+      metadata: {},
+      tensors: [{name: 'x', type: 0, elements: 'many'}],
+    }
+    expect(
+      readPinFile({version: 1, models: {'a/b/c.gguf': {revision: 'main', commit, gguf}}}).problems,
+    ).toEqual(['`a/b/c.gguf`: no valid `gguf` header'])
     expect(readPinFile([]).problems).toHaveLength(1)
   })
 

@@ -30,6 +30,8 @@
  * Both in the model dtype (vLLM's `mamba_cache_dtype` and
  * `mamba_ssm_cache_dtype` default `auto`).
  */
+import {limits} from '../limits.js'
+
 export interface HybridState {
   /** `qwen3_next` or `nemotron_h`. */
   kind: string
@@ -65,9 +67,20 @@ export interface HybridCount {
   state: HybridState
 }
 
+/** A size field: a whole number from 1 to 2^24 (no model dimension is larger; 0 would divide by zero). */
 const int = (config: Readonly<Record<string, unknown>>, key: string): number | undefined => {
   const value = config[key]
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= 2 ** 24
+    ? value
+    : undefined
+}
+
+/** A count past the plausible limit is refused like a missing field: never an absurd figure. */
+function plausible(reading: HybridReading): HybridReading {
+  if (reading && 'count' in reading && !(reading.count.params <= limits.params)) {
+    return {missing: ['sizes whose count stays under 10^15 parameters']}
+  }
+  return reading
 }
 
 /** Config fields a hybrid needs and lacks, for the diagnostic. */
@@ -281,7 +294,7 @@ const readers: Readonly<
 /** A hybrid this engine counts (`{count}`), one it lacks fields for (`{missing}`), or `undefined`. */
 export function hybridCount(config: Readonly<Record<string, unknown>>): HybridReading {
   const type = typeof config.model_type === 'string' ? config.model_type.toLowerCase() : ''
-  return Object.hasOwn(readers, type) ? readers[type]?.(config) : undefined
+  return Object.hasOwn(readers, type) ? plausible(readers[type]?.(config)) : undefined
 }
 
 /**

@@ -100,7 +100,7 @@ function readPin(id: string, entry: unknown): PinnedModel | string {
   if (typeof revision !== 'string' || revision === '') return 'no `revision`'
   if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit)) return 'no 40-hex `commit`'
   if (file === undefined && !isRecord(config)) return 'no `config` object'
-  if (file !== undefined && !isGgufSummary(gguf)) return 'no `gguf` header'
+  if (file !== undefined && !validGguf(gguf)) return 'no valid `gguf` header'
   const byDtype = isRecord(hubParamsByDtype)
     ? Object.fromEntries(Object.entries(hubParamsByDtype).filter(([, count]) => isCount(count)))
     : undefined
@@ -117,6 +117,30 @@ function readPin(id: string, entry: unknown): PinnedModel | string {
       ? {hubParamsByDtype: byDtype as Record<string, number>}
       : {}),
   }
+}
+
+/** A GGUF header as `pull` stores it: a hand-edited file must not bring NaN into a count. */
+function validGguf(value: unknown): value is GgufSummary {
+  if (!isGgufSummary(value) || typeof value.architecture !== 'string') return false
+  if (!isRecord(value.metadata)) return false
+  for (const entry of Object.values(value.metadata)) {
+    if (
+      typeof entry === 'number'
+        ? !Number.isFinite(entry)
+        : !['string', 'boolean'].includes(typeof entry)
+    )
+      return false
+  }
+  if (value.tensors.length > 100_000) return false
+  return value.tensors.every(
+    (tensor) =>
+      isRecord(tensor) &&
+      typeof tensor.name === 'string' &&
+      Number.isSafeInteger(tensor.type) &&
+      (tensor.type as number) >= 0 &&
+      Number.isSafeInteger(tensor.elements) &&
+      (tensor.elements as number) >= 0,
+  )
 }
 
 /**
