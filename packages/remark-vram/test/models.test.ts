@@ -67,3 +67,19 @@ describe('pinned Hub models', () => {
     ).toThrow(/option `models` is not a vram.models.json/)
   })
 })
+
+describe('a vram.models.json that cannot be read', () => {
+  it('the block naming a model says why, at its position', () => {
+    const broken = mkdtempSync(join(tmpdir(), 'remark-vram-models-broken-'))
+    try {
+      writeFileSync(join(broken, 'vram.models.json'), '{"version": 1, "models": {')
+      const file = new VFile({path: join(broken, 'post.md'), value: doc})
+      transform(file, {errors: 'warn'})
+      expect(file.messages[0]?.ruleId).toBe('unknown-model')
+      expect(file.messages[0]?.place).toMatchObject({start: {line: 2, column: 8}})
+      expect(String(file.messages[0]?.message)).toContain('(`vram.models.json`: cannot read')
+    } finally {
+      rmSync(broken, {recursive: true, force: true})
+    }
+  })
+})
