@@ -99,3 +99,12 @@ describe('compressed-tensors quantization_config', () => {
     expect(read.weights).toBe(linear + 2 * rest)
   })
 })
+
+describe('bitsandbytes 8-bit (`load_in_8bit`)', () => {
+  it('one byte per linear weight (LLM.int8()), the rest bf16', () => {
+    const read = weights({quant_method: 'bitsandbytes', load_in_8bit: true})
+    expect(read.diagnostics).toEqual([])
+    expect(read.weights).toBe(linear + 2 * rest)
+    expect(read.model?.checkpoint?.label).toBe('bitsandbytes LLM.int8()')
+  })
+})
