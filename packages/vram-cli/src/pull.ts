@@ -56,6 +56,12 @@ function describe(pin: PinnedModel): string[] {
           .join(', ')})`
       : ''
     lines.push(`  Hub count    ${count(pin.hubParams)}${dtypes}`)
+    if ('count' in engine && engine.count !== pin.hubParams) {
+      const difference = pin.hubParams - engine.count
+      lines.push(
+        `  (${difference > 0 ? '+' : '−'}${formatInteger(Math.abs(difference))} on the Hub: it counts every stored tensor, including MTP layers, a vision encoder, quantization scales and packed weights, or a stored copy of a tied head, which the engine counts as loaded)`,
+      )
+    }
   }
   return lines
 }

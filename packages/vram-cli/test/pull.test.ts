@@ -102,6 +102,15 @@ beforeAll(async () => {
     sha: sha('1'),
     files: {'config.json': JSON.stringify({...qwen.config, num_hidden_layers: 24})},
   })
+  // The Hub counts stored tensors: here 1,376,256 more than the model loads (e.g. per-row scales).
+  hub.repos.set('test-org/qwen-more-stored', {
+    sha: sha('9'),
+    files: {'config.json': JSON.stringify(qwen.config)},
+    safetensors: {
+      parameters: {BF16: qwen.computed_params.total + 1376256},
+      total: qwen.computed_params.total + 1376256,
+    },
+  })
   hub.repos.set('test-org/new-arch', {
     sha: sha('f'),
     files: {'config.json': JSON.stringify({...qwen.config, model_type: 'made_up_arch'})},
@@ -130,6 +139,15 @@ describe('vram models pull', () => {
     expect(hub.log.map((entry) => entry.url)).toContain(
       `/test-org/qwen-7b/resolve/${sha('a')}/config.json`,
     )
+  })
+
+  it('names a difference between the engine count and the Hub count', async () => {
+    const run = await vram(['models', 'pull', 'test-org/qwen-more-stored'], {
+      cwd: folder,
+      env: env(),
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('(+1,376,256 on the Hub: it counts every stored tensor')
   })
 
   it('leaves a pinned id as it is without --update (no request)', async () => {
