@@ -51,6 +51,8 @@ describe('Qwen3-Next-80B-A3B', () => {
     if (!read || !('count' in read)) throw new Error('not counted')
     expect(read.count.params).toBe(79_674_391_296)
     expect(read.count.params + read.count.state.mtpParams).toBe(81_324_862_720)
+    // Active per token: all but 502 of 512 experts (3 × 2048 × 512 each) in 48 layers.
+    expect(read.count.active).toBe(79_674_391_296 - 48 * 502 * 3 * 2048 * 512)
     const withMtp = evaluateBlock(
       {model: {config: './config.json', mtp: true}, seq: 1},
       {readConfig: () => qwen3Next},

@@ -550,6 +550,7 @@ function hybridSpec(
     modelType: String(config.model_type).toLowerCase(),
     hybrid: count.state,
   }
+
   const context = config.max_position_embeddings
   if (typeof context === 'number' && Number.isSafeInteger(context) && context > 0)
     spec.context = context
@@ -1150,13 +1151,15 @@ export function buildArchitecture(
         ? spec.givenParams + spec.hybrid.mtpParams
         : spec.givenParams,
     largestLayer: spec.largestLayer,
-    layers,
-    hidden,
+    // A hybrid shows its layers, width and vocabulary (and pipeline stages split its layers); no
+    // transformer layer is derived from them: without heads its shape stays partial, its count given.
+    layers: layers ?? spec.hybrid?.layers,
+    hidden: hidden ?? spec.hybrid?.hidden,
     ffn,
     heads,
     kvHeads,
     headDim,
-    vocab,
+    vocab: vocab ?? spec.hybrid?.vocab,
     mlp,
     norm,
     normsPerLayer: spec.normsPerLayer ?? 2,

@@ -37,6 +37,12 @@ export interface HybridState {
   kind: string
   /** For captions: "36 Gated DeltaNet + 12 attention layers". */
   label: string
+  /** Parameters used per token (routed experts: top-k of E), MTP left out. */
+  activeParams: number
+  /** All layers (blocks), the model width and vocabulary: shown, never used to derive a count. */
+  layers: number
+  hidden: number
+  vocab: number
   /** Layers with a KV cache, their KV heads and head size. */
   attentionLayers: number
   kvHeads: number
@@ -176,6 +182,10 @@ function qwen3Next(config: Readonly<Record<string, unknown>>): HybridReading {
       layers,
       state: {
         kind: 'qwen3_next',
+        activeParams: active,
+        layers,
+        hidden: d,
+        vocab,
         label: `${recurrent} Gated DeltaNet + ${attentionLayers} attention layers`,
         attentionLayers,
         kvHeads: kv,
@@ -266,6 +276,10 @@ function nemotronH(config: Readonly<Record<string, unknown>>): HybridReading {
       layers: blocks.length,
       state: {
         kind: 'nemotron_h',
+        activeParams: params,
+        layers: blocks.length,
+        hidden: d,
+        vocab,
         label: `${mambaLayers} Mamba-2 + ${attentionLayers} attention + ${blocks.length - mambaLayers - attentionLayers} MLP blocks`,
         attentionLayers,
         kvHeads: kv,

@@ -95,7 +95,12 @@ interface Entry {
 export function paramInventory(arch: Architecture): ParamInventory {
   const missing = missingShapeFields(arch)
   if (missing.length > 0) {
-    if (arch.givenParams !== undefined) return givenInventory(arch.givenParams)
+    if (arch.givenParams !== undefined) {
+      const inventory = givenInventory(arch.givenParams)
+      // A hybrid's count is exact and knows its routed experts: its active count is too (MTP not used per token).
+      if (arch.hybrid) inventory.active = Math.min(arch.hybrid.activeParams, inventory.total)
+      return inventory
+    }
     throw new VramInputError(
       missing.map((field) =>
         diagnostic(
