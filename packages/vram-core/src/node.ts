@@ -1,11 +1,10 @@
 import {dirname, resolve} from 'node:path'
-import {preloadedGguf} from './gguf-node.js'
-import {cachedConfigPath} from './hf-cache.js'
-import {readTextFile} from './node-read.js'
-import type {ReadContext} from './scenario.js'
+import {readTextFile} from './input/node-read.js'
+import type {ReadContext} from './input/scenario.js'
+import {preloadedGguf} from './model/gguf-node.js'
+import {cachedConfigPath} from './model/hf-cache.js'
 
-export {ggufReferences, preloadGgufFiles, readGgufSummary} from './gguf-node.js'
-export {cachedConfigPath, hfHubCache} from './hf-cache.js'
+export * from './index.js'
 export {
   asHubError,
   defaultHubEndpoint,
@@ -13,7 +12,7 @@ export {
   type HubErrorKind,
   type HubOptions,
   resolveHubOptions,
-} from './hub/client.js'
+} from './input/hub/client.js'
 export {
   findPinFile,
   type LoadedPins,
@@ -22,10 +21,11 @@ export {
   nodeModels,
   pinFileTarget,
   pinFileText,
-} from './hub/pin-file.js'
-export {type PullRequest, parsePullRequest, pullModel} from './hub/pull.js'
-export * from './index.js'
-export {readTextFile} from './node-read.js'
+} from './input/hub/pin-file.js'
+export {type PullRequest, parsePullRequest, pullModel} from './input/hub/pull.js'
+export {readTextFile} from './input/node-read.js'
+export {ggufReferences, preloadGgufFiles, readGgufSummary} from './model/gguf-node.js'
+export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'

@@ -14,7 +14,7 @@
  * 1,376,256 rows = 2.75 MB, 0.03 %) are left out, as the module states.
  */
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 
 const linear = 32 * (41943040 + 176160768)
 const rest = 2 * 525336576 + 65 * 4096

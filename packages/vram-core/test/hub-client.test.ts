@@ -5,8 +5,8 @@
  * the ids `vram models pull` accepts. No request is made here.
  */
 import {describe, expect, it} from 'vitest'
-import {fileUrl, HubError, modelInfoUrl, resolveHubOptions} from '../src/hub/client.js'
-import {parsePullRequest} from '../src/hub/pull.js'
+import {fileUrl, HubError, modelInfoUrl, resolveHubOptions} from '../src/input/hub/client.js'
+import {parsePullRequest} from '../src/input/hub/pull.js'
 
 describe('Hub options', () => {
   it('defaults to the public Hub and reads HF_ENDPOINT and HF_TOKEN', () => {

@@ -26,8 +26,8 @@
  */
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
 import {hybridCount} from '../src/model/hybrid.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 
 const references = JSON.parse(
   readFileSync(new URL('./reference/models.json', import.meta.url), 'utf8'),

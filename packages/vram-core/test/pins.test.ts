@@ -5,8 +5,8 @@
  */
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
 import {findPinned, readPinFile} from '../src/model/pins.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 
 interface Reference {
   id: string

@@ -30,7 +30,7 @@
  * Both in the model dtype (vLLM's `mamba_cache_dtype` and
  * `mamba_ssm_cache_dtype` default `auto`).
  */
-import {limits} from '../limits.js'
+import {limits} from '../input/limits.js'
 
 export interface HybridState {
   /** `qwen3_next` or `nemotron_h`. */
