@@ -81,6 +81,16 @@ describe('a block naming a pinned model', () => {
     expect(block?.result?.perDevice.weights).toBe(2 * (qwen.computed_params.total - 4 * 233057792))
   })
 
+  it('in a `vary` table, beside a preset', () => {
+    const {block, diagnostics} = evaluateBlock(
+      {model: 'llama-2-7b', seq: 1, vary: {model: ['llama-2-7b', 'test-org/qwen-7b']}},
+      {models: pins},
+    )
+    expect(diagnostics).toEqual([])
+    const weights = block?.cases?.map((entry) => entry.result?.perDevice.weights)
+    expect(weights).toEqual([2 * 6_738_415_616, 2 * qwen.computed_params.total])
+  })
+
   it('another revision than the pinned one says how to pin it', () => {
     const {diagnostics} = evaluateBlock({model: 'test-org/qwen-7b@v2'}, {models: pins})
     expect(diagnostics[0]).toMatchObject({
