@@ -126,7 +126,8 @@ Options:
 Exit status:
   0  every model pinned (or already pinned)
   1  a model could not be pulled (the others are still written)
-  2  a usage error`,
+  2  a usage error, or the pin file could not be written (e.g. it changed
+     while vram was pulling: nothing is written then)`,
 
   gpus: `vram gpus: list the GPU presets
 

@@ -19,8 +19,8 @@ import {
   pinFileText,
   pullModel,
 } from 'vram-core/node'
-import {writeAtomic} from './files.js'
-import {err, exit, out, UsageError} from './io.js'
+import {WriteError, writeAtomic} from './files.js'
+import {err, errorCode, exit, out, UsageError} from './io.js'
 import {formatInteger} from './table.js'
 
 export interface PullOptions {
@@ -142,6 +142,8 @@ export async function pull(args: string[], options: PullOptions = {}): Promise<n
   }
   const target = values.file ?? pinFileTarget(cwd)
   const exists = fs.existsSync(target)
+  // The bytes read, so that a file changed meanwhile (another pull, an editor) is not overwritten.
+  const original = exists ? fs.readFileSync(target) : undefined
   const loaded = exists ? loadPinFile(target) : undefined
   if (loaded && loaded.problems.length > 0 && loaded.pins.size === 0) {
     throw new UsageError(
@@ -203,8 +205,20 @@ export async function pull(args: string[], options: PullOptions = {}): Promise<n
   }
   if (written > 0) {
     const text = pinFileText(pins.values())
-    if (exists) writeAtomic(target, new TextEncoder().encode(text))
-    else fs.writeFileSync(target, text, {flag: 'wx'})
+    if (original !== undefined && !fs.readFileSync(target).equals(original)) {
+      throw new UsageError(
+        `${relative(cwd, target) || target} changed while vram was pulling: nothing was written`,
+        'run `vram models pull` again',
+      )
+    }
+    try {
+      if (exists) writeAtomic(target, new TextEncoder().encode(text), {original})
+      else fs.writeFileSync(target, text, {flag: 'wx'})
+    } catch (error) {
+      const reason =
+        error instanceof WriteError ? error.message : `cannot write ${target}: ${errorCode(error)}`
+      throw new UsageError(reason, 'nothing was written; run `vram models pull` again')
+    }
     out(`wrote ${relative(cwd, target) || pinFileName}`)
   }
   return failures > 0 ? exit.failed : exit.ok

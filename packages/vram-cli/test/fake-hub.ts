@@ -20,6 +20,8 @@ export interface FakeRepo {
   token?: string
   /** Never answers (for timeouts). */
   hang?: boolean
+  /** Answers the model info after this many milliseconds. */
+  delayMs?: number
 }
 
 export interface FakeHub {
@@ -44,7 +46,7 @@ export async function startFakeHub(): Promise<FakeHub> {
   const repos = new Map<string, FakeRepo>()
   const log: FakeHub['log'] = []
   const hanging: ServerResponse[] = []
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
+  const handler = async (request: IncomingMessage, response: ServerResponse) => {
     const url = decodeURIComponent(request.url ?? '/')
     log.push({url, range: request.headers.range, authorization: request.headers.authorization})
     const info = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/.exec(url)
@@ -70,6 +72,7 @@ export async function startFakeHub(): Promise<FakeHub> {
       return
     }
     if (info) {
+      if (repo.delayMs) await new Promise((resolve) => setTimeout(resolve, repo.delayMs))
       send(
         response,
         200,

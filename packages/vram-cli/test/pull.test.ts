@@ -111,6 +111,11 @@ beforeAll(async () => {
       total: qwen.computed_params.total + 1376256,
     },
   })
+  hub.repos.set('test-org/delayed', {
+    sha: sha('8'),
+    files: {'config.json': JSON.stringify(qwen.config)},
+    delayMs: 1500,
+  })
   hub.repos.set('test-org/new-arch', {
     sha: sha('f'),
     files: {'config.json': JSON.stringify({...qwen.config, model_type: 'made_up_arch'})},
@@ -258,6 +263,21 @@ describe('vram models pull', () => {
     expect(slow.stderr).toContain('did not answer')
     expect(slow.stderr).toContain('within 0.5 s')
     expect(readFileSync(join(folder, 'vram.models.json'), 'utf8')).toBe(before)
+  })
+
+  it('never overwrites a pin file changed while it was pulling', async () => {
+    const path = join(folder, 'vram.models.json')
+    const pending = vram(['models', 'pull', 'test-org/delayed'], {cwd: folder, env: env()})
+    // Once the request reached the Hub, the file was read: an editor changes it now.
+    while (!hub.log.some((entry) => entry.url.includes('test-org/delayed'))) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const edited = `${readFileSync(path, 'utf8')} `
+    writeFileSync(path, edited)
+    const run = await pending
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('changed while vram was pulling: nothing was written')
+    expect(readFileSync(path, 'utf8')).toBe(edited)
   })
 
   it('pins a model of an unknown type, and says what blocks naming it will report', async () => {
