@@ -6,7 +6,7 @@
  */
 import {dirname, resolve} from 'node:path'
 import {visit} from 'unist-util-visit'
-import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
+import {loadPinFile, nodeModels, nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {createRemarkVram} from './plugin.js'
 
 // Everything the browser entry exports; this module's own `remarkVram` takes precedence.
@@ -52,6 +52,8 @@ export const remarkVram = createRemarkVram({
       return read(path)
     }
   },
+  // `vram.models.json`: the file the `models` option names, else the nearest one above the file.
+  models: (file, path) => (path === undefined ? nodeModels(file.path) : loadPinFile(path)),
   // `.gguf` headers the blocks name are read asynchronously before the blocks are computed.
   prepare: (file, tree) => {
     const blocks: string[] = []

@@ -6,6 +6,24 @@ import {preloadedGguf, preloadGgufFiles as preloadGgufHeaders} from './model/ggu
 import {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 export * from './index.js'
+export {
+  asHubError,
+  defaultHubEndpoint,
+  HubError,
+  type HubErrorKind,
+  type HubOptions,
+  resolveHubOptions,
+} from './input/hub/client.js'
+export {
+  findPinFile,
+  type LoadedPins,
+  loadPinFile,
+  maxPinFileBytes,
+  nodeModels,
+  pinFileTarget,
+  pinFileText,
+} from './input/hub/pin-file.js'
+export {type PullRequest, parsePullRequest, pullModel} from './input/hub/pull.js'
 export {allowedPath, openRegularFile, readTextFile} from './input/read-file.js'
 export {ggufReferences, readGgufSummary} from './model/gguf-node.js'
 export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'

@@ -140,25 +140,18 @@ export async function readGgufSummary(
       if (error instanceof GgufRefusal) throw error
       throw refused('not a valid GGUF header')
     }
-    const {metadata, tensorInfos, tensorDataOffset, tensorInfoByteRange} = header
+    const {tensorInfos, tensorDataOffset, tensorInfoByteRange} = header
     // Past the end of the file the parser read zeros: the header is cut short.
     if (tensorInfoByteRange[1] > size)
       throw refused('the file ends inside its GGUF header (truncated)')
-    const plain: Record<string, number | string | boolean> = {}
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value === 'bigint') plain[key] = Number(value)
-      else if (Array.isArray(value)) plain[key] = value.length
-      else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
-        plain[key] = value
-    }
+    const summary = ggufSummary(header)
     let parameters = 0
     let dataEnd = 0
-    const tensors = tensorInfos.map((tensor) => {
-      const elements = tensor.shape.reduce((product, dimension) => product * Number(dimension), 1)
-      parameters += elements
-      const bytes = ggmlTensorBytes(Number(tensor.dtype), elements)
-      if (bytes !== undefined) dataEnd = Math.max(dataEnd, Number(tensor.offset) + bytes)
-      return {name: tensor.name, type: Number(tensor.dtype), elements}
+    summary.tensors.forEach((tensor, index) => {
+      parameters += tensor.elements
+      const bytes = ggmlTensorBytes(tensor.type, tensor.elements)
+      const offset = Number(tensorInfos[index]?.offset ?? 0)
+      if (bytes !== undefined) dataEnd = Math.max(dataEnd, offset + bytes)
     })
     if (!(parameters <= limits.params))
       throw refused(
@@ -166,16 +159,35 @@ export async function readGgufSummary(
       )
     if (Number(tensorDataOffset) + dataEnd > size)
       throw refused('the file ends before its tensor data does (truncated: a download cut short?)')
-    return {
-      kind: 'gguf',
-      architecture: String(metadata['general.architecture'] ?? ''),
-      metadata: plain,
-      tensors,
-    }
+    return summary
   } finally {
     closed = true
     timer.cancel()
     closeSync(descriptor)
+  }
+}
+
+/** What the engine keeps of a parsed header (plain data: numbers, strings, booleans). */
+export function ggufSummary({
+  metadata,
+  tensorInfos,
+}: Awaited<ReturnType<typeof gguf>>): GgufSummary {
+  const plain: Record<string, number | string | boolean> = {}
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value === 'bigint') plain[key] = Number(value)
+    else if (Array.isArray(value)) plain[key] = value.length
+    else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean')
+      plain[key] = value
+  }
+  return {
+    kind: 'gguf',
+    architecture: String(metadata['general.architecture'] ?? ''),
+    metadata: plain,
+    tensors: tensorInfos.map((tensor) => ({
+      name: tensor.name,
+      type: Number(tensor.dtype),
+      elements: tensor.shape.reduce((product, dimension) => product * Number(dimension), 1),
+    })),
   }
 }
 
