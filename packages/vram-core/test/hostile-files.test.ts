@@ -21,6 +21,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cachedConfigPath} from '../src/model/hf-cache.js'
 import {
   ggufReferences,
+  loadPinFile,
   nodeReadConfig,
   preloadGgufFiles,
   readGgufSummary,
@@ -218,6 +219,22 @@ describe('GGUF headers', () => {
     expect(await configDiagnostics('./later.gguf')).toEqual([
       '[config-read] Cannot read `./later.gguf`: the file ends before its tensor data does (truncated: a download cut short?)',
     ])
+  })
+})
+
+describe('vram.models.json', () => {
+  it('a pin file that is not JSON, or leads to /proc, is a problem that quotes nothing of it', () => {
+    const pins = mkdtempSync(join(tmpdir(), 'vram-pins-'))
+    writeFileSync(join(pins, 'vram.models.json'), 'SECRET=hunter2')
+    expect(loadPinFile(join(pins, 'vram.models.json')).problems).toEqual([
+      'cannot read `vram.models.json`: it is not valid JSON',
+    ])
+    rmSync(join(pins, 'vram.models.json'))
+    symlinkSync('/proc/self/environ', join(pins, 'vram.models.json'))
+    expect(loadPinFile(join(pins, 'vram.models.json')).problems).toEqual([
+      'cannot read `vram.models.json`: it leads to a system file (/proc, /sys, /dev), which is never read',
+    ])
+    rmSync(pins, {recursive: true, force: true})
   })
 })
 
