@@ -7,6 +7,7 @@ import {adapterComponents, adapterSource} from './adapter/memory.js'
 import type {ParamInventory} from './architecture.js'
 import {buffersMemory, buffersSource} from './buffers.js'
 import {VramInputError} from './diagnostics.js'
+import {withEngine} from './engines/index.js'
 import {absent, type ComponentMemory} from './formula.js'
 import {gradientsMemory, gradientsSource} from './gradients.js'
 import {fitsHost, hostMemory} from './host/memory.js'
@@ -214,5 +215,6 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
         fitsHost(memory.host, scenario.hostMemory)
   }
   // With `serve:`, the engine's own budget decides the KV cache (serving/vllm.ts).
+  if (scenario.engine) return withEngine(result)
   return scenario.serve ? withServing(result) : result
 }

@@ -11,6 +11,7 @@ import {
   type YamlPath,
 } from './diagnostics.js'
 import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from './dtypes.js'
+import {engineKeys, localEngine, readEngine} from './engines/index.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {ggufDtype, isGgufFileType} from './model/gguf.js'
@@ -374,7 +375,13 @@ export function readScenario(
           (head === 'parallel' && !(parallelKeys as readonly string[]).includes(tail ?? '')) ||
           (head === 'serve' &&
             tail !== undefined &&
-            !(vllmKeys as readonly string[]).includes(tail.replace(/-/g, '_')))
+            !(
+              localEngine(raw.serve)
+                ? (engineKeys[
+                    localEngine(raw.serve) as keyof typeof engineKeys
+                  ] as readonly string[])
+                : (vllmKeys as readonly string[])
+            ).includes(tail.replace(/-/g, '_')))
         ) {
           const candidates = [
             ...knownTop,
@@ -440,7 +447,7 @@ export function readScenario(
   }
   const scenario = readCore(raw, context, out)
   // Keys vLLM's budget does not read: say so rather than ignore them silently.
-  if (raw.serve !== undefined && raw.serve !== null) {
+  if (raw.serve !== undefined && raw.serve !== null && !localEngine(raw.serve)) {
     const replacedBy: Record<string, string> = {
       batch: 'vLLM batches up to `serve.max_num_seqs` requests',
       micro_batch: 'vLLM batches up to `serve.max_num_seqs` requests',
@@ -460,7 +467,11 @@ export function readScenario(
     }
   }
   // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
-  if (raw.serve !== undefined && (options.solve === 'batch' || options.solve === 'seq'))
+  if (
+    raw.serve !== undefined &&
+    !localEngine(raw.serve) &&
+    (options.solve === 'batch' || options.solve === 'seq')
+  )
     out.push(
       diagnostic(
         'incompatible',
@@ -861,7 +872,11 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   if (model) checkModelFit(model, p, seq, out)
 
   let serve: Scenario['serve']
-  if (raw.serve !== undefined && raw.serve !== null && model) {
+  let engine: Scenario['engine']
+  if (raw.serve !== undefined && raw.serve !== null && model && localEngine(raw.serve)) {
+    // llama.cpp, Ollama and SGLang read their own names (engines/).
+    engine = readEngine(raw.serve as Raw, {model, weights: weightType, gpu, mode}, out)
+  } else if (raw.serve !== undefined && raw.serve !== null && model) {
     serve = readServe(raw.serve, {model, weights: weightType, gpu, mode}, out)
     for (const [key, axis] of Object.entries(serveParallelKeys) as Array<
       [keyof typeof serveParallelKeys, 'tp' | 'pp']
@@ -946,6 +961,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     serve,
     ...(adapter ? {adapter} : {}),
     ...(hostMemory === undefined ? {} : {hostMemory}),
+    ...(engine ? {engine} : {}),
   }
 }
 

@@ -1,6 +1,8 @@
 import type {LinearModule} from './adapter/modules.js'
 import type {Architecture, ParamInventory} from './architecture.js'
 import type {Diagnostic} from './diagnostics.js'
+import type {EngineSettings} from './engines/index.js'
+import type {EngineBudget} from './engines/types.js'
 import type {ServingResult, VllmSettings} from './serving/types.js'
 
 export type Mode = 'inference' | 'training'
@@ -132,6 +134,8 @@ export interface Scenario {
   serve?: VllmSettings | undefined
   /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
   adapter?: Adapter | undefined
+  /** A local engine's settings (`serve: {engine: llama.cpp | ollama | sglang}`), resolved. */
+  engine?: EngineSettings | undefined
   /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
   hostMemory?: number | undefined
 }
@@ -226,6 +230,8 @@ export interface Result {
   missing?: Partial<Record<ComponentKey, string[]>> | undefined
   /** With `serve:`: the engine's budget, KV capacity and concurrency. */
   serving?: ServingResult | undefined
+  /** With `serve:` naming llama.cpp, Ollama or SGLang: that engine's budget per device. */
+  engine?: EngineBudget | undefined
 }
 
 export type SolveTarget = 'batch' | 'seq' | 'gpus'

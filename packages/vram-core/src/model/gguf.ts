@@ -93,6 +93,7 @@ type Role =
   | 'attn_k'
   | 'attn_v'
   | 'attn_output'
+  | 'attn_qkv'
   | 'ffn_gate'
   | 'ffn_up'
   | 'ffn_down'
@@ -110,6 +111,8 @@ interface Tensor {
   of: number
   /** A routed-expert (3-D) tensor. */
   routed: boolean
+  /** The block (layer) it belongs to; `undefined` for the embedding, output and final norm. */
+  layer?: number | undefined
 }
 
 /** llama.cpp's `use_more_bits`: the first and last eighth of the layers, and every third between. */
@@ -146,6 +149,12 @@ function tensorType(ftype: GgufFileType, tensor: Tensor, context: MixContext): G
       if (context.experts === 8) type = 'q8_0'
       return type
     }
+    case 'attn_qkv':
+      // A fused QKV matrix (GPT-NeoX, Phi, Falcon, BLOOM, MPT, GPT-2 conversions).
+      if (ftype === 'q3_k_m' || ftype === 'q3_k_l') return 'q4_k'
+      if (ftype === 'q4_k_m') return 'q5_k'
+      if (ftype === 'q5_k_m') return 'q6_k'
+      return base
     case 'attn_k':
       return context.experts === 8 && base !== 'q8_0' ? 'q8_0' : base
     case 'attn_output':
@@ -209,6 +218,18 @@ function roleOf(group: ParamGroup): Role {
   return 'other'
 }
 
+/** Architectures whose GGUF conversion stores Q, K and V as one `attn_qkv` matrix (convert_hf_to_gguf.py). */
+const fusedQkv = new Set([
+  'gpt_neox',
+  'phi3',
+  'phi',
+  'falcon',
+  'bloom',
+  'mpt',
+  'gpt2',
+  'gpt_bigcode',
+])
+
 /**
  * The tensors of a GGUF conversion of `inventory`, one per llama.cpp tensor:
  * routed experts merged into one 3-D tensor per layer and projection, MTP
@@ -238,9 +259,26 @@ function ggufTensors(architecture: Architecture, inventory: ParamInventory): Ten
     }
   }
   const moe = inventory.moeLayers > 0
+  const fused = fusedQkv.has(architecture.modelType ?? '')
+  const isQkv = (group: ParamGroup) =>
+    fused &&
+    group.shape !== undefined &&
+    (group.name === 'attn.q_proj' || group.name === 'attn.k_proj' || group.name === 'attn.v_proj')
+  if (fused) {
+    // No separate attn_v tensors: `use_more_bits` counts none.
+    totalV = 0
+  }
   for (let layer = 0; layer < layers; layer++) {
+    if (fused) {
+      const parts = perLayer.filter((group) => inLayer(group, layer) && isQkv(group))
+      if (parts.length > 0) {
+        const elements = parts.reduce((sum, group) => sum + group.elements * group.count, 0)
+        const rowLength = parts[0]?.shape?.[1] ?? elements
+        tensors.push({role: 'attn_qkv', elements, rowLength, index: 0, of: 0, routed: false, layer})
+      }
+    }
     for (const group of perLayer) {
-      if (!inLayer(group, layer)) continue
+      if (!inLayer(group, layer) || isQkv(group)) continue
       let role = roleOf(group)
       const routed = role === 'expert'
       if (routed) role = group.name.endsWith('down_proj') ? 'ffn_down' : 'ffn_up'
@@ -261,7 +299,7 @@ function ggufTensors(architecture: Architecture, inventory: ParamInventory): Ten
           ffnDown++
           of = totalDown
         }
-        tensors.push({role, elements, rowLength, index, of, routed})
+        tensors.push({role, elements, rowLength, index, of, routed, layer})
       }
     }
   }
@@ -322,6 +360,61 @@ export function ggufWeights(
     byType[type] = (byType[type] ?? 0) + tensor.elements
   }
   return {bytes, params, byType}
+}
+
+/** Where llama.cpp's loader assigns a tensor: a block, the input (token embedding) or the output. */
+export type TensorSite = number | 'input' | 'output'
+
+/** One tensor of a GGUF file as llama.cpp loads it: its site, its ggml type and its bytes. */
+export interface SitedTensor {
+  site: TensorSite
+  type: GgmlTypeName | string
+  elements: number
+  /** Bytes of its data (ggml blocks, before any buffer alignment). */
+  bytes: number
+  /** `output` when the tied embedding serves as the LM head (llama.cpp duplicates it there). */
+  role: string
+  /** Row length (ggml `ne[0]`), when known. */
+  rowLength?: number | undefined
+}
+
+/**
+ * The tensors of `ftype` for this model, each with the block it belongs to, as
+ * llama.cpp's `llama-quantize` would write them (the mix of
+ * `llama_tensor_get_type`). A tied embedding yields one tensor: llama.cpp
+ * loads it as `token_embd` on the input device and again as the output matrix
+ * when the output layer is offloaded (`TENSOR_DUPLICATED`).
+ */
+export function ggufSitedTensors(
+  architecture: Architecture,
+  inventory: ParamInventory,
+  ftype: GgufFileType | 'f16' | 'f32',
+): SitedTensor[] {
+  const heads = architecture.heads ?? 1
+  const context: MixContext = {
+    gqa: heads / Math.max(1, architecture.kvHeads ?? heads),
+    experts: architecture.moe?.experts ?? 0,
+    seventyB: architecture.layers === 80 && !architecture.moe,
+  }
+  return ggufTensors(architecture, inventory).map((tensor) => {
+    const type: GgmlTypeName =
+      tensor.role === 'f32'
+        ? 'f32'
+        : ftype === 'f16' || ftype === 'f32'
+          ? ftype
+          : fallback(tensorType(ftype, tensor, context), tensor.rowLength)
+    const t = ggmlTypes[type]
+    const site: TensorSite =
+      tensor.layer !== undefined ? tensor.layer : tensor.role === 'token_embd' ? 'input' : 'output'
+    return {
+      site,
+      type,
+      elements: tensor.elements,
+      bytes: Math.ceil(tensor.elements / t.block) * t.bytes,
+      role: tensor.role,
+      rowLength: tensor.rowLength,
+    }
+  })
 }
 
 /**
