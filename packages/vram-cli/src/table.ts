@@ -17,6 +17,8 @@ const labelVariants: Record<string, string> = {
   frozenWeights: 'frozen base weights',
   adapterGradients: 'adapter gradients',
   adapterOptimizer: 'adapter optimizer states',
+  computeBuffer: 'compute buffer',
+  engineReserve: 'engine reserve',
 }
 
 /** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */

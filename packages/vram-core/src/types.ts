@@ -186,6 +186,8 @@ export interface Component {
   label?: string | undefined
   /** A sentence on what is included, for footnotes. */
   note?: string | undefined
+  /** Bytes the same term keeps in host (CPU) memory (an engine's CPU-side layers and buffers). */
+  host?: number | undefined
 }
 
 /** Bytes per component; `adapter` only when the block trains an adapter. */

@@ -98,12 +98,13 @@ export function withEngine(result: Result): Result {
       entry.key === 'compute' || entry.key === 'reserve'
         ? 'buffers'
         : (entry.key as Component['key']),
-    ...(entry.key === 'compute' ? {label: 'component.computeBuffer'} : {}),
-    ...(entry.key === 'reserve' ? {label: 'component.engineReserve'} : {}),
+    ...(entry.key === 'compute' ? {label: 'computeBuffer'} : {}),
+    ...(entry.key === 'reserve' ? {label: 'engineReserve'} : {}),
     bytes: entry.gpu,
+    host: entry.host,
     formula: entry.formula,
     source: entry.source,
-    note: entry.host > 0 ? `${entry.note ?? ''}; ${entry.host} bytes in host memory` : entry.note,
+    note: entry.note,
   }))
   const usableCapacity = budget.gpuBudgetBytes ?? result.usableCapacity
   const fitsGpu = usableCapacity === undefined ? undefined : perDevice.total <= usableCapacity
