@@ -226,7 +226,11 @@ export function solvedLine(solved: Solved): string {
       ? 'largest batch that fits'
       : solved.target === 'seq'
         ? 'longest sequence that fits'
-        : `fewest GPUs that fit${solved.axis ? ` (${solved.axis})` : ''}`
+        : solved.target === 'ctx'
+          ? 'longest context that fits'
+          : solved.target === 'layers'
+            ? 'most layers on the GPU'
+            : `fewest GPUs that fit${solved.axis ? ` (${solved.axis})` : ''}`
   if (solved.value === undefined) return `${what}: none (${solved.reason ?? 'nothing fits'})`
   return `${what}: ${solved.value}${solved.note ? ` (${solved.note})` : ''}`
 }

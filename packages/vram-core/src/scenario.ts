@@ -104,7 +104,7 @@ export const optimizers: readonly Optimizer[] = [
 export const attentions: readonly Attention[] = ['flash', 'eager']
 export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
-export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
+export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus', 'ctx', 'layers']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
 export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
 export const metrics: readonly Metric[] = [
@@ -467,6 +467,33 @@ export function readScenario(
     }
   }
   // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
+  const engineName = localEngine(raw.serve)
+  if (
+    (options.solve === 'ctx' || options.solve === 'layers') &&
+    (!engineName || engineName === 'sglang')
+  )
+    out.push(
+      diagnostic(
+        'incompatible',
+        `\`solve: ${options.solve}\` solves a local engine’s ${options.solve === 'ctx' ? 'context' : 'layer split'}: the block needs \`serve: {engine: llama.cpp}\` or \`ollama\``,
+        ['solve'],
+        {suggestion: 'add `serve: {engine: llama.cpp}`, or use `solve: seq`'},
+      ),
+    )
+  if (engineName && (options.solve === 'batch' || options.solve === 'seq'))
+    out.push(
+      diagnostic(
+        'incompatible',
+        `\`solve: ${options.solve}\` does not apply to ${engineName}, which sizes its context and slots from its own settings`,
+        ['solve'],
+        {
+          suggestion:
+            engineName === 'sglang'
+              ? 'read `vram:ID.kv_tokens`'
+              : 'use `solve: ctx` (the longest context) or `solve: layers` (the most GPU layers)',
+        },
+      ),
+    )
   if (
     raw.serve !== undefined &&
     !localEngine(raw.serve) &&

@@ -5,6 +5,7 @@
  */
 import {compute} from './compute.js'
 import {VramInputError} from './diagnostics.js'
+import {solveEngine} from './engines/solve.js'
 import type {Parallel, Result, Scenario, Solved, SolveTarget} from './types.js'
 
 /** Largest n in [low, high] with `fits(n)`, for `fits` true up to a point and false after. */
@@ -50,6 +51,7 @@ const deviceLimit = 4096
 /** Solves for the largest batch or sequence, or the fewest devices, that fit the GPU. */
 export function solve(scenario: Scenario, target: SolveTarget): Solved {
   if (!scenario.gpu) return {target, reason: 'solving needs a `gpu` to fit'}
+  if (target === 'ctx' || target === 'layers') return solveEngine(scenario, target, fitsWith)
   const p = scenario.parallel
   if (target === 'batch') {
     // Keep the micro-batch split: batch = micro_batch × grad_accum × dp.

@@ -236,7 +236,7 @@ export interface Result {
   engine?: EngineBudget | undefined
 }
 
-export type SolveTarget = 'batch' | 'seq' | 'gpus'
+export type SolveTarget = 'batch' | 'seq' | 'gpus' | 'ctx' | 'layers'
 
 export interface Solved {
   target: SolveTarget

@@ -103,3 +103,129 @@ describe('engine load logs', () => {
     })
   }
 })
+
+describe('llama.cpp settings, solvers and advice', () => {
+  const base = {model: 'llama-3.1-8b', dtype: 'q4_k_m', gpu: 'rtx-4090', show: []}
+  const diagnose = (serve: Record<string, unknown>) =>
+    evaluateBlock({...base, serve}).diagnostics.map((entry) => ({
+      ruleId: entry.ruleId,
+      path: entry.path,
+      severity: entry.severity,
+    }))
+
+  it('positions bad settings at the key the writer typed', () => {
+    expect(diagnose({engine: 'llama.cpp', n_gpu_layers: 99})).toContainEqual({
+      ruleId: 'invalid-value',
+      path: ['serve', 'n_gpu_layers'],
+      severity: 'warning',
+    })
+    expect(diagnose({engine: 'llama.cpp', cache_type_k: 'q3_k'})).toContainEqual({
+      ruleId: 'invalid-value',
+      path: ['serve', 'cache_type_k'],
+      severity: 'error',
+    })
+    expect(diagnose({engine: 'llama.cpp', cache_type_v: 'q8_0', flash_attn: false})).toContainEqual(
+      {
+        ruleId: 'incompatible',
+        path: ['serve', 'flash_attn'],
+        severity: 'error',
+      },
+    )
+    expect(diagnose({engine: 'llama.cpp', ctx_lenght: 4096})).toContainEqual({
+      ruleId: 'unknown-key',
+      path: ['serve', 'ctx_lenght'],
+      severity: 'error',
+    })
+    for (const value of [0, 1, 1.2, -0.5])
+      expect(diagnose({engine: 'sglang', mem_fraction_static: value})).toContainEqual({
+        ruleId: 'invalid-value',
+        path: ['serve', 'mem_fraction_static'],
+        severity: 'error',
+      })
+  })
+
+  it('caches K and V at llama.cpp’s cache types: ggml_row_size per layer × n_ctx', () => {
+    // Llama 3.1 8B: 32 layers × 8 KV heads × 128; q8_0 is 34 bytes per 32 values.
+    const result = evaluate({
+      id: 'kv',
+      engine: 'llama.cpp',
+      source_url: '',
+      expect: {},
+      block: {
+        ...base,
+        serve: {engine: 'llama.cpp', ctx_size: 32000, cache_type_k: 'q8_0', cache_type_v: 'q8_0'},
+      },
+    }).result
+    // 32,000 is a multiple of 256 (125 × 256): no padding.
+    expect(result.engine?.kvCacheBytes).toBe(32000 * 32 * 2 * ((8 * 128) / 32) * 34)
+    const padded = evaluate({
+      id: 'kv-pad',
+      engine: 'llama.cpp',
+      source_url: '',
+      expect: {},
+      block: {...base, serve: {engine: 'llama.cpp', ctx_size: 1000}},
+    }).result
+    expect(padded.engine?.kvCacheTokens).toBe(1024)
+    expect(padded.engine?.kvCacheBytes).toBe(1024 * 32 * 2 * 8 * 128 * 2)
+  })
+
+  it('keeps the CPU blocks’ weights and KV in JSON `host`, and checks host_memory', () => {
+    const block = {
+      ...base,
+      model: 'llama-3.1-70b',
+      host_memory: '64 GiB',
+      serve: {engine: 'llama.cpp', ctx_size: 8192, n_gpu_layers: 40},
+    }
+    const {json} = evaluate({id: 'host', engine: 'llama.cpp', source_url: '', expect: {}, block})
+    const host = json.host as Record<string, number>
+    // 80 blocks, 40 on the GPU: the first 40 blocks and the embedding stay on the CPU.
+    expect(host.weights).toBeGreaterThan(0)
+    expect(host.kvCache).toBe(8192 * 40 * 2 * 8 * 128 * 2)
+    expect(host.total).toBe(host.weights + host.kvCache + host.buffers)
+    const tight = evaluate({
+      id: 'host-tight',
+      engine: 'llama.cpp',
+      source_url: '',
+      expect: {},
+      block: {...block, host_memory: '8 GiB', gpu: 'h100-sxm-80gb'},
+    }).json
+    expect(tight.fits).toBe(false)
+  })
+
+  it('solves the most GPU layers and the longest context that fit', () => {
+    const layers = evaluateBlock({
+      ...base,
+      model: 'llama-3.1-70b',
+      serve: {engine: 'llama.cpp', ctx_size: 8192},
+      solve: 'layers',
+    }).block
+    const n = layers?.solved?.value as number
+    expect(n).toBeGreaterThan(0)
+    expect(n).toBeLessThan(81)
+    const fitsAt = (value: number) =>
+      evaluateBlock({
+        ...base,
+        model: 'llama-3.1-70b',
+        serve: {engine: 'llama.cpp', ctx_size: 8192, n_gpu_layers: value},
+      }).block?.result?.fits
+    expect(fitsAt(n)).toBe(true)
+    expect(fitsAt(n + 1)).toBe(false)
+    const ctx = evaluateBlock({...base, serve: {engine: 'llama.cpp'}, solve: 'ctx'}).block?.solved
+    expect(ctx?.value).toBe(131072)
+    expect(ctx?.limit).toBe('context')
+  })
+
+  it('advises local steps only: KV cache type, context, GPU layers, quant — never TP or ZeRO', () => {
+    const advice = evaluateBlock({
+      ...base,
+      model: 'llama-3.1-70b',
+      serve: {engine: 'llama.cpp', ctx_size: 32768},
+      show: ['advice'],
+    }).block?.advice
+    expect(advice?.solution).toBeDefined()
+    const keys = Object.keys(advice?.solution?.change ?? {})
+    expect(keys.length).toBeGreaterThan(0)
+    for (const key of keys)
+      expect(['serve.cache_type', 'serve.ctx_size', 'serve.n_gpu_layers', 'dtype']).toContain(key)
+  })
+})
