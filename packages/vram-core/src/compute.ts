@@ -13,6 +13,7 @@ import {gradientsMemory, gradientsSource} from './gradients.js'
 import {fitsHost, hostMemory} from './host/memory.js'
 import {kvCacheMemory, kvCacheSource} from './kv-cache.js'
 import {deviceCount, pipelineStages, type Stage} from './layout.js'
+import {ggufSource, isGgufWeights} from './model/gguf.js'
 import {paramInventory} from './model/params.js'
 import {stageParams} from './model-states.js'
 import {optimizerMemory, optimizerSource} from './optimizer.js'
@@ -74,7 +75,11 @@ function stageMemory(
   const params = stageParams(scenario, inventory, stage, stages)
   const gather = zero3Gather(scenario, params.shares, inventory.given === true)
   const components: Record<ComponentKey, StageComponent> = {
-    weights: weightsMemory(scenario, params, gather),
+    // A GGUF file's weights cite llama.cpp, whose quantizer decides them.
+    weights: {
+      ...weightsMemory(scenario, params, gather),
+      ...(isGgufWeights(scenario.dtype) ? {source: ggufSource} : {}),
+    },
     adapter: absent('M_{adapter}'),
     gradients: gradientsMemory(scenario, params, gather),
     optimizer: optimizerMemory(scenario, params),

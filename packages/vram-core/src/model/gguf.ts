@@ -7,18 +7,33 @@
  * `src/llama-quant.cpp`): `Q4_K_M` stores most matrices in Q4_K, the output
  * matrix in Q6_K, and `attn_v` / `ffn_down` in Q6_K in the layers where
  * `use_more_bits` holds (the first and last eighth, and every third layer in
- * between). 1-D tensors (norms, biases) and the MoE router stay F32. Block
+ * between). 1-D tensors (norms, biases) and the MoE router stay F32. The
+ * IQ mixes (`iq1_s` … `iq4_xs`) follow their own rules in the same function;
+ * IQ1, IQ2 and IQ3_XXS files need an importance matrix, whose branches apply. Block
  * sizes are ggml's (ggml-org/ggml@d99724f2b141fed9e1a9f402213506c081433465
  * `src/ggml-common.h`); GGUF aligns each tensor's data to 32 bytes.
  *
  * What is left out: the file's header, metadata and tokenizer (6–8 MB for a
- * 128K/152K vocabulary; weights = file − header), importance-matrix variants
- * (`IQ2`/`IQ1` mixes need one and are not offered), and a few per-architecture
- * exceptions (Falcon's Q8_0 output, fused `attn_qkv` of Phi-3).
+ * 128K/152K vocabulary; weights = file − header), and a few per-architecture
+ * exceptions (Falcon's Q8_0 output). A local `.gguf` file gives its real mix.
  */
 import type {Architecture, ParamGroup, ParamInventory} from '../architecture.js'
-import type {Dtype} from '../types.js'
+import type {Dtype, Source} from '../types.js'
 import {paramInventory} from './params.js'
+
+/** Where a GGUF file's weights come from: llama-quantize's per-tensor mix and ggml's blocks. */
+export const ggufSource: Source = {
+  title:
+    'llama.cpp GGUF: llama-quantize per-tensor types (llama_tensor_get_type, src/llama-quant.cpp) and ggml block sizes (ggml-common.h), ggml-org/llama.cpp@007dbbf',
+  short: 'llama.cpp',
+  locator: 'src/llama-quant.cpp',
+  url: 'https://github.com/ggml-org/llama.cpp/blob/007dbbf3fd17eefe9b47fee45f48f7ba5e62b714/src/llama-quant.cpp',
+}
+
+/** Whether a dtype is a GGUF file's (a llama-quantize type, or a local file's own mix). */
+export function isGgufWeights(type: Dtype): boolean {
+  return type.name === 'gguf' || isGgufFileType(type.name)
+}
 
 /** A ggml storage type: `elements` weights in `bytes` bytes per block. */
 interface GgmlType {
@@ -42,6 +57,13 @@ export const ggmlTypes = {
   q6_k: {block: 256, bytes: 210},
   iq4_xs: {block: 256, bytes: 136},
   iq4_nl: {block: 32, bytes: 18},
+  iq3_s: {block: 256, bytes: 110},
+  iq3_xxs: {block: 256, bytes: 98},
+  iq2_s: {block: 256, bytes: 82},
+  iq2_xs: {block: 256, bytes: 74},
+  iq2_xxs: {block: 256, bytes: 66},
+  iq1_m: {block: 256, bytes: 56},
+  iq1_s: {block: 256, bytes: 50},
   mxfp4: {block: 32, bytes: 17},
 } as const satisfies Record<string, GgmlType>
 
@@ -74,6 +96,16 @@ export const ggufFileTypes = {
   q2_k: 'q2_k',
   iq4_xs: 'iq4_xs',
   iq4_nl: 'iq4_nl',
+  iq3_m: 'iq3_s',
+  iq3_s: 'iq3_s',
+  iq3_xs: 'iq3_s',
+  iq3_xxs: 'iq3_xxs',
+  iq2_m: 'iq2_s',
+  iq2_s: 'iq2_xs',
+  iq2_xs: 'iq2_xs',
+  iq2_xxs: 'iq2_xxs',
+  iq1_m: 'iq1_m',
+  iq1_s: 'iq1_s',
   mxfp4_moe: 'mxfp4',
 } as const satisfies Record<string, GgmlTypeName>
 
@@ -126,6 +158,89 @@ interface MixContext {
   experts: number
   /** llama.cpp's `LLM_TYPE_70B` (80 layers): attn_v Q3_K/Q4_K becomes Q5_K. */
   seventyB: boolean
+  /** Blocks (for the per-layer rules of ffn_gate/ffn_up). */
+  layers: number
+}
+
+/** The 1- and 2-bit IQ mixes, which share one set of rules in `llama_tensor_get_type_impl`. */
+const lowIq = new Set(['iq2_xxs', 'iq2_xs', 'iq1_s', 'iq2_s', 'iq2_m', 'iq1_m'])
+
+/**
+ * The IQ mixes' own rules (llama.cpp@007dbbf `llama_tensor_get_type_impl`). IQ1,
+ * IQ2 and IQ3_XXS files need an importance matrix, so its branches are taken.
+ */
+function iqTensorType(
+  ftype: GgufFileType,
+  tensor: Tensor,
+  context: MixContext,
+): GgmlTypeName | undefined {
+  if (!ftype.startsWith('iq') || ftype === 'iq4_xs' || ftype === 'iq4_nl') return undefined
+  const base: GgmlTypeName = ggufFileTypes[ftype]
+  const {index: i, of: n} = tensor
+  const twoBitS = ftype === 'iq2_s' || ftype === 'iq2_m'
+  const oneBit = ftype === 'iq1_s' || ftype === 'iq1_m'
+  switch (tensor.role) {
+    case 'output':
+      return lowIq.has(ftype) || ftype === 'iq3_xxs' ? 'q5_k' : 'q6_k'
+    case 'token_embd':
+      if (lowIq.has(ftype)) return twoBitS ? 'iq3_s' : 'q2_k'
+      if (ftype === 'iq3_xxs') return 'iq3_s'
+      return base
+  }
+  if (lowIq.has(ftype)) {
+    switch (tensor.role) {
+      case 'attn_v':
+        if (context.gqa >= 4 || context.experts >= 4) return 'q4_k'
+        return twoBitS ? 'iq3_s' : 'q2_k'
+      case 'attn_k':
+        return context.experts === 8 ? 'q4_k' : base
+      case 'ffn_down':
+        return i < n / 8 ? (twoBitS ? 'iq3_s' : 'q2_k') : base
+      case 'attn_output':
+        if (context.experts === 8) return 'q5_k'
+        return oneBit ? 'iq2_xxs' : twoBitS ? 'iq3_s' : base
+      default:
+        return base
+    }
+  }
+  // IQ3_XXS, IQ3_XS, IQ3_S, IQ3_M.
+  switch (tensor.role) {
+    case 'attn_v': {
+      let type: GgmlTypeName = base
+      if (ftype === 'iq3_xxs') type = context.gqa >= 4 ? 'q4_k' : 'iq3_xxs'
+      else if ((ftype === 'iq3_xs' || ftype === 'iq3_s') && context.gqa >= 4) type = 'q4_k'
+      else if (ftype === 'iq3_m') type = 'q4_k'
+      if (context.seventyB && type === 'q4_k') type = 'q5_k'
+      if (context.experts === 8) type = 'q8_0'
+      return type
+    }
+    case 'attn_k':
+      if (context.experts === 8) return 'q8_0'
+      return ftype === 'iq3_xs' ? 'iq3_xxs' : ftype === 'iq3_xxs' ? 'iq2_s' : base
+    case 'attn_q':
+      return ftype === 'iq3_xs' ? 'iq3_xxs' : ftype === 'iq3_xxs' ? 'iq2_s' : base
+    case 'ffn_down':
+      if (ftype === 'iq3_m' && (i < n / 8 || (context.experts === 8 && useMoreBits(i, n))))
+        return 'q4_k'
+      return base
+    case 'attn_output':
+      if (context.experts === 8)
+        return ftype === 'iq3_xxs' || ftype === 'iq3_xs' || ftype === 'iq3_s' || ftype === 'iq3_m'
+          ? 'q5_k'
+          : base
+      return ftype === 'iq3_xxs' ? 'iq3_s' : ftype === 'iq3_m' ? 'q4_k' : base
+    case 'attn_qkv':
+      return ftype === 'iq3_m' ? 'q4_k' : base
+    case 'ffn_gate':
+    case 'ffn_up': {
+      const layer = tensor.layer ?? 0
+      return ftype === 'iq3_xs' && layer >= context.layers / 8 && layer < (7 * context.layers) / 8
+        ? 'iq3_xxs'
+        : base
+    }
+    default:
+      return base
+  }
 }
 
 /** The ggml type llama.cpp gives `tensor` in file type `ftype` (before the block-size fallback). */
@@ -133,6 +248,8 @@ function tensorType(ftype: GgufFileType, tensor: Tensor, context: MixContext): G
   const base: GgmlTypeName = ggufFileTypes[ftype]
   if (tensor.role === 'f32') return 'f32'
   if (ftype === 'mxfp4_moe') return tensor.routed ? 'mxfp4' : 'q8_0'
+  const iq = iqTensorType(ftype, tensor, context)
+  if (iq) return iq
   const {index: i, of: n} = tensor
   switch (tensor.role) {
     case 'output':
@@ -183,6 +300,13 @@ function fallback(type: GgmlTypeName, rowLength: number): GgmlTypeName {
   if (rowLength % ggmlTypes[type].block === 0) return type
   const next: Partial<Record<GgmlTypeName, GgmlTypeName>> = {
     iq4_xs: 'iq4_nl',
+    iq3_s: 'iq4_nl',
+    iq3_xxs: 'iq4_nl',
+    iq2_s: 'iq4_nl',
+    iq2_xs: 'iq4_nl',
+    iq2_xxs: 'iq4_nl',
+    iq1_m: 'iq4_nl',
+    iq1_s: 'iq4_nl',
     q2_k: 'q4_0',
     q3_k: 'q4_0',
     q4_k: 'q5_0',
@@ -349,6 +473,7 @@ export function ggufWeights(
     gqa: heads / Math.max(1, architecture.kvHeads ?? heads),
     experts: architecture.moe?.experts ?? 0,
     seventyB: architecture.layers === 80 && !architecture.moe,
+    layers: architecture.layers ?? 0,
   }
   let bytes = 0
   let params = 0
@@ -395,6 +520,7 @@ export function ggufSitedTensors(
     gqa: heads / Math.max(1, architecture.kvHeads ?? heads),
     experts: architecture.moe?.experts ?? 0,
     seventyB: architecture.layers === 80 && !architecture.moe,
+    layers: architecture.layers ?? 0,
   }
   return ggufTensors(architecture, inventory).map((tensor) => {
     const type: GgmlTypeName =
