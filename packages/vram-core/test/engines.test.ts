@@ -8,8 +8,8 @@
  */
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import type {Result} from '../src/types.js'
 
 interface Vector {
@@ -177,7 +177,7 @@ describe('llama.cpp settings, solvers and advice', () => {
       serve: {engine: 'llama.cpp', ctx_size: 8192, n_gpu_layers: 40},
     }
     const {json} = evaluate({id: 'host', engine: 'llama.cpp', source_url: '', expect: {}, block})
-    const host = json.host as Record<string, number>
+    const host = json.host as {weights: number; kvCache: number; buffers: number; total: number}
     // 80 blocks, 40 on the GPU: the first 40 blocks and the embedding stay on the CPU.
     expect(host.weights).toBeGreaterThan(0)
     expect(host.kvCache).toBe(8192 * 40 * 2 * 8 * 128 * 2)

@@ -5,7 +5,7 @@
  * of the weights. Never tensor parallelism or ZeRO: one machine runs the model.
  * Each step is recomputed with the engine's own budget; they accumulate.
  */
-import {dtype as namedDtype} from '../dtypes.js'
+import {dtype as namedDtype} from '../model/dtypes.js'
 import {ggufDtype, isGgufFileType} from '../model/gguf.js'
 import type {Advice, AdviceEdge, AdviceNode, Result, Scenario} from '../types.js'
 import type {KvCacheType, LlamaCppSettings} from './llama-cpp/settings.js'

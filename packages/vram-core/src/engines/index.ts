@@ -3,8 +3,9 @@
  * the layer split itself) and SGLang. `serve: {engine: …}` picks one; each
  * reads its own setting names and computes its budget as the engine does.
  */
-import {type Diagnostic, display} from '../diagnostics.js'
-import {fitsHost, hostMemory} from '../host/memory.js'
+
+import {fitsHost, hostMemory} from '../components/host/memory.js'
+import {type Diagnostic, display} from '../output/diagnostics.js'
 import type {Component, Dtype, Result, Scenario} from '../types.js'
 import {llamaCppBudget} from './llama-cpp/budget.js'
 import {

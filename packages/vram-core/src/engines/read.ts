@@ -4,9 +4,10 @@
  * the key the writer typed (`serve.ctx_size`), and the names left to the
  * engine's defaults recorded for captions.
  */
-import {closest, type Diagnostic, diagnostic, display} from '../diagnostics.js'
-import {limits, wholeNumberProblem} from '../limits.js'
-import {parseFraction} from '../units.js'
+
+import {limits, wholeNumberProblem} from '../input/limits.js'
+import {parseFraction} from '../input/units.js'
+import {closest, type Diagnostic, diagnostic, display} from '../output/diagnostics.js'
 
 type Raw = Record<string, unknown>
 

@@ -17,8 +17,9 @@
  * 128K/152K vocabulary; weights = file − header), and a few per-architecture
  * exceptions (Falcon's Q8_0 output). A local `.gguf` file gives its real mix.
  */
-import type {Architecture, ParamGroup, ParamInventory} from '../architecture.js'
+
 import type {Dtype, Source} from '../types.js'
+import type {Architecture, ParamGroup, ParamInventory} from './architecture.js'
 import {paramInventory} from './params.js'
 
 /** Where a GGUF file's weights come from: llama-quantize's per-tensor mix and ggml's blocks. */

@@ -4,8 +4,8 @@
  * types, and the compute buffers ggml-alloc reserves for the worst-case graph.
  * Each term follows llama.cpp's code at the commit in ./sources.ts.
  */
-import type {Architecture} from '../../architecture.js'
-import {tex} from '../../formula.js'
+import type {Architecture} from '../../model/architecture.js'
+import {tex} from '../../output/formula.js'
 import type {Dtype} from '../../types.js'
 import type {EngineBudget, EngineTerm} from '../types.js'
 import {llamaCppTensors, type Placement, place} from './placement.js'

@@ -8,7 +8,7 @@
  * (`TENSOR_DUPLICATED`). The tensors and their types are the file's own when
  * the model is a local `.gguf`, otherwise llama-quantize's mix for the dtype.
  */
-import type {Architecture} from '../../architecture.js'
+import type {Architecture} from '../../model/architecture.js'
 import {
   type GgufFileType,
   ggufSitedTensors,

@@ -7,8 +7,8 @@
  * flash attention `auto` (on where the GPU backend runs it), every layer on the
  * GPU, split by layer, memory-mapped weights.
  */
-import type {Architecture} from '../../architecture.js'
-import {type Diagnostic, diagnostic, display} from '../../diagnostics.js'
+import type {Architecture} from '../../model/architecture.js'
+import {type Diagnostic, diagnostic, display} from '../../output/diagnostics.js'
 import type {Gpu} from '../../types.js'
 import {EngineReader} from '../read.js'
 

@@ -5,7 +5,7 @@
  * for one GPU. Ollama estimates; llama.cpp then allocates: the budget shown is
  * llama.cpp's for the layer count Ollama chose, with Ollama's estimate beside it.
  */
-import type {Architecture} from '../../architecture.js'
+import type {Architecture} from '../../model/architecture.js'
 import type {Scenario, Source} from '../../types.js'
 import {llamaCppBudget} from '../llama-cpp/budget.js'
 import {llamaCppTensors, place} from '../llama-cpp/placement.js'

@@ -7,7 +7,7 @@
  * 4096 (envconfig/config.go), `OLLAMA_NUM_PARALLEL` 1, flash attention off,
  * `num_batch` 512 (api/types.go `DefaultOptions`).
  */
-import {type Diagnostic, diagnostic, display} from '../../diagnostics.js'
+import {type Diagnostic, diagnostic, display} from '../../output/diagnostics.js'
 import {
   blockCount,
   checkEngineContext,

@@ -13,7 +13,7 @@
  * cell_size = KV heads per rank × (head_dim + v_head_dim) × layers × element
  * size; MLA: (kv_lora_rank + qk_rope_head_dim) × layers × element size.
  */
-import {tex} from '../../formula.js'
+import {tex} from '../../output/formula.js'
 import type {Result, Scenario, Source} from '../../types.js'
 import type {EngineBudget} from '../types.js'
 import type {SglangSettings} from './settings.js'

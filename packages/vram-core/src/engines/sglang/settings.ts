@@ -2,7 +2,7 @@
  * SGLang's server arguments under their own names (`ServerArgs` in
  * python/sglang/srt/server_args.py at sgl-project/sglang@001ccef).
  */
-import {type Diagnostic, diagnostic} from '../../diagnostics.js'
+import {type Diagnostic, diagnostic} from '../../output/diagnostics.js'
 import type {Dtype} from '../../types.js'
 import {checkEngineContext, type EngineContext} from '../llama-cpp/settings.js'
 import {EngineReader} from '../read.js'
