@@ -499,9 +499,7 @@ export function summary(result: Result, format: Formatter): Paragraph {
     line += `${d['caption.semicolon']}${fill(d['summary.offloaded'], {size: format.sizeWithUnit(result.offloaded)})}`
   } else if (result.host && result.host.total > 0) {
     const capacity =
-      result.hostCapacity === undefined
-        ? ''
-        : fill(d['summary.hostOf'], {capacity: format.sizeWithUnit(result.hostCapacity)})
+      result.hostCapacity === undefined ? undefined : format.sizeWithUnit(result.hostCapacity)
     line += `${d['caption.semicolon']}${fill(d['summary.host'], {host: format.sizeWithUnit(result.host.total), capacity})}`
   }
   return paragraph([text(`${line}${d['caption.end']}`)])
