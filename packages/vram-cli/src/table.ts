@@ -86,7 +86,7 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
   const s = result.scenario
   const training = s.mode === 'training'
   const dtype =
-    training || s.kvDtype.name === s.dtype.name
+    training || s.kvDtype.name === s.dtype.name || s.engine !== undefined
       ? s.dtype.name
       : `${s.dtype.name} (KV ${s.kvDtype.name})`
   let batch = `B=${formatInteger(s.batch)}`
@@ -122,10 +122,25 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
             `vLLM max_model_len=${s.serve.maxModelLen} gpu_memory_utilization=${s.serve.gpuMemoryUtilization}`,
           ],
         ]
-      : [
-          ['batch', batch],
-          ['seq', `N=${formatInteger(s.seq)}`],
-        ]) as Array<[string, string]>),
+      : result.engine
+        ? [
+            [
+              'serve',
+              `${result.engine.engine} ${Object.entries(result.engine.named)
+                .filter(
+                  ([key]) =>
+                    !result.engine?.settings.defaulted.includes(key) ||
+                    key === 'n_gpu_layers' ||
+                    key === 'num_gpu',
+                )
+                .map(([key, value]) => `${key}=${value}`)
+                .join(' ')}`,
+            ],
+          ]
+        : [
+            ['batch', batch],
+            ['seq', `N=${formatInteger(s.seq)}`],
+          ]) as Array<[string, string]>),
     ['layout', layoutLabel(result)],
   ]
 }
