@@ -131,6 +131,11 @@ describe('llama.cpp settings, solvers and advice', () => {
         severity: 'error',
       },
     )
+    expect(diagnose({engine: 'llama.cpp', tensor_split: [3, 1]})).toContainEqual({
+      ruleId: 'incompatible',
+      path: ['serve', 'tensor_split'],
+      severity: 'warning',
+    })
     expect(diagnose({engine: 'llama.cpp', ctx_lenght: 4096})).toContainEqual({
       ruleId: 'unknown-key',
       path: ['serve', 'ctx_lenght'],

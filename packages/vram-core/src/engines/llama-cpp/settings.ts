@@ -181,6 +181,18 @@ export function readLlamaCpp(
   }
   const splitMode = read.choice('split_mode', ['none', 'layer', 'row'] as const, 'layer')
   const tensorSplit = read.numbers('tensor_split')
+  if (tensorSplit && tensorSplit.filter((share) => share > 0).length > 1)
+    out.push(
+      diagnostic(
+        'incompatible',
+        '`tensor_split` over several GPUs is not modelled yet: the budget is that of one GPU holding every offloaded layer',
+        read.path('tensor_split'),
+        {
+          severity: 'warning',
+          suggestion: 'give each GPU its own block with its share of `n_gpu_layers`, or remove `tensor_split`',
+        },
+      ),
+    )
   const noKvOffload = read.flag('no_kv_offload', false) === true
   const mmap = read.flag('mmap', true) !== false
   const engine = raw.engine
