@@ -1,3 +1,4 @@
+import type {HybridState} from './hybrid.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -86,6 +87,8 @@ export interface Architecture {
   visionShape?: import('./vision.js').VisionShape | undefined
   /** A local GGUF file's tensors (name, ggml type id, elements): llama.cpp's real per-tensor mix. */
   ggufTensors?: ReadonlyArray<{name: string; type: number; elements: number}> | undefined
+  /** A hybrid model (Qwen3-Next, Nemotron-H): KV-cache layers and per-sequence recurrent state. */
+  hybrid?: HybridState | undefined
 }
 
 export interface MoeArchitecture {

@@ -189,7 +189,8 @@ export function readLlamaCpp(
         read.path('tensor_split'),
         {
           severity: 'warning',
-          suggestion: 'give each GPU its own block with its share of `n_gpu_layers`, or remove `tensor_split`',
+          suggestion:
+            'give each GPU its own block with its share of `n_gpu_layers`, or remove `tensor_split`',
         },
       ),
     )
