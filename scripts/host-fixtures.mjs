@@ -35,7 +35,7 @@ const fixtures = join(root, 'test', 'hosts', 'fixtures')
 const cache = join(fixtures, '.cache')
 const packs = join(cache, 'packs')
 /** Workspace packages a fixture may depend on, packed as published. */
-const packed = ['vram-core', 'remark-vram', 'astro-vram']
+const packed = ['vram-core', 'remark-vram', 'vram-cli', 'astro-vram']
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const npmFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
 

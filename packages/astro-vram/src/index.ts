@@ -171,7 +171,9 @@ function assertReplaceable(processor: Processor, integrations: ReadonlyArray<{na
     const starlight = before.includes('@astrojs/starlight')
     throw new Error(
       `astro-vram: Astro's Sätteri Markdown processor runs no remark plugins, and ${
-        starlight ? 'Starlight has' : `an integration listed before \`vram()\` (${before.join(', ')}) has`
+        starlight
+          ? 'Starlight has'
+          : `an integration listed before \`vram()\` (${before.join(', ')}) has`
       } already given it plugins that replacing it would lose: put \`vram()\` first in \`integrations\` (${
         starlight ? '`integrations: [vram(), starlight({…})]`' : '`integrations: [vram(), …]`'
       }), or use ${unifiedAdvice}`,
@@ -190,7 +192,7 @@ async function unifiedFactory(): Promise<(options: Record<string, unknown>) => P
     // Reported below, with what to do.
   }
   throw new Error(
-    'astro-vram: Astro\'s default Markdown processor (Sätteri) runs no remark plugins, and `unified()` from @astrojs/markdown-remark 7 is not installed: `npm install @astrojs/markdown-remark`',
+    "astro-vram: Astro's default Markdown processor (Sätteri) runs no remark plugins, and `unified()` from @astrojs/markdown-remark 7 is not installed: `npm install @astrojs/markdown-remark`",
   )
 }
 
