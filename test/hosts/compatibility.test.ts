@@ -102,3 +102,87 @@ describe('the Compatibility table’s Node.js column', () => {
     })
   }
 })
+
+/**
+ * Each fixture site is installed with the README's own install line: every
+ * package the line names is a dependency of the fixture, at the range the line
+ * pins, and the fixture has nothing else but what the host's own starter
+ * template has (and the packages of this repository, from their tarballs).
+ */
+describe('the fixtures are installed as the READMEs say', () => {
+  const readmes = {
+    'remark-vram': readFileSync(join(root, 'packages', 'remark-vram', 'README.md'), 'utf8'),
+    'astro-vram': readFileSync(join(root, 'packages', 'astro-vram', 'README.md'), 'utf8'),
+  }
+  /** The packages of the first `npm install` line after `heading` in a README. */
+  function installLine(
+    readme: keyof typeof readmes,
+    heading: string,
+    pattern = /^npm install (.+)$/m,
+  ) {
+    const text = readmes[readme]
+    const from = text.indexOf(heading)
+    expect(from, heading).toBeGreaterThan(-1)
+    const line = pattern.exec(text.slice(from))?.[1] as string
+    return line.split(/\s+/).map((spec) => {
+      const at = spec.lastIndexOf('@')
+      return at > 0 ? {name: spec.slice(0, at), range: spec.slice(at + 1)} : {name: spec}
+    })
+  }
+  const ours = ['astro-vram', 'remark-vram', 'vram-core', 'vram-cli']
+  const cases = [
+    {
+      fixture: 'docusaurus',
+      line: installLine('remark-vram', '### Docusaurus 3'),
+      template: [
+        '@docusaurus/core',
+        '@docusaurus/preset-classic',
+        '@mdx-js/react',
+        'clsx',
+        'prism-react-renderer',
+        'react',
+        'react-dom',
+      ],
+    },
+    {
+      fixture: 'nextjs',
+      line: installLine('remark-vram', '### Next.js (MDX)'),
+      template: ['next', 'react', 'react-dom'],
+    },
+    ...['astro5', 'astro7'].map((fixture) => ({
+      fixture,
+      line: [
+        ...installLine('astro-vram', '## Install'),
+        ...installLine('astro-vram', 'Writing `.mdx` pages?', /`npm install ([^`]+)`/),
+      ],
+      template: ['astro'],
+    })),
+    {
+      fixture: 'starlight',
+      line: installLine('astro-vram', '## Install'),
+      template: ['@astrojs/starlight', 'astro', 'sharp'],
+    },
+  ]
+  for (const {fixture, line, template} of cases) {
+    test(`${fixture}: the install line, and nothing else but the host's template`, () => {
+      const manifest = JSON.parse(
+        readFileSync(join(fixtureFolder(fixture), 'package.json'), 'utf8'),
+      ) as {dependencies: Record<string, string>}
+      const dependencies = manifest.dependencies
+      for (const {name, range} of line) {
+        expect(Object.keys(dependencies), `${fixture} lacks ${name}`).toContain(name)
+        if (ours.includes(name)) expect(dependencies[name]).toBe(`file:../.cache/packs/${name}.tgz`)
+        // `npm install katex@0.16` saves `^0.16.<latest>`.
+        else if (range)
+          expect(dependencies[name], name).toMatch(
+            new RegExp(`^\\^${range.replaceAll('.', '\\.')}\\b`),
+          )
+      }
+      const named = new Set(line.map(({name}) => name))
+      const extra = Object.keys(dependencies).filter(
+        (name) => !named.has(name) && !template.includes(name) && !ours.includes(name),
+      )
+      expect(extra, `${fixture} installs more than the README says`).toEqual([])
+    })
+  }
+})

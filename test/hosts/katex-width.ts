@@ -48,15 +48,19 @@ export function katexOfRehypeKatex(fixture: string): {folder: string; version: s
 }
 
 /**
- * Serves `dist` (a built static site) and KaTeX's own rendering on 127.0.0.1,
- * and measures up to `count` inline formulas of `page` (a URL path) both ways.
+ * Serves `dist` (a built static site; or URL prefixes to folders, longest
+ * first) and KaTeX's own rendering on 127.0.0.1, and measures up to `count`
+ * inline formulas of `page` (a URL path) both ways.
  */
 export async function measureFormulas(
   fixture: string,
-  dist: string,
+  dist: string | Record<string, string>,
   page: string,
   count = 4,
 ): Promise<FormulaWidth[]> {
+  const routes = Object.entries(typeof dist === 'string' ? {'/': dist} : dist).sort(
+    ([a], [b]) => b.length - a.length,
+  )
   const katex = katexOfRehypeKatex(fixture)
   const render = createRequire(join(katex.folder, 'package.json'))('katex') as {
     renderToString: (tex: string, options: Record<string, unknown>) => string
@@ -65,7 +69,8 @@ export async function measureFormulas(
   const server = await listen((url) => {
     if (url === '/__reference') return {body: reference, type: types['.html'] as string}
     if (url.startsWith('/__katex/')) return file(join(katex.folder, 'dist'), url.slice(8))
-    return file(dist, url)
+    const [prefix, folder] = routes.find(([prefix]) => url.startsWith(prefix)) ?? ['/', '']
+    return folder ? file(folder, `/${url.slice(prefix.length)}`) : undefined
   })
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const browser = await playwright.chromium.launch({executablePath: chromium})
