@@ -3,7 +3,9 @@
  * registers remark-math, remark-vram and rehype-katex, serves KaTeX's CSS
  * (from the katex that rehype-katex renders with), keeps ```mermaid away from
  * Shiki and draws the diagrams (a client script bundled by Vite, or SVG at
- * build time).
+ * build time). On Astro 7, whose default Markdown processor (Sätteri) runs no
+ * remark plugins, it sets the unified processor of @astrojs/markdown-remark,
+ * or fails the build saying what to write where that would lose plugins.
  */
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
