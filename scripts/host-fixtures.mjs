@@ -69,10 +69,12 @@ for (const name of names) {
   const started = Date.now()
   let cold = false
 
+  if (existsSync(lockfile())) withoutTarballIntegrity(lockfile())
   if (!existsSync(lockfile())) {
     // A new fixture: npm resolves it once; commit the lockfile it writes.
     console.log(`host-fixtures: ${name}: npm install (no lockfile yet) …`)
     execFileSync(npm, ['install', ...npmFlags], {cwd: folder, stdio: 'inherit', env})
+    withoutTarballIntegrity(lockfile())
     writeFileSync(stampFile, stamp())
     cold = true
   } else if (drifted(lockfile(), ours)) {
@@ -84,6 +86,7 @@ for (const name of names) {
     writeFileSync(lockfile(), `${JSON.stringify(lock, null, 2)}\n`)
     rmSync(stampFile, {force: true})
     execFileSync(npm, ['install', ...npmFlags], {cwd: folder, stdio: 'inherit', env})
+    withoutTarballIntegrity(lockfile())
     writeFileSync(stampFile, stamp())
     cold = true
   }
@@ -94,8 +97,8 @@ for (const name of names) {
     writeFileSync(stampFile, stamp())
     cold = true
   }
-  // npm takes a `file:` tarball from its cache by the lockfile's integrity, so
-  // the current tarballs are unpacked here, as npm would install them.
+  // The tarballs change more often than the lockfile: the current ones are
+  // unpacked here, as npm installs them.
   for (const pkg of ours) unpack(pkg, join(modules, pkg))
   const seconds = Math.round((Date.now() - started) / 100) / 10
   console.log(
@@ -121,6 +124,24 @@ function pack() {
     renameSync(join(packs, filename), join(packs, `${pkg}.tgz`))
   }
   console.log(`host-fixtures: packed ${packed.join(', ')} in ${Date.now() - started} ms`)
+}
+
+/**
+ * Drops the `integrity` npm records for `file:` tarballs: the packed packages
+ * change with every commit, and `npm ci` with an empty cache checks the
+ * tarball against it (EINTEGRITY), while a warm cache would hand back the old
+ * contents by that checksum. Without it npm reads the tarball as it is.
+ */
+function withoutTarballIntegrity(lockfile) {
+  const text = readFileSync(lockfile, 'utf8')
+  const lock = JSON.parse(text)
+  for (const entry of Object.values(lock.packages ?? {})) {
+    if (typeof entry.resolved === 'string' && entry.resolved.startsWith('file:')) {
+      delete entry.integrity
+    }
+  }
+  const out = `${JSON.stringify(lock, null, 2)}\n`
+  if (out !== text) writeFileSync(lockfile, out)
 }
 
 /** Whether the lockfile's entry of a packed package lists other dependencies than its tarball. */
