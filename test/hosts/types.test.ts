@@ -8,7 +8,7 @@
  * (test/hosts/fixtures/types) compiles with `tsc`, strict, without skipLibCheck.
  */
 import {execFileSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, test} from 'vitest'
@@ -18,14 +18,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const packs = join(fixtureFolder('.cache'), 'packs')
 
 function tar(tarball: string, ...args: string[]): string {
-  return execFileSync('tar', ['-xzf', tarball, ...args], {encoding: 'utf8', maxBuffer: 1 << 26})
+  if (!existsSync(tarball)) {
+    throw new Error(`${tarball} is missing: run \`node scripts/host-fixtures.mjs\` (it packs them)`)
+  }
+  return execFileSync('tar', ['-zf', tarball, ...args], {encoding: 'utf8', maxBuffer: 1 << 26})
 }
 
 describe('published declarations', () => {
   for (const name of ['vram-core', 'remark-vram', 'vram-cli', 'astro-vram']) {
     test(`${name}: every module its .d.ts files import is a dependency or a peer`, () => {
       const tarball = join(packs, `${name}.tgz`)
-      const manifest = JSON.parse(tar(tarball, '-O', 'package/package.json')) as {
+      const manifest = JSON.parse(tar(tarball, '-xO', 'package/package.json')) as {
         dependencies?: Record<string, string>
         peerDependencies?: Record<string, string>
       }
@@ -33,11 +36,11 @@ describe('published declarations', () => {
         ...Object.keys(manifest.dependencies ?? {}),
         ...Object.keys(manifest.peerDependencies ?? {}),
       ])
-      const files = execFileSync('tar', ['-tzf', tarball], {encoding: 'utf8'})
+      const files = tar(tarball, '-t')
         .split('\n')
         .filter((file) => file.endsWith('.d.ts'))
       expect(files.length).toBeGreaterThan(0)
-      const text = tar(tarball, '-O', ...files)
+      const text = tar(tarball, '-xO', ...files)
       const modules = new Set(
         [...text.matchAll(/(?:from|import\()\s*['"]([^'"./][^'"]*)['"]/g)]
           .map((match) => match[1] as string)
