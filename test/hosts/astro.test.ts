@@ -3,13 +3,16 @@
  * from the packed tarballs) with the one line of astro-vram's README,
  * `integrations: [mdx(), vram()]`: Astro 5.18 on the Node.js running the
  * tests (20) and Astro 7 on Node.js 24, whose default Markdown processor
- * (Sätteri) runs no remark plugins, so astro-vram sets the unified one.
+ * (Sätteri) runs no remark plugins, so astro-vram sets the unified one; a
+ * wrong block (bad-block/, the same configuration) fails the build with its
+ * line and column.
  * `node scripts/host-fixtures.mjs` installs the fixtures (the test command does).
  */
+import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
-import {buildFixture, fixtureFolder} from './fixture-site.js'
+import {buildFixture, fixtureFolder, fixtureNode} from './fixture-site.js'
 import {katexOfRehypeKatex, measureFormulas} from './katex-width.js'
 
 for (const [name, label] of [
@@ -60,6 +63,30 @@ for (const [name, label] of [
         )
       })
     }
+
+    test('a wrong block fails the build with the message at its line and column', () => {
+      // bad-block/: the same configuration, one page whose tp does not divide the heads.
+      let output = ''
+      try {
+        execFileSync(
+          fixtureNode(name),
+          [join(site, 'node_modules', '.bin', 'astro'), 'build', '--root', 'bad-block'],
+          {
+            cwd: site,
+            encoding: 'utf8',
+            stdio: 'pipe',
+            env: {...process.env, ASTRO_TELEMETRY_DISABLED: '1'},
+          },
+        )
+      } catch (error) {
+        const {stdout, stderr} = error as {stdout: string; stderr: string}
+        output = stdout + stderr
+      }
+      expect(output).toContain('bad-block/src/pages/index.md:6:16')
+      expect(output).toContain(
+        'Tensor parallelism splits attention heads: 64 heads do not split over tp=3; use tp in 1, 2, 4, 8, 16, 32, 64',
+      )
+    }, 300_000)
 
     test('the CSS is the stylesheet of the KaTeX that rendered: same widths in Chromium', async () => {
       const {version} = katexOfRehypeKatex(site)
