@@ -26,6 +26,8 @@ const enMessages = {
   'component.activations': 'Activations',
   'component.kvCache': 'KV cache',
   'component.buffers': 'Buffers',
+  'component.communication': 'Communication buffers',
+  'component.cudaContext': 'CUDA context',
   'metric.total': 'Total',
   'metric.params': 'Parameters',
 
@@ -282,6 +284,8 @@ export const zh: LocaleDictionary = {
   'component.activations': '激活值',
   'component.kvCache': 'KV 缓存',
   'component.buffers': '临时缓冲区',
+  'component.communication': '通信缓冲区',
+  'component.cudaContext': 'CUDA 上下文',
   'metric.total': '合计',
   'metric.params': '参数量',
   'caption.inference': '推理',

@@ -27,6 +27,8 @@ const metricKeys: Record<Metric, LabelKey> = {
   activations: 'component.activations',
   kvCache: 'component.kvCache',
   buffers: 'component.buffers',
+  communication: 'component.communication',
+  cudaContext: 'component.cudaContext',
 }
 
 /** The parallel axes a caption names, in the order Megatron-LM writes them (EP after the product). */

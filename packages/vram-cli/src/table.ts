@@ -10,6 +10,8 @@ export const componentLabels: Record<ComponentKey, string> = {
   activations: 'activations',
   kvCache: 'KV cache',
   buffers: 'buffers',
+  communication: 'communication buffers',
+  cudaContext: 'CUDA context',
 }
 
 /** Row labels of an adapter's breakdown (`Component.label`). */

@@ -4,10 +4,20 @@
  */
 import {activationsMemory, activationsSource} from './activations.js'
 import {adapterComponents, adapterSource} from './adapter/memory.js'
+import {linearModules} from './adapter/modules.js'
 import type {ParamInventory} from './architecture.js'
 import {buffersMemory, buffersSource} from './buffers.js'
 import {VramInputError} from './diagnostics.js'
-import {absent, type ComponentMemory} from './formula.js'
+import {absent, type ComponentMemory, tex} from './formula.js'
+import {transformersFullActivations} from './framework/activations.js'
+import {shardAdapterComponents} from './framework/adapter.js'
+import {communicationMemory, communicationSource} from './framework/communication.js'
+import {
+  cudaContextBytes,
+  cudaContextSource,
+  transformersActivations,
+} from './framework/conventions.js'
+import {fp32ParameterStates} from './framework/model-states.js'
 import {gradientsMemory, gradientsSource} from './gradients.js'
 import {fitsHost, hostMemory} from './host/memory.js'
 import {kvCacheMemory, kvCacheSource} from './kv-cache.js'
@@ -40,6 +50,24 @@ export const sources: Record<ComponentKey, Source> = {
   activations: activationsSource,
   kvCache: kvCacheSource,
   buffers: buffersSource,
+  communication: communicationSource,
+  cudaContext: cudaContextSource,
+}
+
+/** Training: the framework's communication buckets and the CUDA context, as named rows. */
+function processRows(
+  scenario: Scenario,
+): Pick<Record<ComponentKey, StageComponent>, 'communication' | 'cudaContext'> {
+  if (scenario.mode !== 'training')
+    return {communication: absent('M_{comm}'), cudaContext: absent('M_{ctx}')}
+  return {
+    communication: communicationMemory(scenario) ?? absent('M_{comm}'),
+    cudaContext: {
+      bytes: cudaContextBytes,
+      formula: {symbolic: 'M_{ctx}', substituted: tex(cudaContextBytes)},
+      note: 'CUDA context and kernels with lazy module loading (PyTorch’s default): nvidia-smi counts it, torch.cuda.max_memory_allocated() does not',
+    },
+  }
 }
 
 /** A component's memory; an adapter run's rows carry their own label and source. */
@@ -67,23 +95,33 @@ function stageMemory(
   const training = scenario.mode === 'training'
   if (scenario.adapter) {
     // A frozen base with an adapter: its own rows (adapter/memory.ts); one device or DDP replicas.
+    // DeepSpeed and FSDP shard them (framework/adapter.ts).
     const {components, trainable} = adapterComponents(scenario, inventory)
-    return summed(stage, components, trainable, true)
+    const modules = linearModules(scenario.model, inventory)
+    const sharded = shardAdapterComponents(scenario, inventory, modules, components)
+    return summed(stage, {...sharded, ...processRows(scenario)}, trainable, true)
   }
   const params = stageParams(scenario, inventory, stage, stages)
-  const gather = zero3Gather(scenario, params.shares, inventory.given === true)
+  const gather = zero3Gather(scenario, params.shares, inventory.given === true, inventory)
+  // FSDP and HF Trainer keep fp32 parameters under mixed precision (framework/model-states.ts).
+  const states = fp32ParameterStates(scenario, params, gather)
   const components: Record<ComponentKey, StageComponent> = {
-    weights: weightsMemory(scenario, params, gather),
+    weights: states?.weights ?? weightsMemory(scenario, params, gather),
     adapter: absent('M_{adapter}'),
-    gradients: gradientsMemory(scenario, params, gather),
-    optimizer: optimizerMemory(scenario, params),
+    gradients: states?.gradients ?? gradientsMemory(scenario, params, gather),
+    optimizer: states?.optimizer ?? optimizerMemory(scenario, params),
     activations: training
-      ? partially(missing, 'activations', () => activationsMemory(scenario, stage))
+      ? partially(missing, 'activations', () =>
+          transformersActivations(scenario)
+            ? transformersFullActivations(scenario, inventory)
+            : activationsMemory(scenario, stage),
+        )
       : absent('M_{act}'),
     kvCache: training
       ? absent('M_{kv}')
       : partially(missing, 'kvCache', () => kvCacheMemory(scenario, stage)),
     buffers: buffersMemory(scenario),
+    ...processRows(scenario),
   }
   return summed(stage, components, inventory.total, false)
 }
@@ -105,6 +143,12 @@ function summed(
     kvCache: bytes('kvCache'),
     buffers: bytes('buffers'),
     total: componentOrder.reduce((sum, key) => sum + bytes(key), 0),
+  }
+  if (components.cudaContext.bytes > 0) {
+    // What torch.cuda.max_memory_allocated() reports: everything but the CUDA context.
+    perDevice.communication = bytes('communication')
+    perDevice.cudaContext = bytes('cudaContext')
+    perDevice.allocatedPeak = perDevice.total - perDevice.cudaContext
   }
   const offloaded = componentOrder.reduce((sum, key) => sum + (components[key].offloaded ?? 0), 0)
   const away = (key: ComponentKey) => components[key].offloaded ?? 0
@@ -145,7 +189,9 @@ const componentOrder: readonly ComponentKey[] = [
   'gradients',
   'activations',
   'kvCache',
+  'communication',
   'buffers',
+  'cudaContext',
 ]
 
 /** Components that apply to a mode, in the article's table order (`adapter` with an adapter). */
@@ -176,7 +222,16 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory
-  const components: Component[] = componentsFor(scenario.mode, !!scenario.adapter).map((key) => ({
+  // Training shows the communication and hand-set buffers rows only when they hold something.
+  const shown = componentsFor(scenario.mode, !!scenario.adapter).filter(
+    (key) =>
+      !(
+        scenario.mode === 'training' &&
+        (key === 'communication' || key === 'buffers') &&
+        memory.components[key].bytes === 0
+      ),
+  )
+  const components: Component[] = shown.map((key) => ({
     key,
     ...(memory.components[key].label ? {label: memory.components[key].label} : {}),
     bytes: memory.components[key].bytes,

@@ -11,6 +11,7 @@ import {
   type YamlPath,
 } from './diagnostics.js'
 import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from './dtypes.js'
+import {frameworkRules, readFramework, shardsAdapters} from './framework/rules.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {ggufDtype, isGgufFileType} from './model/gguf.js'
@@ -62,6 +63,7 @@ export const blockKeys = [
   'usable',
   'buffers',
   'accounting',
+  'framework',
   'quantize',
   'serve',
   'adapter',
@@ -118,7 +120,11 @@ export const metrics: readonly Metric[] = [
   'buffers',
 ]
 
-/** Default temporary buffers per device: the article's §3.6 "usually about 1–2 GB", upper end. */
+/**
+ * Default temporary buffers per device for inference without `serve:`: the
+ * article's §3.6 "usually about 1–2 GB", upper end. Training has none by
+ * default: its CUDA context and communication buckets are named rows.
+ */
 export const defaultBuffers = 2 * GB
 /** Default sequence length when neither `seq` nor a shorter model context is given. */
 export const defaultSeq = 4096
@@ -497,6 +503,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const attention = oneOf(raw, 'attention', attentions, 'flash', out)
   const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
   const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
+  const framework = readFramework(raw.framework, out)
   const givenDtype = dtypeValue(raw, 'dtype', out)
   // `serve: {quantization: fp8}` is vLLM's online FP8 of the linear layers.
   const onlineFp8 = serveOnlineFp8(raw.serve)
@@ -761,7 +768,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
         out,
       ) ?? usable
-  let buffers = defaultBuffers
+  let buffers = mode === 'training' ? 0 : defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
     if (size !== undefined && size <= limits.bytes) buffers = size
@@ -784,6 +791,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 
   // Combinations that cannot run.
   const p = parallelOut
+  frameworkRules(framework, {mode, parallel: p, adapter: hasAdapter}, out)
   if (mode === 'inference' && p.zero > 0)
     out.push(
       diagnostic(
@@ -905,17 +913,23 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       ['pp', p.pp > 1],
       ['ep', p.ep > 1],
       ['cp', p.cp > 1],
-      ['zero', p.zero > 0],
-      ['offload', p.offload !== 'none'],
+      // DeepSpeed and FSDP shard and offload adapter runs (framework/adapter.ts).
+      ['zero', p.zero > 0 && !shardsAdapters(framework)],
+      ['offload', p.offload !== 'none' && !shardsAdapters(framework)],
     ]
     for (const [key, used] of sharded) {
-      if (used)
+      if (used && !(framework && ['tp', 'pp', 'ep', 'cp'].includes(key)))
         out.push(
           diagnostic(
             'incompatible',
-            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU or data-parallel replicas (\`dp\`)`,
+            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU, data-parallel replicas (\`dp\`), or DeepSpeed / FSDP sharding with \`framework\``,
             ['parallel', key],
-            {suggestion: `remove \`${key}\``},
+            {
+              suggestion:
+                key === 'zero' || key === 'offload'
+                  ? 'add `framework: deepspeed` or `framework: fsdp`'
+                  : `remove \`${key}\``,
+            },
           ),
         )
     }
@@ -945,6 +959,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     quantize,
     serve,
     ...(adapter ? {adapter} : {}),
+    ...(framework ? {framework} : {}),
     ...(hostMemory === undefined ? {} : {hostMemory}),
   }
 }

@@ -23,6 +23,13 @@ export type Units = 'GB' | 'GiB'
 export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
 export type Accounting = 'deepspeed' | 'paper'
 /**
+ * The training framework whose conventions a block follows (`framework:`):
+ * Megatron-LM, DeepSpeed (through HF Trainer / accelerate), PyTorch FSDP
+ * (through HF Trainer / accelerate), or HF Trainer / TRL / PEFT on one device
+ * or DDP replicas (see `framework/conventions.ts`).
+ */
+export type Framework = 'megatron' | 'deepspeed' | 'fsdp' | 'transformers'
+/**
  * Which weights a sub-16-bit `dtype` applies to: `all` (the article's P × b),
  * `linear` (weight matrices of linear layers; embeddings, LM head, norms,
  * routers and biases stay bf16, as bitsandbytes/GPTQ/AWQ leave them) or
@@ -132,6 +139,8 @@ export interface Scenario {
   serve?: VllmSettings | undefined
   /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
   adapter?: Adapter | undefined
+  /** `framework:`: whose conventions the training memory follows; none = today's defaults. */
+  framework?: Framework | undefined
   /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
   hostMemory?: number | undefined
 }
@@ -171,6 +180,10 @@ export type ComponentKey =
   | 'activations'
   | 'kvCache'
   | 'buffers'
+  /** A framework's communication buckets (DeepSpeed's gradient reduce buckets, FSDP's unsharded gradients). */
+  | 'communication'
+  /** The CUDA context and kernels a PyTorch process holds outside its allocator. */
+  | 'cudaContext'
 
 export interface Component {
   key: ComponentKey
@@ -185,8 +198,17 @@ export interface Component {
 }
 
 /** Bytes per component; `adapter` only when the block trains an adapter. */
-export type PerDevice = Record<Exclude<ComponentKey, 'adapter'> | 'total', number> & {
+export type PerDevice = Record<
+  Exclude<ComponentKey, 'adapter' | 'communication' | 'cudaContext'> | 'total',
+  number
+> & {
   adapter?: number | undefined
+  /** Training: a framework's communication buckets (allocated by PyTorch). */
+  communication?: number | undefined
+  /** Training: the CUDA context (outside PyTorch's allocator; nvidia-smi shows it). */
+  cudaContext?: number | undefined
+  /** Training: what `torch.cuda.max_memory_allocated()` reports, `total` less the CUDA context. */
+  allocatedPeak?: number | undefined
 }
 
 export interface Result {

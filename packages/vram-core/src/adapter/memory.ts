@@ -137,6 +137,12 @@ export interface AdapterComponent extends ComponentMemory {
 
 export const adapterSource: Source = peft
 
+/** The rows of an adapter run; the process rows (communication, CUDA context) come from compute.ts. */
+export type AdapterRows = Record<
+  Exclude<ComponentKey, 'communication' | 'cudaContext'>,
+  AdapterComponent
+>
+
 /**
  * The components of a training scenario with `scenario.adapter`, keyed like
  * the engine's (`weights` is the frozen base, `adapter` the adapter's
@@ -145,7 +151,7 @@ export const adapterSource: Source = peft
 export function adapterComponents(
   scenario: Scenario,
   inventory: ParamInventory,
-): {components: Record<ComponentKey, AdapterComponent>; trainable: number} {
+): {components: AdapterRows; trainable: number} {
   const adapter = scenario.adapter as Adapter
   const modules = linearModules(scenario.model, inventory)
   const trainable = adapterParams(adapter, inventory)
@@ -164,7 +170,7 @@ export function adapterComponents(
     symbolic: `${name} = T \\times ${tex(a)}`,
     substituted: `${tex(trainable)} \\times ${tex(a)}`,
   })
-  const components: Record<ComponentKey, AdapterComponent> = {
+  const components: AdapterRows = {
     weights: {
       label: 'frozenWeights',
       bytes: base.bytes,
