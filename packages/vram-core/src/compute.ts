@@ -54,12 +54,15 @@ export const sources: Record<ComponentKey, Source> = {
   cudaContext: cudaContextSource,
 }
 
-/** Training: the framework's communication buckets and the CUDA context, as named rows. */
+/**
+ * The process's own rows: a framework's communication buckets (training) and
+ * the CUDA context. A serving engine (`serve:`) measures its non-torch
+ * memory, context included, itself.
+ */
 function processRows(
   scenario: Scenario,
 ): Pick<Record<ComponentKey, StageComponent>, 'communication' | 'cudaContext'> {
-  if (scenario.mode !== 'training')
-    return {communication: absent('M_{comm}'), cudaContext: absent('M_{ctx}')}
+  if (scenario.serve) return {communication: absent('M_{comm}'), cudaContext: absent('M_{ctx}')}
   return {
     communication: communicationMemory(scenario) ?? absent('M_{comm}'),
     cudaContext: {
@@ -198,7 +201,7 @@ const componentOrder: readonly ComponentKey[] = [
 export function componentsFor(mode: Scenario['mode'], adapter = false): ComponentKey[] {
   return mode === 'training'
     ? componentOrder.filter((key) => key !== 'kvCache' && (adapter || key !== 'adapter'))
-    : ['weights', 'kvCache', 'buffers']
+    : ['weights', 'kvCache', 'buffers', 'cudaContext']
 }
 
 /**
@@ -222,12 +225,12 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory
-  // Training shows the communication and hand-set buffers rows only when they hold something.
+  // The communication, hand-set buffers and context rows show only when they hold something.
   const shown = componentsFor(scenario.mode, !!scenario.adapter).filter(
     (key) =>
       !(
-        scenario.mode === 'training' &&
-        (key === 'communication' || key === 'buffers') &&
+        !scenario.serve &&
+        (key === 'communication' || key === 'buffers' || key === 'cudaContext') &&
         memory.components[key].bytes === 0
       ),
   )

@@ -121,9 +121,10 @@ export const metrics: readonly Metric[] = [
 ]
 
 /**
- * Default temporary buffers per device for inference without `serve:`: the
- * article's §3.6 "usually about 1–2 GB", upper end. Training has none by
- * default: its CUDA context and communication buckets are named rows.
+ * The article's §3.6 allowance ("usually about 1–2 GB", upper end), kept only
+ * as the starting point a serving engine's own budget replaces. Other blocks
+ * have no default buffers: the CUDA context and a framework's communication
+ * buckets are named rows, and a writer may still set `buffers:` by hand.
  */
 export const defaultBuffers = 2 * GB
 /** Default sequence length when neither `seq` nor a shorter model context is given. */
@@ -768,7 +769,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
         out,
       ) ?? usable
-  let buffers = mode === 'training' ? 0 : defaultBuffers
+  let buffers = raw.serve === undefined || raw.serve === null ? 0 : defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
     if (size !== undefined && size <= limits.bytes) buffers = size

@@ -111,15 +111,41 @@ describe('adapter diagnostics', () => {
     const errors = diagnosticsOf({
       model: 'phi-3-mini',
       mode: 'training',
-      adapter: {targets: ['q_proj', 'o_proj']},
+      adapter: {targets: ['q_proj', 'k_proj']},
     })
-    expect(errors).toHaveLength(1)
+    expect(errors).toHaveLength(2)
     expect(errors[0]?.path).toEqual(['adapter', 'targets', 0])
     expect(errors[0]?.message).toContain('no linear module `q_proj`')
     expect(errors[0]?.suggestion).toContain('qkv_proj, o_proj, gate_up_proj, down_proj')
     // q_proj is inside Phi-3's fused qkv_proj: say so rather than guess a look-alike name.
     expect(errors[0]?.suggestion).toContain('part of the fused `qkv_proj`')
     expect(errors[0]?.suggestion).not.toContain('did you mean')
+  })
+
+  it('names that exist are adapted and the rest ignored with a warning, as PEFT does', () => {
+    // unsloth's notebooks pass q,k,v,o,gate,up,down_proj to gpt-oss, whose experts are fused
+    // parameters: PEFT's inject_adapter raises only when no target matches ("Target modules …
+    // not found in the base model"), so the attention projections are adapted and the rest ignored.
+    const raw = {
+      model: 'gpt-oss-20b',
+      mode: 'training',
+      adapter: {
+        rank: 16,
+        targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+      },
+    }
+    const evaluation = evaluateBlock(raw)
+    expect(evaluation.diagnostics.filter((entry) => entry.severity === 'error')).toEqual([])
+    const warnings = evaluation.diagnostics.filter((entry) => entry.severity === 'warning')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]?.path).toEqual(['adapter', 'targets', 4])
+    expect(warnings[0]?.message).toContain('`gate_proj`, `up_proj`, `down_proj`')
+    expect(warnings[0]?.message).toContain('adapts q_proj, k_proj, v_proj, o_proj')
+    const only = run({
+      ...raw,
+      adapter: {rank: 16, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj']},
+    })
+    expect(evaluation.block?.result?.model.trainableParams).toBe(only.model.trainableParams)
   })
 
   it('training a 4-bit base without an adapter asks for one', () => {

@@ -65,7 +65,8 @@ describe('properties', () => {
         const {total, allocatedPeak, ...parts} = r.perDevice
         const sum = Object.values(parts).reduce((a: number, b) => a + (b ?? 0), 0)
         expect(total).toBe(sum)
-        if (allocatedPeak !== undefined) expect(allocatedPeak).toBe(total - (parts.cudaContext ?? 0))
+        if (allocatedPeak !== undefined)
+          expect(allocatedPeak).toBe(total - (parts.cudaContext ?? 0))
         for (const value of Object.values(r.perDevice)) {
           expect(Number.isFinite(value)).toBe(true)
           expect(value).toBeGreaterThanOrEqual(0)
