@@ -13,6 +13,8 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, test} from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+/** The export condition the workspace's tests resolve sources with (vitest.config.ts). */
+const sourceCondition = '@remark-vram/source'
 const repository = 'https://github.com/remark-vram/remark-vram'
 const names = readdirSync(join(root, 'packages')).filter((name) =>
   existsSync(join(root, 'packages', name, 'package.json')),
@@ -31,7 +33,10 @@ interface Manifest {
   scripts?: Record<string, string>
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
-  exports?: Record<string, {types?: string; default?: string}>
+  exports?: Record<
+    string,
+    {[sourceCondition]?: string | Record<string, string>; types?: string; default?: string}
+  >
 }
 
 function manifest(name: string): Manifest {
@@ -102,8 +107,15 @@ for (const name of names) {
       const files = (packed?.files ?? []).map((file) => file.path)
       const pkg = manifest(name)
       for (const entry of Object.values(pkg.exports ?? {})) {
-        expect(files).toContain((entry.default as string).replace(/^\.\//, ''))
-        expect(files).toContain((entry.types as string).replace(/^\.\//, ''))
+        // What Node, bundlers and TypeScript resolve by default: the build.
+        const {[sourceCondition]: sources, ...published} = entry
+        for (const target of Object.values(published) as string[]) {
+          expect(target).toMatch(/^\.\/dist\//)
+          expect(files).toContain(target.replace(/^\.\//, ''))
+        }
+        // Only under the workspace's own condition: sources, which the tarball ships too.
+        for (const target of typeof sources === 'string' ? [sources] : Object.values(sources ?? {}))
+          expect(files).toContain(target.replace(/^\.\//, ''))
       }
       expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']))
       expect(files.some((file) => file.startsWith('test/'))).toBe(false)
