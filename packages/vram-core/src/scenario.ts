@@ -821,7 +821,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         },
       ),
     )
-  if (mode === 'training' && p.zero >= 2 && p.pp > 1)
+  // With `framework:` the framework's own rule decides (framework/rules.ts).
+  if (mode === 'training' && p.zero >= 2 && p.pp > 1 && !framework)
     out.push(
       diagnostic(
         'incompatible',

@@ -18,10 +18,9 @@
  *   weights (FSDP1 allocates gradients per flat parameter).
  */
 import type {AdapterRows} from '../adapter/memory.js'
-import {bnbFormat} from '../adapter/memory.js'
+import {bnbFormat, frozenGroupBytes} from '../adapter/memory.js'
 import type {LinearModule} from '../adapter/modules.js'
 import type {ParamGroup, ParamInventory} from '../architecture.js'
-import {bnbStorage} from '../bitsandbytes.js'
 import {bytesOf} from '../dtypes.js'
 import {tex} from '../formula.js'
 import {denseReplicas} from '../layout.js'
@@ -37,15 +36,7 @@ function groupBytes(
 ): number {
   const format = bnbFormat(scenario.dtype.name)
   if (!format) return bytesOf(group.elements, scenario.dtype)
-  const inScope =
-    linear.has(group.name) &&
-    group.shape !== undefined &&
-    (scenario.quantize !== 'experts' || group.family === 'expert')
-  if (inScope && group.shape) {
-    const [rows, cols] = group.shape
-    return bnbStorage(rows, cols, format, adapter.doubleQuant).total
-  }
-  return group.elements * 2
+  return frozenGroupBytes(scenario, adapter, format, group, linear).bytes
 }
 
 /** Bytes of the largest decoder layer, of the root unit, and of the largest single tensor. */
