@@ -5,8 +5,8 @@
  */
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {GiB, run} from './helpers.js'
 
 interface Measured {
