@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {toContractJson} from '../src/output/contract.js'
 import {evaluateBlock} from '../src/output/evaluate.js'
-import {GiB, run} from './helpers.js'
+import {block, GiB, run} from './helpers.js'
 
 interface Measured {
   id: string
@@ -143,14 +143,9 @@ describe('adapters on many GPUs', () => {
   })
 
   it('offload: params puts the base shard, the adapter and its states in host memory (JSON host)', () => {
-    const result = run({...qlora, framework: 'fsdp', parallel: {dp: 2, zero: 3, offload: 'params'}})
-    const json = toContractJson({
-      ...({} as never),
-      show: [],
-      metric: 'total',
-      expectations: [],
-      result,
-    }) as {
+    const raw = {...qlora, framework: 'fsdp', parallel: {dp: 2, zero: 3, offload: 'params'}}
+    const result = run(raw)
+    const json = toContractJson(block(raw)) as {
       host?: {weights: number; optimizer: number; gradients: number; total: number}
     }
     expect(result.host?.weights).toBeGreaterThan(15e9)
