@@ -121,8 +121,9 @@ describe('site build', () => {
       expect(html).not.toContain('显存不够')
     }
     // The path, in the page's language, with the recomputed totals.
-    expect(text(en)).toMatch(/Your configuration — 208 GB \(too big\)/)
-    expect(text(zh)).toContain('当前配置：208 GB（装不下）。')
+    // 206 GB: the §4 model on 8 GPUs, with the 0.287 GB CUDA context and no 2 GB allowance.
+    expect(text(en)).toMatch(/Your configuration — 206 GB \(too big\)/)
+    expect(text(zh)).toContain('当前配置：206 GB（装不下）。')
     expect(text(zh)).toContain('训练还是推理？接着：训练。')
     expect(text(en)).toContain('Training or inference? Then: training.')
   })
