@@ -63,10 +63,10 @@ describe('site build', () => {
     }
     // §3.2: 12 bytes × 7e9 parameters of optimizer state.
     expect(body).toContain('84 GB')
-    // §7 with the real Qwen2.5-7B: weights, KV cache, total.
+    // §7 with the real Qwen2.5-7B: weights, KV cache, total (with the 0.287 GB CUDA context).
     expect(body).toContain('15.2')
     expect(body).toContain('30.1')
-    expect(body).toContain('47.3')
+    expect(body).toContain('45.6')
     // The article's own §7 dimensions give 68.7 GB; so does Llama-2-7B at 128K (64 GiB).
     expect(body).toContain('68.7 GB')
     // Llama-2-7B KV cache at 4K: 2 GiB = 2.15 GB.
@@ -83,7 +83,7 @@ describe('site build', () => {
 
   it('shows the same figures in the English translation', () => {
     const body = text(en)
-    for (const figure of ['84 GB', '15.2', '30.1', '47.3', '68.7 GB', '2.15 GB', '3.81 GB']) {
+    for (const figure of ['84 GB', '15.2', '30.1', '45.6', '68.7 GB', '2.15 GB', '3.81 GB']) {
       expect(body).toContain(figure)
     }
     expect(body).toMatch(/Layers: 28/)
@@ -121,8 +121,9 @@ describe('site build', () => {
       expect(html).not.toContain('显存不够')
     }
     // The path, in the page's language, with the recomputed totals.
-    expect(text(en)).toMatch(/Your configuration — 208 GB \(too big\)/)
-    expect(text(zh)).toContain('当前配置：208 GB（装不下）。')
+    // 206 GB: the §4 model on 8 GPUs, with the 0.287 GB CUDA context and no 2 GB allowance.
+    expect(text(en)).toMatch(/Your configuration — 206 GB \(too big\)/)
+    expect(text(zh)).toContain('当前配置：206 GB（装不下）。')
     expect(text(zh)).toContain('训练还是推理？接着：训练。')
     expect(text(en)).toContain('Training or inference? Then: training.')
   })
@@ -235,5 +236,31 @@ describe('the local-inference page beyond the article', () => {
     for (const label of ['计算缓冲区', '主机内存（GB）']) expect(zh).toContain(label)
     expect(en).toContain('Quantize the KV cache')
     expect(en).not.toMatch(/More TP \/ PP|Enable ZeRO/)
+  })
+})
+
+describe('the FSDP + QLoRA page', () => {
+  let pages: Array<[string, string]> = []
+  beforeAll(() => {
+    pages = [
+      ['en', text(readDist('en/fsdp-qlora/index.html'))],
+      ['zh', text(readDist('zh/fsdp-qlora/index.html'))],
+    ]
+  })
+
+  it('is linked from the index in both languages and leaves no source behind', () => {
+    expect(index).toContain('href="/en/fsdp-qlora/"')
+    expect(index).toContain('href="/zh/fsdp-qlora/"')
+    for (const [, body] of pages) {
+      expect(body).not.toMatch(/vram:|arch:|```|\bNaN\b|Infinity|undefined/)
+    }
+  })
+
+  it('shows one card failing, two sharded cards over, and CPU offload fitting', () => {
+    const [[, en], [, zh]] = pages as [[string, string], [string, string]]
+    expect(en).toContain('Llama 2 70B (69B parameters)')
+    expect(en).toContain('does not fit')
+    expect(en).toMatch(/fits, [\d.]+ GB headroom; [\d.]+ GB offloaded to CPU memory per device/)
+    expect(zh).toContain('CUDA 上下文')
   })
 })

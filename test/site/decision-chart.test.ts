@@ -89,6 +89,7 @@ describe('decision chart', () => {
         .processSync(block),
     )
     expect(zh).toContain('文字版路径')
-    expect(zh).toContain('当前配置：208 GB（装不下）。')
+    // 206 GB: the §4 model on 8 GPUs, with the 0.287 GB CUDA context and no 2 GB allowance.
+    expect(zh).toContain('当前配置：206 GB（装不下）。')
   })
 })

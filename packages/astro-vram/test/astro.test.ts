@@ -134,7 +134,8 @@ describe('astro-vram on a hostile page', () => {
     expect(page).toContain(
       'remark-vram: Cannot read <code>./fifo.gguf</code>: not a regular file (a device, FIFO or socket); point <code>config</code> at a Hugging Face config.json file (16:11)',
     )
-    expect(page).toContain('17.6 GB in total')
+    // Llama 2 7B's weights, its 4,096-token KV cache and the CUDA context: 15.9 GB.
+    expect(page).toContain('15.9 GB in total')
     expect(page).not.toContain('canary-5b1d0e77')
   }, 300_000)
 })

@@ -27,6 +27,16 @@ const metricKeys: Record<Metric, LabelKey> = {
   activations: 'component.activations',
   kvCache: 'component.kvCache',
   buffers: 'component.buffers',
+  communication: 'component.communication',
+  cudaContext: 'component.cudaContext',
+}
+
+/** How a caption names each `framework:`. */
+const frameworkNames: Record<NonNullable<Scenario['framework']>, string> = {
+  megatron: 'Megatron-LM',
+  deepspeed: 'DeepSpeed',
+  fsdp: 'FSDP',
+  transformers: 'HF Trainer',
 }
 
 /** The parallel axes a caption names, in the order Megatron-LM writes them (EP after the product). */
@@ -190,6 +200,13 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
   })
   const sp = s.parallel.sp && s.parallel.tp > 1
   out.push({key: 'parallel.sp', phrase: d['caption.sp'], cell: format.boolean(sp), shown: sp})
+  // Product names, the same in every language: whose conventions the numbers follow.
+  out.push({
+    key: 'framework',
+    phrase: s.framework ? frameworkNames[s.framework] : '',
+    cell: s.framework ? frameworkNames[s.framework] : '—',
+    shown: s.framework !== undefined,
+  })
   const zero = training && s.parallel.zero > 0
   out.push({
     key: 'parallel.zero',

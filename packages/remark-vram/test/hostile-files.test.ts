@@ -61,7 +61,8 @@ describe('hostile files through the plugin', () => {
       'Run with `config: ./fifo.gguf`, config: ./fifo.gguf.\n\n```yaml\nmodel:\n  config: ./fifo.gguf\n```\n\n```vram\nmodel: llama-2-7b\nshow: summary\n```\n'
     const {output, messages} = await run(doc)
     expect(messages).toEqual([])
-    expect(output).toContain('17.6 GB in total')
+    // Llama 2 7B's weights, its 4,096-token KV cache and the CUDA context: 15.9 GB.
+    expect(output).toContain('15.9 GB in total')
   }, 10_000)
 
   it('a FIFO named *.gguf in a vram block is refused at its position', async () => {

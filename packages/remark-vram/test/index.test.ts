@@ -56,7 +56,8 @@ describe('remark-vram', () => {
       .use(remarkGfm)
       .use(remarkMath)
       .processSync('```vram\nmodel: llama-2-7b\nshow: summary\n```\n')
-    expect(String(file)).toBe('17.6 GB in total; no GPU given, so no fit check.\n')
+    // 13.48 GB of weights, 2.15 GB of KV cache and the 0.287 GB CUDA context (pytorch/pytorch#86509).
+    expect(String(file)).toBe('15.9 GB in total; no GPU given, so no fit check.\n')
   })
 
   test('should carry the engine version', async () => {
@@ -105,15 +106,15 @@ describe('remark-vram', () => {
   test('a dictionary with a malformed `intl` tag formats in English', () => {
     const doc = '```vram\nmodel: llama-2-7b\nshow: summary\n```\n'
     const out = toMarkdown(transform(new VFile(doc), {locales: {en: {intl: 'not a tag!'}}}))
-    expect(out).toBe('17.6 GB in total; no GPU given, so no fit check.\n')
+    expect(out).toBe('15.9 GB in total; no GPU given, so no fit check.\n')
   })
 
   test('a solver at its bound says so: the whole context, or more than the search limit', () => {
     // Llama-3.1-8B at 131,072 tokens: 2 × 8,030,261,248 B of weights, 131,072 B of KV cache
-    // per token, 2 GB of buffers = 35.2 GB.
+    // per token, the 287,047,680 B CUDA context = 33.5 GB.
     const seq = '```vram\nmodel: llama-3.1-8b\ngpu: b200\nsolve: seq\nshow: []\n```\n'
     expect(toMarkdown(transform(new VFile(seq)))).toBe(
-      "Longest sequence that fits: 131,072, the model's whole context (35.2 GB per device).\n",
+      "Longest sequence that fits: 131,072, the model's whole context (33.5 GB per device).\n",
     )
     const tiny = '{layers: 1, hidden: 8, heads: 1, ffn: 8, vocab: 8, head_dim: 8}'
     const batch = `\`\`\`vram\nmodel: ${tiny}\ngpu: b200\nseq: 1\nbuffers: 0\nsolve: batch\nshow: []\n\`\`\`\n`
@@ -161,7 +162,7 @@ describe('locales', () => {
 
   test('built-in zh', () => {
     expect(toMarkdown(transform(new VFile(doc), {locale: 'zh'}))).toBe(
-      '是\n\n单张 A10G：17.6 GB / 24.1 GB（73%），装得下，余量 6.28 GB。\n',
+      '是\n\n单张 A10G：15.9 GB / 24.1 GB（66%），装得下，余量 7.99 GB。\n',
     )
   })
 
@@ -184,7 +185,7 @@ describe('locales', () => {
         },
       }),
     )
-    expect(out).toBe('ja\n\n17,6 GB von 24,1 GB auf einer A10G (73\u00a0%): passt, 6,28 GB frei.\n')
+    expect(out).toBe('ja\n\n15,9 GB von 24,1 GB auf einer A10G (66\u00a0%): passt, 7,99 GB frei.\n')
   })
 
   test('`getLocale` picks the locale per file', () => {
@@ -212,7 +213,7 @@ describe('mermaid labels', () => {
       }),
     )
     expect(out).toContain(
-      'n_i2["Quantize #34;#60;script#62;alert(1)#60;/script#62;#34; ]) --#62; x<br/>72.3 GB ✓"]',
+      'n_i2["Quantize #34;#60;script#62;alert(1)#60;/script#62;#34; ]) --#62; x<br/>70.6 GB ✓"]',
     )
     expect(out).not.toContain('<script')
   })

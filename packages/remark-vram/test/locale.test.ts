@@ -41,7 +41,7 @@ describe('the zh dictionary', () => {
  */
 const untranslated = new Set(
   `Llama Qwen GPU GPUs GB GiB KV TP PP DP EP CP SP ZeRO AdamW Adam SGD Adafactor Lion bf fp
-  FlashAttention eager DeepSpeed CPU GQA int bpw nf H100 SXM A100 80GB GeForce RTX B N M`.split(
+  FlashAttention eager DeepSpeed CPU CUDA GQA int bpw nf H100 SXM A100 80GB GeForce RTX B N M`.split(
     /\s+/,
   ),
 )

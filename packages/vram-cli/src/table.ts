@@ -10,6 +10,8 @@ export const componentLabels: Record<ComponentKey, string> = {
   activations: 'activations',
   kvCache: 'KV cache',
   buffers: 'buffers',
+  communication: 'communication buffers',
+  cudaContext: 'CUDA context',
 }
 
 /** Row labels of an adapter's breakdown (`Component.label`). */
@@ -65,6 +67,14 @@ export function textTable(
   ].join('\n')
 }
 
+/** How the caption names each `framework:`. */
+const frameworkNames = {
+  megatron: 'Megatron-LM',
+  deepspeed: 'DeepSpeed',
+  fsdp: 'FSDP',
+  transformers: 'HF Trainer',
+} as const
+
 /** `TP 2 · DP 4 · ZeRO-2 · 8 GPUs`, or `1 GPU`. */
 export function layoutLabel(result: Result): string {
   const p = result.scenario.parallel
@@ -75,6 +85,8 @@ export function layoutLabel(result: Result): string {
   if (p.vpp > 1) parts.push(`VPP ${p.vpp}`)
   if (p.ep > 1 && p.etp !== p.tp) parts.push(`ETP ${p.etp}`)
   if (p.sp && p.tp > 1) parts.push('SP')
+  const framework = result.scenario.framework
+  if (framework) parts.push(frameworkNames[framework])
   if (p.zero > 0) parts.push(`ZeRO-${p.zero}`)
   if (p.offload !== 'none') parts.push(`offload ${p.offload}`)
   parts.push(result.devices === 1 ? '1 GPU' : `${result.devices} GPUs`)

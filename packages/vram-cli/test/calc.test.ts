@@ -14,7 +14,8 @@ gpu: h100-sxm-80gb
 const params = 7_615_616_512
 const weights = params * 2 // fp16: 2 bytes per parameter
 const kvCache = 2 * 28 * 4 * 128 * 2 * 16 * 32768 // K and V × layers × kv heads × head_dim × bytes × B × N
-const buffers = 2_000_000_000 // default 2 GB
+// The lazily loaded CUDA context (pytorch/pytorch#86509): the one row beyond the tensors.
+const cudaContext = 287_047_680
 const capacity = 81_559 * 2 ** 20 // 81,559 MiB as nvidia-smi reports an H100 SXM 80GB
 
 let dir: string
@@ -42,13 +43,16 @@ describe('vram calc --json', () => {
         optimizer: 0,
         activations: 0,
         kvCache,
-        buffers,
-        total: weights + kvCache + buffers,
+        buffers: 0,
+        communication: 0,
+        cudaContext,
+        allocatedPeak: weights + kvCache,
+        total: weights + kvCache + cudaContext,
       },
       capacity,
       fits: true,
     })
-    expect(weights + kvCache + buffers).toBe(47_296_004_096)
+    expect(weights + kvCache + cudaContext).toBe(45_583_051_776)
   })
 
   it('prints the JSON with 2-space indentation, as `pnpm -s vram calc --json` from the root', () => {
@@ -61,7 +65,7 @@ describe('vram calc --json', () => {
   it('reads stdin with `-` and with no FILE', () => {
     const dash = vram(['calc', '--json', '-'], {input: qwen})
     expect(dash.status).toBe(0)
-    expect(JSON.parse(dash.stdout).perDevice.total).toBe(47_296_004_096)
+    expect(JSON.parse(dash.stdout).perDevice.total).toBe(45_583_051_776)
     const none = vram(['calc', '--json'], {input: qwen})
     expect(none.status).toBe(0)
     expect(JSON.parse(none.stdout)).toEqual(JSON.parse(dash.stdout))
@@ -107,7 +111,7 @@ solve: batch
     expect(run.status).toBe(0)
     const json = JSON.parse(run.stdout) as {solved: {batch: number}}
     // Free bytes below 99 % of the capacity, over the KV cache of one sequence (1,879,048,192 bytes).
-    const free = capacity * 0.99 - weights - buffers
+    const free = capacity * 0.99 - weights - cudaContext
     expect(json.solved).toEqual({batch: Math.floor(free / (kvCache / 16))})
   })
 })
@@ -169,7 +173,7 @@ batchh: 4
     )
     const run = vram(['calc', '--json', file])
     expect(run.status).toBe(1)
-    expect(JSON.parse(run.stdout).perDevice.total).toBe(47_296_004_096)
+    expect(JSON.parse(run.stdout).perDevice.total).toBe(45_583_051_776)
     expect(run.stderr).toMatch(/:8:10: .*\[expect-mismatch\]/)
     expect(run.stderr.trim().split('\n')).toHaveLength(1)
   })
@@ -251,11 +255,11 @@ describe('vram calc text output', () => {
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Qwen/Qwen2.5-7B')
     expect(run.stdout).toContain('inference · fp16 · B=16 · N=32,768 · 1 GPU')
-    expect(run.stdout).toMatch(/weights\s+15\.2\s+32\.2 %/)
-    expect(run.stdout).toMatch(/KV cache\s+30\.1\s+63\.6 %/)
-    expect(run.stdout).toMatch(/buffers\s+2\.00\s+4\.2 %/)
-    expect(run.stdout).toMatch(/total\s+47\.3\s+100 %/)
-    expect(run.stdout).toContain('47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits')
+    expect(run.stdout).toMatch(/weights\s+15\.2\s+33\.4 %/)
+    expect(run.stdout).toMatch(/KV cache\s+30\.1\s+66\.0 %/)
+    expect(run.stdout).toMatch(/CUDA context\s+0\.287\s+0\.6 %/)
+    expect(run.stdout).toMatch(/total\s+45\.6\s+100 %/)
+    expect(run.stdout).toContain('45.6 GB of 85.5 GB on H100 SXM 80GB (53.3 %): fits')
   })
 
   it('uses colour only when asked and never with NO_COLOR', () => {

@@ -34,6 +34,13 @@ export type Recompute = 'none' | 'selective' | 'full' | 'offload'
 export type Offload = 'none' | 'optimizer' | 'params'
 export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
 export type Accounting = 'deepspeed' | 'paper'
+/**
+ * The training framework whose conventions a block follows (`framework:`):
+ * Megatron-LM, DeepSpeed (through HF Trainer / accelerate), PyTorch FSDP
+ * (through HF Trainer / accelerate), or HF Trainer / TRL / PEFT on one device
+ * or DDP replicas (see `engines/framework/conventions.ts`).
+ */
+export type Framework = 'megatron' | 'deepspeed' | 'fsdp' | 'transformers'
 export interface Parallel {
   dp: number
   tp: number
@@ -130,6 +137,8 @@ export interface Scenario {
   adapter?: Adapter | undefined
   /** A local engine's settings (`serve: {engine: llama.cpp | ollama | sglang}`), resolved. */
   engine?: EngineSettings | undefined
+  /** `framework:`: whose conventions the training memory follows; none = today's defaults. */
+  framework?: Framework | undefined
   /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
   hostMemory?: number | undefined
 }
@@ -169,6 +178,10 @@ export type ComponentKey =
   | 'activations'
   | 'kvCache'
   | 'buffers'
+  /** A framework's communication buckets (DeepSpeed's gradient reduce buckets, FSDP's unsharded gradients). */
+  | 'communication'
+  /** The CUDA context and kernels a PyTorch process holds outside its allocator. */
+  | 'cudaContext'
 
 export interface Component {
   key: ComponentKey
@@ -185,8 +198,17 @@ export interface Component {
 }
 
 /** Bytes per component; `adapter` only when the block trains an adapter. */
-export type PerDevice = Record<Exclude<ComponentKey, 'adapter'> | 'total', number> & {
+export type PerDevice = Record<
+  Exclude<ComponentKey, 'adapter' | 'communication' | 'cudaContext'> | 'total',
+  number
+> & {
   adapter?: number | undefined
+  /** Training: a framework's communication buckets (allocated by PyTorch). */
+  communication?: number | undefined
+  /** Training: the CUDA context (outside PyTorch's allocator; nvidia-smi shows it). */
+  cudaContext?: number | undefined
+  /** Training: what `torch.cuda.max_memory_allocated()` reports, `total` less the CUDA context. */
+  allocatedPeak?: number | undefined
 }
 
 export interface Result {

@@ -142,18 +142,19 @@ describe('vary, solve, expect, references, contract', () => {
       gpu: 'h100-sxm-80gb',
       solve: 'batch',
     })
-    // usable = 0.99 × 81559 MiB; fixed = weights + 2 GB buffers; each sequence adds 57344 × 32768 B.
+    // usable = 0.99 × 81559 MiB; fixed = weights + the CUDA context (287,047,680 B,
+    // pytorch/pytorch#86509); each sequence adds 57344 × 32768 B.
     const usable = Math.floor(0.99 * 81559 * 2 ** 20)
-    const fixed = 7_615_616_512 * 2 + 2 * GB
+    const fixed = 7_615_616_512 * 2 + 287_047_680
     const expected = Math.floor((usable - fixed) / (57344 * 32768))
     expect(b.solved?.value).toBe(expected)
   })
   it('solve seq and gpus', () => {
     // Llama-3.1-8B on an RTX 4090: usable 0.99 × 24,564 MiB; bf16 weights 2 × 8,030,261,248;
-    // 2 GB buffers; KV 32 layers × 8 heads × 128 × 2 (K, V) × 2 bytes = 131,072 B per token.
+    // the CUDA context (287,047,680 B); KV 32 layers × 8 heads × 128 × 2 (K, V) × 2 bytes = 131,072 B per token.
     const seq = block({model: 'llama-3.1-8b', gpu: 'rtx-4090', solve: 'seq'})
     const usable = Math.floor(0.99 * 24564 * 2 ** 20)
-    const expected = Math.floor((usable - 8_030_261_248 * 2 - 2 * GB) / 131072)
+    const expected = Math.floor((usable - 8_030_261_248 * 2 - 287_047_680) / 131072)
     expect(seq.solved?.value).toBe(expected)
     const gpus = block({
       model: 'llama-3.1-70b',
@@ -240,8 +241,11 @@ describe('vary, solve, expect, references, contract', () => {
         optimizer: 0,
         activations: 0,
         kvCache: 30064771072,
-        buffers: 2000000000,
-        total: 47296004096,
+        buffers: 0,
+        total: 45583051776,
+        communication: 0,
+        cudaContext: 287047680,
+        allocatedPeak: 45296004096,
       },
       capacity: 85520809984,
       fits: true,

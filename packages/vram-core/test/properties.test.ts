@@ -61,9 +61,12 @@ describe('properties', () => {
       fc.property(scenario, (input) => {
         const r = result(toBlock(input))
         if (!r) return // an incompatible layout is reported as a diagnostic, tested elsewhere
-        const {total, ...parts} = r.perDevice
+        // allocatedPeak is a subtotal: everything but the CUDA context.
+        const {total, allocatedPeak, ...parts} = r.perDevice
         const sum = Object.values(parts).reduce((a: number, b) => a + (b ?? 0), 0)
         expect(total).toBe(sum)
+        if (allocatedPeak !== undefined)
+          expect(allocatedPeak).toBe(total - (parts.cudaContext ?? 0))
         for (const value of Object.values(r.perDevice)) {
           expect(Number.isFinite(value)).toBe(true)
           expect(value).toBeGreaterThanOrEqual(0)

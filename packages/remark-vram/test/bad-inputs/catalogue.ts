@@ -67,7 +67,7 @@ export const badInputs: BadInput[] = [
     what: '`__proto__` as a top-level key',
     body: '__proto__: {model: x}\nmodel: llama-2-7b',
     messages: [
-      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
+      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
     ],
   },
   {
@@ -75,7 +75,7 @@ export const badInputs: BadInput[] = [
     what: '`toString` as a top-level key',
     body: 'model: llama-2-7b\ntoString: 1',
     messages: [
-      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
+      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
     ],
   },
   {
@@ -350,7 +350,7 @@ export const badInputs: BadInput[] = [
     what: '`expect: {total: 17.6}` without a unit',
     body: 'model: llama-2-7b\nexpect: {total: 17.6}',
     messages: [
-      '3:17 [expect-mismatch] Expected total 17.6 bytes (a size without a unit is in bytes), computed 17.62 GB; write the unit, e.g. `17.6 GB`',
+      '3:17 [expect-mismatch] Expected total 17.6 bytes (a size without a unit is in bytes), computed 15.91 GB; write the unit, e.g. `17.6 GB`',
     ],
   },
   {
@@ -681,7 +681,7 @@ export const badInputs: BadInput[] = [
     what: 'an `expect` that does not hold',
     body: 'model: llama-2-7b\nexpect: {total: 14 GB}',
     messages: [
-      '3:17 [expect-mismatch] Expected total 14 GB, computed 17.62 GB; write 17.62 GB, or widen `expect.tolerance`',
+      '3:17 [expect-mismatch] Expected total 14 GB, computed 15.91 GB; write 15.91 GB, or widen `expect.tolerance`',
     ],
   },
   {

@@ -4,13 +4,23 @@
  */
 
 import {adapterComponents, adapterSource} from '../engines/adapter/memory.js'
+import {linearModules} from '../engines/adapter/modules.js'
+import {transformersFullActivations} from '../engines/framework/activations.js'
+import {shardAdapterComponents} from '../engines/framework/adapter.js'
+import {communicationMemory, communicationSource} from '../engines/framework/communication.js'
+import {
+  cudaContextBytes,
+  cudaContextSource,
+  transformersActivations,
+} from '../engines/framework/conventions.js'
+import {fp32ParameterStates} from '../engines/framework/model-states.js'
 import {withEngine} from '../engines/index.js'
 import {withServing} from '../engines/serving/vllm.js'
 import type {ParamInventory} from '../model/architecture.js'
 import {ggufSource, isGgufWeights} from '../model/gguf.js'
 import {paramInventory} from '../model/params.js'
 import {VramInputError} from '../output/diagnostics.js'
-import {absent, type ComponentMemory} from '../output/formula.js'
+import {absent, type ComponentMemory, tex} from '../output/formula.js'
 import type {
   Component,
   ComponentKey,
@@ -43,6 +53,27 @@ export const sources: Record<ComponentKey, Source> = {
   activations: activationsSource,
   kvCache: kvCacheSource,
   buffers: buffersSource,
+  communication: communicationSource,
+  cudaContext: cudaContextSource,
+}
+
+/**
+ * The process's own rows: a framework's communication buckets (training) and
+ * the CUDA context. A serving engine (`serve:`) measures its non-torch
+ * memory, context included, itself.
+ */
+function processRows(
+  scenario: Scenario,
+): Pick<Record<ComponentKey, StageComponent>, 'communication' | 'cudaContext'> {
+  if (scenario.serve) return {communication: absent('M_{comm}'), cudaContext: absent('M_{ctx}')}
+  return {
+    communication: communicationMemory(scenario) ?? absent('M_{comm}'),
+    cudaContext: {
+      bytes: cudaContextBytes,
+      formula: {symbolic: 'M_{ctx}', substituted: tex(cudaContextBytes)},
+      note: 'CUDA context and kernels with lazy module loading (PyTorch’s default): nvidia-smi counts it, torch.cuda.max_memory_allocated() does not',
+    },
+  }
 }
 
 /** A component's memory; an adapter run's rows carry their own label and source. */
@@ -70,27 +101,37 @@ function stageMemory(
   const training = scenario.mode === 'training'
   if (scenario.adapter) {
     // A frozen base with an adapter: its own rows (adapter/memory.ts); one device or DDP replicas.
+    // DeepSpeed and FSDP shard them (engines/framework/adapter.ts).
     const {components, trainable} = adapterComponents(scenario, inventory)
-    return summed(stage, components, trainable, true)
+    const modules = linearModules(scenario.model, inventory)
+    const sharded = shardAdapterComponents(scenario, inventory, modules, components)
+    return summed(stage, {...sharded, ...processRows(scenario)}, trainable, true)
   }
   const params = stageParams(scenario, inventory, stage, stages)
-  const gather = zero3Gather(scenario, params.shares, inventory.given === true)
+  const gather = zero3Gather(scenario, params.shares, inventory.given === true, inventory)
+  // FSDP and HF Trainer keep fp32 parameters under mixed precision (engines/framework/model-states.ts).
+  const states = fp32ParameterStates(scenario, params, gather)
   const components: Record<ComponentKey, StageComponent> = {
     // A GGUF file's weights cite llama.cpp, whose quantizer decides them.
     weights: {
-      ...weightsMemory(scenario, params, gather),
+      ...(states?.weights ?? weightsMemory(scenario, params, gather)),
       ...(isGgufWeights(scenario.dtype) ? {source: ggufSource} : {}),
     },
     adapter: absent('M_{adapter}'),
-    gradients: gradientsMemory(scenario, params, gather),
-    optimizer: optimizerMemory(scenario, params),
+    gradients: states?.gradients ?? gradientsMemory(scenario, params, gather),
+    optimizer: states?.optimizer ?? optimizerMemory(scenario, params),
     activations: training
-      ? partially(missing, 'activations', () => activationsMemory(scenario, stage))
+      ? partially(missing, 'activations', () =>
+          transformersActivations(scenario)
+            ? transformersFullActivations(scenario, inventory)
+            : activationsMemory(scenario, stage),
+        )
       : absent('M_{act}'),
     kvCache: training
       ? absent('M_{kv}')
       : partially(missing, 'kvCache', () => kvCacheMemory(scenario, stage)),
     buffers: buffersMemory(scenario),
+    ...processRows(scenario),
   }
   return summed(stage, components, inventory.total, false)
 }
@@ -112,6 +153,12 @@ function summed(
     kvCache: bytes('kvCache'),
     buffers: bytes('buffers'),
     total: componentOrder.reduce((sum, key) => sum + bytes(key), 0),
+  }
+  if (components.cudaContext.bytes > 0) {
+    // What torch.cuda.max_memory_allocated() reports: everything but the CUDA context.
+    perDevice.communication = bytes('communication')
+    perDevice.cudaContext = bytes('cudaContext')
+    perDevice.allocatedPeak = perDevice.total - perDevice.cudaContext
   }
   const offloaded = componentOrder.reduce((sum, key) => sum + (components[key].offloaded ?? 0), 0)
   const away = (key: ComponentKey) => components[key].offloaded ?? 0
@@ -152,14 +199,16 @@ const componentOrder: readonly ComponentKey[] = [
   'gradients',
   'activations',
   'kvCache',
+  'communication',
   'buffers',
+  'cudaContext',
 ]
 
 /** Components that apply to a mode, in the article's table order (`adapter` with an adapter). */
 export function componentsFor(mode: Scenario['mode'], adapter = false): ComponentKey[] {
   return mode === 'training'
     ? componentOrder.filter((key) => key !== 'kvCache' && (adapter || key !== 'adapter'))
-    : ['weights', 'kvCache', 'buffers']
+    : ['weights', 'kvCache', 'buffers', 'cudaContext']
 }
 
 /**
@@ -183,7 +232,16 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory
-  const components: Component[] = componentsFor(scenario.mode, !!scenario.adapter).map((key) => ({
+  // The communication, hand-set buffers and context rows show only when they hold something.
+  const shown = componentsFor(scenario.mode, !!scenario.adapter).filter(
+    (key) =>
+      !(
+        !scenario.serve &&
+        (key === 'communication' || key === 'buffers' || key === 'cudaContext') &&
+        memory.components[key].bytes === 0
+      ),
+  )
+  const components: Component[] = shown.map((key) => ({
     key,
     ...(memory.components[key].label ? {label: memory.components[key].label} : {}),
     bytes: memory.components[key].bytes,

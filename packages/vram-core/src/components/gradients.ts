@@ -42,12 +42,12 @@ export function gradientsMemory(
       onGpu = 0
     }
   }
-  const gathered = gatherBytes(gather, g)
+  const gathered = gatherBytes(gather, g, true)
   const gb = byteWidth(g.bits)
   const formula = joinTerms('M_{grad}', [
     ...(onGpu > 0 ? [modelStateTerm(params, sharding.gradients, gb, 'b_{grad}')] : []),
     ...(copy > 0 ? [modelStateTerm(params, sharding.optimizer, '4', '4')] : []),
-    ...gatherTerms(gather, gb, 'b_{grad}'),
+    ...gatherTerms(gather, gb, 'b_{grad}', true),
   ])
   return {
     bytes: onGpu + copy + gathered,

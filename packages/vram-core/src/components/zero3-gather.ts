@@ -10,6 +10,8 @@
  * model given only by `params` has no layers: without `largest_layer` the
  * gather is not counted, and a note says so (never the whole model).
  */
+import {deepspeedGather, fsdpGather} from '../engines/framework/gather.js'
+import type {ParamInventory} from '../model/architecture.js'
 import {bytesOf} from '../model/dtypes.js'
 import {tex} from '../output/formula.js'
 import type {Dtype, Formula, Scenario} from '../types.js'
@@ -18,6 +20,13 @@ import {type GroupShare, tensorParallelDivisor, zeroSharding} from './model-stat
 export interface Gather {
   /** Elements of the largest gathered unit (LL) on one device; 0 when unknown. */
   elements: number
+  /**
+   * Elements of unsharded gradients held at once, when a framework's code says
+   * (`framework:`); otherwise the estimator's LL.
+   */
+  gradientElements?: number | undefined
+  /** The symbol the formulas use for the gathered elements (`LL`, `G`). */
+  symbol?: string | undefined
   /** What was assumed, for the weights' note. */
   note?: string | undefined
 }
@@ -30,10 +39,19 @@ export function zero3Gather(
   scenario: Scenario,
   shares: readonly GroupShare[],
   given: boolean,
+  inventory?: ParamInventory,
 ): Gather | undefined {
   const p = scenario.parallel
   // With pp > 1 the stage stays gathered as a whole (see `zeroSharding`): no per-layer gather.
   if (!zeroSharding(scenario).weights || scenario.accounting !== 'deepspeed') return undefined
+  // A framework's own gather (engines/framework/gather.ts), from its code and config defaults.
+  if (!given && scenario.model.largestLayer === undefined) {
+    const onDevice = shares.reduce((sum, share) => sum + share.elements, 0)
+    if (scenario.framework === 'deepspeed')
+      return {...deepspeedGather(shares, scenario, onDevice), gradientElements: 0, symbol: 'G'}
+    if (scenario.framework === 'fsdp' && inventory)
+      return {...fsdpGather(inventory, scenario), symbol: 'G'}
+  }
   const stated = scenario.model.largestLayer
   if (stated !== undefined) {
     return {
@@ -56,15 +74,22 @@ export function zero3Gather(
   return {elements}
 }
 
-/** Bytes of the gathered unit in `dtype`. */
-export function gatherBytes(gather: Gather | undefined, dtype: Dtype): number {
-  return gather ? bytesOf(gather.elements, dtype) : 0
+/** Bytes of the gathered unit in `dtype` (its gradients with `gradients`). */
+export function gatherBytes(gather: Gather | undefined, dtype: Dtype, gradients = false): number {
+  if (!gather) return 0
+  return bytesOf(gradients ? (gather.gradientElements ?? gather.elements) : gather.elements, dtype)
 }
 
 /** The gather's formula term, `LL × b`, or none when nothing is gathered. */
-export function gatherTerms(gather: Gather | undefined, width: string, symbol: string): Formula[] {
-  if (!gather || gather.elements === 0) return []
-  return [
-    {symbolic: `LL \\times ${symbol}`, substituted: `${tex(gather.elements)} \\times ${width}`},
-  ]
+export function gatherTerms(
+  gather: Gather | undefined,
+  width: string,
+  symbol: string,
+  gradients = false,
+): Formula[] {
+  const elements = gradients ? (gather?.gradientElements ?? gather?.elements) : gather?.elements
+  if (!gather || !elements) return []
+  const name =
+    gradients && gather.gradientElements !== undefined ? 'G_{grad}' : (gather.symbol ?? 'LL')
+  return [{symbolic: `${name} \\times ${symbol}`, substituted: `${tex(elements)} \\times ${width}`}]
 }

@@ -1,5 +1,6 @@
 import {bnbFormat} from '../engines/adapter/memory.js'
 import {readAdapter} from '../engines/adapter/read.js'
+import {frameworkRules, readFramework, shardsAdapters} from '../engines/framework/rules.js'
 import {engineKeys, localEngine, readEngine} from '../engines/index.js'
 import {
   readServe,
@@ -64,6 +65,7 @@ export const blockKeys = [
   'usable',
   'buffers',
   'accounting',
+  'framework',
   'quantize',
   'serve',
   'adapter',
@@ -120,7 +122,12 @@ export const metrics: readonly Metric[] = [
   'buffers',
 ]
 
-/** Default temporary buffers per device: the article's §3.6 "usually about 1–2 GB", upper end. */
+/**
+ * The article's §3.6 allowance ("usually about 1–2 GB", upper end), kept only
+ * as the starting point a serving engine's own budget replaces. Other blocks
+ * have no default buffers: the CUDA context and a framework's communication
+ * buckets are named rows, and a writer may still set `buffers:` by hand.
+ */
 export const defaultBuffers = 2 * GB
 /** Default sequence length when neither `seq` nor a shorter model context is given. */
 export const defaultSeq = 4096
@@ -570,6 +577,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   const attention = oneOf(raw, 'attention', attentions, 'flash', out)
   const recompute = oneOf(raw, 'recompute', recomputes, 'none', out)
   const accounting = oneOf(raw, 'accounting', accountings, 'deepspeed', out)
+  const framework = readFramework(raw.framework, out)
   const givenDtype = dtypeValue(raw, 'dtype', out)
   // `serve: {quantization: fp8}` is vLLM's online FP8 of the linear layers.
   const onlineFp8 = serveOnlineFp8(raw.serve)
@@ -834,7 +842,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         'for example `usable: 0.9` (vLLM’s default gpu_memory_utilization)',
         out,
       ) ?? usable
-  let buffers = defaultBuffers
+  let buffers = raw.serve === undefined || raw.serve === null ? 0 : defaultBuffers
   if (raw.buffers !== undefined) {
     const size = parseSize(raw.buffers)
     if (size !== undefined && size <= limits.bytes) buffers = size
@@ -857,6 +865,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
 
   // Combinations that cannot run.
   const p = parallelOut
+  frameworkRules(framework, {mode, parallel: p, adapter: hasAdapter}, out)
   if (mode === 'inference' && p.zero > 0)
     out.push(
       diagnostic(
@@ -885,7 +894,8 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
         },
       ),
     )
-  if (mode === 'training' && p.zero >= 2 && p.pp > 1)
+  // With `framework:` the framework's own rule decides (engines/framework/rules.ts).
+  if (mode === 'training' && p.zero >= 2 && p.pp > 1 && !framework)
     out.push(
       diagnostic(
         'incompatible',
@@ -982,17 +992,23 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       ['pp', p.pp > 1],
       ['ep', p.ep > 1],
       ['cp', p.cp > 1],
-      ['zero', p.zero > 0],
-      ['offload', p.offload !== 'none'],
+      // DeepSpeed and FSDP shard and offload adapter runs (engines/framework/adapter.ts).
+      ['zero', p.zero > 0 && !shardsAdapters(framework)],
+      ['offload', p.offload !== 'none' && !shardsAdapters(framework)],
     ]
     for (const [key, used] of sharded) {
-      if (used)
+      if (used && !(framework && ['tp', 'pp', 'ep', 'cp'].includes(key)))
         out.push(
           diagnostic(
             'incompatible',
-            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU or data-parallel replicas (\`dp\`)`,
+            `\`parallel.${key}\` with an adapter is not modelled: adapter blocks cover one GPU, data-parallel replicas (\`dp\`), or DeepSpeed / FSDP sharding with \`framework\``,
             ['parallel', key],
-            {suggestion: `remove \`${key}\``},
+            {
+              suggestion:
+                key === 'zero' || key === 'offload'
+                  ? 'add `framework: deepspeed` or `framework: fsdp`'
+                  : `remove \`${key}\``,
+            },
           ),
         )
     }
@@ -1022,6 +1038,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     quantize,
     serve,
     ...(adapter ? {adapter} : {}),
+    ...(framework ? {framework} : {}),
     ...(hostMemory === undefined ? {} : {hostMemory}),
     ...(engine ? {engine} : {}),
   }

@@ -15,6 +15,7 @@ function resultJson(result: Result, solved?: Solved) {
     // A component that could not be computed is unknown, not 0, and so is the total.
     for (const key of Object.keys(missing)) perDevice[key] = null
     perDevice.total = null
+    if (perDevice.allocatedPeak !== undefined) perDevice.allocatedPeak = null
   }
   const out: Record<string, unknown> = {
     model: {

@@ -67,6 +67,8 @@ export function frozenLayerTensors(
   inventory: ParamInventory,
   /** Every linear module: with a pre-0.43.2 bitsandbytes 4-bit base each keeps its input. */
   keepInputsOf: readonly LinearModule[] = [],
+  /** A trained base (full fine-tune): linear inputs kept for weight gradients, norms' weights trained. */
+  trainedBase = false,
 ): Saved[] {
   const model: Architecture = scenario.model
   const h = model.hidden as number
@@ -82,6 +84,10 @@ export function frozenLayerTensors(
   }
 
   add('norm inputs (fp32)', model.normsPerLayer * t * h * normBytes)
+  // A trained norm weight needs the normalized input: `weight * hidden_states.to(input_dtype)`
+  // saves the cast copy for the weight's gradient (LlamaRMSNorm.forward).
+  if (trainedBase)
+    add('normalized norm outputs (norm weight gradients)', model.normsPerLayer * t * h * b)
   let contextWidth = a * dh
   if (model.mla) {
     const {qLoraRank, kvLoraRank, qkNopeHeadDim, qkRopeHeadDim, vHeadDim} = model.mla
@@ -160,7 +166,12 @@ export function frozenLayerTensors(
   // Inputs shared by adapters count once; the legacy ones are reported on their own row.
   for (const bytes of shared.values()) inputs += bytes
   inputs -= legacy
-  add('4-bit layer inputs kept by bitsandbytes < 0.43.2', legacy)
+  add(
+    trainedBase
+      ? 'linear-layer inputs (weight gradients)'
+      : '4-bit layer inputs kept by bitsandbytes < 0.43.2',
+    legacy,
+  )
   add('adapter inputs', inputs)
   add('adapter dropout masks', masks)
   add('adapter rank-r intermediates', ranks)
@@ -194,6 +205,8 @@ export function adapterActivations(
   adapter: Adapter,
   inventory: ParamInventory,
   modules: readonly LinearModule[],
+  /** A full fine-tune under the same accounting: every weight trains (engines/framework/activations.ts). */
+  trainedBase = false,
 ): {bytes: number; formula: Formula; note: string; offloaded: number} {
   const model = scenario.model
   const h = model.hidden as number
@@ -204,8 +217,8 @@ export function adapterActivations(
   const moe = inventory.moeLayers
   const layers = dense + moe
   const perLayer = (kind: 'dense' | 'moe') => {
-    const legacy = adapter.legacyBnb && scenario.dtype.bits < 8 ? modules : []
-    const tensors = frozenLayerTensors(scenario, adapter, kind, inventory, legacy)
+    const legacy = trainedBase || (adapter.legacyBnb && scenario.dtype.bits < 8) ? modules : []
+    const tensors = frozenLayerTensors(scenario, adapter, kind, inventory, legacy, trainedBase)
     const quadratic = scenario.recompute !== 'none' && scenario.attention === 'eager'
     return sum(quadratic ? tensors.filter((entry) => entry.name !== 'softmax output') : tensors)
   }
@@ -213,8 +226,9 @@ export function adapterActivations(
   const moeBytes = moe > 0 ? perLayer('moe') : 0
   const normBytes = model.norm === 'rms' ? 4 : b
   // Token ids and labels (int64), the final norm's fp32 input, the loss in fp32.
-  const head = 16 * t + t * h * normBytes + 12 * t * V
-  const transient = transientBytes(scenario, adapter, modules)
+  // A trained head also keeps its input (the final norm's output) for its weight gradient.
+  const head = 16 * t + t * h * normBytes + 12 * t * V + (trainedBase ? t * h * b : 0)
+  const transient = trainedBase ? 0 : transientBytes(scenario, adapter, modules)
   let layerTotal: number
   let symbolic: string
   let substituted: string
@@ -238,6 +252,6 @@ export function adapterActivations(
   }
   substituted += ` + ${tex(head)} + ${tex(transient)}`
   const bytes = Math.ceil(layerTotal + head + transient)
-  const note = `frozen base: only tensors the input gradients and the adapters need; micro-batch ${scenario.microBatch} × ${scenario.seq} tokens, ${scenario.attention} attention, ${scenario.recompute === 'full' ? 'gradient checkpointing (one layer recomputed at a time)' : scenario.recompute === 'offload' ? `gradient checkpointing with the layer inputs (${offloaded} bytes) in CPU memory` : `recompute ${scenario.recompute}`}; fp32 log-probabilities and gradients at the loss${transient > 0 ? '; one dequantized or merged weight in flight' : ''}`
+  const note = `${trainedBase ? 'every weight trains: each linear layer keeps its input, each norm its normalized output' : 'frozen base: only tensors the input gradients and the adapters need'}; micro-batch ${scenario.microBatch} × ${scenario.seq} tokens, ${scenario.attention} attention, ${scenario.recompute === 'full' ? 'gradient checkpointing (one layer recomputed at a time)' : scenario.recompute === 'offload' ? `gradient checkpointing with the layer inputs (${offloaded} bytes) in CPU memory` : `recompute ${scenario.recompute}`}; fp32 log-probabilities and gradients at the loss${transient > 0 ? '; one dequantized or merged weight in flight' : ''}`
   return {bytes, formula: {symbolic, substituted}, note, offloaded}
 }

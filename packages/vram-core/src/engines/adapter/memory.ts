@@ -49,6 +49,29 @@ function instances(group: ParamGroup, inventory: ParamInventory): number {
   return group.count * layers
 }
 
+/**
+ * Storage of one instance of a frozen group: bitsandbytes storage for a linear
+ * layer in scope, else the 16-bit compute dtype; `undefined` quantized when not.
+ */
+export function frozenGroupBytes(
+  scenario: Pick<Scenario, 'quantize'>,
+  adapter: Pick<Adapter, 'doubleQuant'>,
+  format: BnbFormat,
+  group: ParamGroup,
+  linear: ReadonlySet<string>,
+): {bytes: number; quantized: boolean} {
+  const inScope =
+    linear.has(group.name) &&
+    group.shape !== undefined &&
+    (scenario.quantize !== 'experts' || group.family === 'expert')
+  if (inScope && group.shape) {
+    const [rows, cols] = group.shape
+    return {bytes: bnbStorage(rows, cols, format, adapter.doubleQuant).total, quantized: true}
+  }
+  // Left in the 16-bit compute dtype.
+  return {bytes: group.elements * 2, quantized: false}
+}
+
 /** Bytes of the frozen base, and how many parameters bitsandbytes stores quantized. */
 export function frozenBaseBytes(
   scenario: Pick<Scenario, 'dtype' | 'quantize'>,
@@ -69,18 +92,9 @@ export function frozenBaseBytes(
   let quantized = 0
   for (const group of inventory.groups) {
     const count = instances(group, inventory)
-    const inScope =
-      linear.has(group.name) &&
-      group.shape !== undefined &&
-      (scenario.quantize !== 'experts' || group.family === 'expert')
-    if (inScope && group.shape) {
-      const [rows, cols] = group.shape
-      bytes += bnbStorage(rows, cols, format, adapter.doubleQuant).total * count
-      quantized += group.elements * count
-    } else {
-      // Left in the 16-bit compute dtype.
-      bytes += group.elements * count * 2
-    }
+    const stored = frozenGroupBytes(scenario, adapter, format, group, linear)
+    bytes += stored.bytes * count
+    if (stored.quantized) quantized += group.elements * count
   }
   const rest = inventory.total - quantized
   return {bytes, quantized, rest, restBytes: rest * 2}
@@ -138,6 +152,12 @@ export interface AdapterComponent extends ComponentMemory {
 
 export const adapterSource: Source = peft
 
+/** The rows of an adapter run; the process rows (communication, CUDA context) come from compute.ts. */
+export type AdapterRows = Record<
+  Exclude<ComponentKey, 'communication' | 'cudaContext'>,
+  AdapterComponent
+>
+
 /**
  * The components of a training scenario with `scenario.adapter`, keyed like
  * the engine's (`weights` is the frozen base, `adapter` the adapter's
@@ -146,7 +166,7 @@ export const adapterSource: Source = peft
 export function adapterComponents(
   scenario: Scenario,
   inventory: ParamInventory,
-): {components: Record<ComponentKey, AdapterComponent>; trainable: number} {
+): {components: AdapterRows; trainable: number} {
   const adapter = scenario.adapter as Adapter
   const modules = linearModules(scenario.model, inventory)
   const trainable = adapterParams(adapter, inventory)
@@ -165,7 +185,7 @@ export function adapterComponents(
     symbolic: `${name} = T \\times ${tex(a)}`,
     substituted: `${tex(trainable)} \\times ${tex(a)}`,
   })
-  const components: Record<ComponentKey, AdapterComponent> = {
+  const components: AdapterRows = {
     weights: {
       label: 'frozenWeights',
       bytes: base.bytes,

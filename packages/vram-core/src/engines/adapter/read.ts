@@ -19,7 +19,7 @@ import type {Architecture, ParamInventory} from '../../model/architecture.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from '../../model/dtypes.js'
 import {closest, type Diagnostic, diagnostic, display} from '../../output/diagnostics.js'
 import type {Adapter, AdapterType, Precision} from '../../types.js'
-import {linearModules} from './modules.js'
+import {linearModules, moduleNames} from './modules.js'
 import {defaultTargetsFor, resolveTargets, targetKeywords} from './targets.js'
 
 export const adapterKeys = [
@@ -244,7 +244,24 @@ export function readAdapter(
   }
   const modules = linearModules(model, inventory)
   const resolved = resolveTargets(targets, modules)
-  if ('unknown' in resolved) {
+  if ('unknown' in resolved && resolved.matched.length > 0) {
+    // PEFT adapts the names that exist and ignores the rest: a warning names what was ignored.
+    const names = resolved.unknown.map((entry) => `\`${entry.name}\``).join(', ')
+    const first = resolved.unknown[0]
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `${model.name} has no linear module ${names}: PEFT ignores ${resolved.unknown.length > 1 ? 'them' : 'it'} and adapts ${moduleNames(resolved.matched).join(', ')}`,
+        typeof rawTargets === 'string' || rawTargets === undefined || !first
+          ? [...base, 'targets']
+          : [...base, 'targets', first.index],
+        {
+          severity: 'warning',
+          suggestion: `remove ${names}${resolved.unknown.some((entry) => entry.fusedInto) ? ` (part of a fused module: ${[...new Set(resolved.unknown.flatMap((entry) => (entry.fusedInto ? [`\`${entry.fusedInto}\``] : [])))].join(', ')})` : ''}; its modules: ${resolved.known.join(', ')}`,
+        },
+      ),
+    )
+  } else if ('unknown' in resolved) {
     for (const {index, name, fusedInto} of resolved.unknown) {
       const guess = fusedInto ? undefined : closest(name, resolved.known)
       const path =
@@ -264,7 +281,8 @@ export function readAdapter(
     }
     return undefined
   }
-  if (resolved.modules.length === 0) {
+  const chosen = 'unknown' in resolved ? resolved.matched : resolved.modules
+  if (chosen.length === 0) {
     out.push(
       diagnostic('invalid-value', `\`${targets.join(', ')}\` selects no module of ${model.name}`, [
         ...base,
@@ -278,7 +296,7 @@ export function readAdapter(
     rank,
     alpha,
     targets,
-    modules: resolved.modules,
+    modules: chosen,
     dtype: adapterDtype,
     dropout,
     doubleQuant,

@@ -40,6 +40,12 @@ export type Resolution =
       /** Names the model lacks; `fusedInto`: the module that holds that matrix (Phi-3's `qkv_proj` for `q_proj`). */
       unknown: Array<{index: number; name: string; fusedInto?: string | undefined}>
       known: string[]
+      /**
+       * The modules the other names select. PEFT adapts them and ignores the
+       * unknown names (`inject_adapter` raises only when no target matches:
+       * "Target modules … not found in the base model").
+       */
+      matched: LinearModule[]
     }
 
 /** The modules `targets` selects among `modules`, or the names that match none. */
@@ -61,6 +67,7 @@ export function resolveTargets(
         ?.name,
     }))
     .filter((entry) => !known.includes(entry.name))
-  if (unknown.length > 0) return {unknown, known}
-  return {modules: modules.filter((module) => targets.includes(module.name))}
+  const matched = modules.filter((module) => targets.includes(module.name))
+  if (unknown.length > 0) return {unknown, known, matched}
+  return {modules: matched}
 }
