@@ -5,7 +5,6 @@
  * `nodeReadConfig` answers a `.gguf` path from what was read.
  */
 import {resolve} from 'node:path'
-import {gguf} from '@huggingface/gguf'
 import type {GgufSummary} from './model/gguf-file.js'
 
 const summaries = new Map<string, GgufSummary | Error>()
@@ -19,6 +18,8 @@ export function ggufReferences(text: string): string[] {
 
 /** The header of a local `.gguf` file, as the engine reads it. */
 export async function readGgufSummary(path: string): Promise<GgufSummary> {
+  // Loaded when a document names a `.gguf` file, not by every `vram calc`.
+  const {gguf} = await import('@huggingface/gguf')
   const {metadata, tensorInfos} = await gguf(path, {allowLocalFile: true})
   const plain: Record<string, number | string | boolean> = {}
   for (const [key, value] of Object.entries(metadata)) {
