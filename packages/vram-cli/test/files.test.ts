@@ -11,8 +11,9 @@ import {
 } from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
+import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
 import {encodeMarkdown, readMarkdownFile, WriteError, writeAtomic} from '../src/files.js'
-import {ensureBuilt, tempDir, vram, writeTemp} from './helpers.js'
+import {tempDir, vram, vramBin, writeTemp} from './helpers.js'
 
 // `vram sync` edits writers' files in place: each case below is one way a
 // file (or the folder it lives in) can be hostile or unusual, and what sync
@@ -23,10 +24,11 @@ const doc = `# Memory\n\n${block}\n\nProse after the block.\n`
 
 let dir: string
 
-beforeAll(() => {
-  ensureBuilt()
+// Some tests run the binary, which runs the build.
+beforeAll(async () => {
+  await freshBuild()
   dir = tempDir()
-})
+}, freshBuildTimeout)
 
 function temporaries(): string[] {
   return readdirSync(dir).filter((name) => name.includes('.vram-tmp-'))
@@ -64,7 +66,7 @@ describe('the temporary file', () => {
       })
     }
     expect(names.size).toBe(3)
-    const run = vram(['sync', file], {
+    const run = vramBin(['sync', file], {
       nodeArgs: ['--import', writeTemp(dir, 'trace-open.mjs', traceOpen)],
     })
     expect(run.status).toBe(0)
@@ -77,16 +79,18 @@ describe('the temporary file', () => {
   it('keeps the original mode, including one the umask would strip', () => {
     const file = writeTemp(dir, 'mode.md', doc)
     chmodSync(file, 0o664)
-    const run = vram(['sync', file], {nodeArgs: ['--import', writeTemp(dir, 'umask.mjs', umask)]})
+    const run = vramBin(['sync', file], {
+      nodeArgs: ['--import', writeTemp(dir, 'umask.mjs', umask)],
+    })
     expect(run.status).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o664)
   })
 })
 
 describe('an edit saved while sync runs', () => {
-  it('is detected before the rename: nothing is written and the edit stays', () => {
+  it('is detected before the rename: nothing is written and the edit stays', async () => {
     const file = writeTemp(dir, 'concurrent.md', doc)
-    const run = vram(['sync', file], {
+    const run = vramBin(['sync', file], {
       nodeArgs: ['--import', writeTemp(dir, 'edit-during.mjs', editDuringSync(file))],
     })
     expect(run.status).toBe(2)
@@ -96,7 +100,7 @@ describe('an edit saved while sync runs', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${doc}Saved by an editor meanwhile.\n`)
     expect(temporaries()).toEqual([])
     // Run again, as the message says: now it syncs and keeps the edit.
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('Saved by an editor meanwhile.\n')
     expect(readFileSync(file, 'utf8')).toContain('<!-- vram:begin block-1')
   })
@@ -109,11 +113,11 @@ describe('bytes that are not UTF-8', () => {
     Buffer.from(`\n\n${block}\n`),
   ])
 
-  it('make sync and check refuse the file, naming the byte, and keep it byte for byte', () => {
+  it('make sync and check refuse the file, naming the byte, and keep it byte for byte', async () => {
     const file = join(dir, 'latin1.md')
     writeFileSync(file, latin1)
     for (const command of ['sync', 'check', 'render']) {
-      const run = vram([command, file])
+      const run = await vram([command, file])
       expect(run.status).toBe(2)
       expect(run.stderr).toBe(
         `vram: cannot read ${file}: it is not UTF-8 (byte 0xE9 at line 1, column 6)\n` +
@@ -133,56 +137,61 @@ describe('bytes that are not UTF-8', () => {
 })
 
 describe('a byte order mark', () => {
-  it('is kept, and the blocks after it are found', () => {
+  it('is kept, and the blocks after it are found', async () => {
     const file = join(dir, 'bom.md')
     writeFileSync(file, encodeMarkdown(doc, true))
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const bytes = readFileSync(file)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(bytes.toString('utf8')).toContain('<!-- vram:begin block-1')
-    expect(vram(['check', file]).status).toBe(0)
+    expect((await vram(['check', file])).status).toBe(0)
   })
 })
 
 describe('CR-only line endings', () => {
-  it('are read as lines, kept, and used in the generated text', () => {
+  it('are read as lines, kept, and used in the generated text', async () => {
     const file = writeTemp(dir, 'cr.md', doc.replaceAll('\n', '\r'))
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const synced = readFileSync(file, 'utf8')
     expect(synced).not.toContain('\n')
     expect(synced).toContain('\r<!-- vram:end -->\r')
     expect(synced.startsWith(`# Memory\r\r${block.replaceAll('\n', '\r')}\r\r`)).toBe(true)
-    expect(vram(['check', file]).status).toBe(0)
+    expect((await vram(['check', file])).status).toBe(0)
   })
 })
 
 describe('ambiguous regions', () => {
   /** A synced file whose region's end marker was deleted, with prose and a stray end marker after it. */
-  function lostEnd(name: string, edit: (text: string) => string = (text) => text): string {
+  async function lostEnd(
+    name: string,
+    edit: (text: string) => string = (text) => text,
+  ): Promise<string> {
     const file = writeTemp(dir, name, doc)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     const text = edit(readFileSync(file, 'utf8').replace('<!-- vram:end -->\n', ''))
     return writeTemp(dir, name, `${text}\nMy own paragraph.\n\nAnother one.\n\n<!-- vram:end -->\n`)
   }
 
-  it('are refused when the begin marker’s hash shows where the generated text ended', () => {
-    const file = lostEnd('lost-end.md')
+  it('are refused when the begin marker’s hash shows where the generated text ended', async () => {
+    const file = await lostEnd('lost-end.md')
     const before = readFileSync(file, 'utf8')
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:27:1: This \`<!-- vram:end -->\` would close the generated region from line 7, but that region's text ends at line 18: its own end marker was deleted, and the lines between are yours. Put \`<!-- vram:end -->\` back after line 18 [vram-region]`,
     )
     expect(readFileSync(file, 'utf8')).toBe(before)
-    expect(vram(['check', file]).status).toBe(2)
+    expect((await vram(['check', file])).status).toBe(2)
   })
 
-  it('are refused when the region was also edited and holds more than vram generates', () => {
-    const file = lostEnd('lost-end-edited.md', (text) => text.replace('| Weights', '| Weightz'))
+  it('are refused when the region was also edited and holds more than vram generates', async () => {
+    const file = await lostEnd('lost-end-edited.md', (text) =>
+      text.replace('| Weights', '| Weightz'),
+    )
     const before = readFileSync(file, 'utf8')
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:7:1: The generated region at line 7 was edited and holds 3 more blocks than vram generates`,
@@ -190,29 +199,29 @@ describe('ambiguous regions', () => {
     expect(readFileSync(file, 'utf8')).toBe(before)
   })
 
-  it('are refused when the region holds a heading', () => {
-    const file = lostEnd('lost-end-heading.md', (text) =>
+  it('are refused when the region holds a heading', async () => {
+    const file = await lostEnd('lost-end-heading.md', (text) =>
       text.replace('| Weights', '| Weightz').concat('\n## Next section\n'),
     )
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('holds this heading, which vram never generates')
   })
 
-  it('a stray end marker alone is refused', () => {
+  it('a stray end marker alone is refused', async () => {
     const file = writeTemp(dir, 'stray-end.md', `${doc}\n<!-- vram:end -->\n`)
-    const run = vram(['check', file])
+    const run = await vram(['check', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:9:1: A \`<!-- vram:end -->\` that closes no generated region; delete it, or restore the region's begin marker [vram-region]`,
     )
   })
 
-  it('a region edited in place (same blocks) is still replaced, as documented', () => {
+  it('a region edited in place (same blocks) is still replaced, as documented', async () => {
     const file = writeTemp(dir, 'edited.md', doc)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     writeFileSync(file, readFileSync(file, 'utf8').replace('| Weights', '| Weightz'))
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(0)
     expect(run.stderr).toContain('replaced hand edits in block-1')
   })
@@ -223,15 +232,15 @@ describe('exit statuses', () => {
     const preload = writeTemp(dir, 'break-engine.mjs', breakEngine)
     const file = writeTemp(dir, 'internal.md', doc)
     for (const command of ['render', 'sync', 'check']) {
-      const run = vram([command, file], {nodeArgs: ['--import', preload]})
+      const run = vramBin([command, file], {nodeArgs: ['--import', preload]})
       expect(run.stderr).toContain('[internal-error]')
       expect(run.status).toBe(3)
     }
     expect(readFileSync(file, 'utf8')).toBe(doc)
   })
 
-  it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', () => {
-    const run = vram([
+  it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', async () => {
+    const run = await vram([
       'calc',
       '--json',
       '--model',
@@ -247,16 +256,16 @@ describe('exit statuses', () => {
     expect(run.stderr).toContain('`gpu` capacity `1e308 GB` is outside the plausible range')
   })
 
-  it('calc refuses a device as its block file instead of reading it forever', () => {
-    const run = vram(['calc', '/dev/zero'])
+  it('calc refuses a device as its block file instead of reading it forever', async () => {
+    const run = await vram(['calc', '/dev/zero'])
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(
       'vram: cannot read /dev/zero: not a regular file (a device, FIFO or socket)\n',
     )
   })
 
-  it('a folder or a device given as a file is refused with exit 2', () => {
-    const run = vram(['sync', '/dev/null'])
+  it('a folder or a device given as a file is refused with exit 2', async () => {
+    const run = await vram(['sync', '/dev/null'])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('vram: cannot read /dev/null: not a regular file')
     expect(existsSync('/dev/null')).toBe(true)
