@@ -53,7 +53,7 @@ function computed(raw: Record<string, unknown>): Result {
   checkSizes(result.perDevice)
   // The total is the sum of the rows, whatever the layout.
   const {total, ...rows} = result.perDevice
-  expect(Object.values(rows).reduce((sum, bytes) => sum + bytes, 0)).toBe(total)
+  expect(Object.values(rows).reduce<number>((sum, bytes) => sum + (bytes ?? 0), 0)).toBe(total)
   return result
 }
 
@@ -98,6 +98,14 @@ const floats = [
   {dtype: 'fp32', bytes: 4},
 ]
 
+interface InferenceDraw {
+  kind: 'inference'
+  preset: (typeof presets)[number]
+  float: (typeof floats)[number]
+  batch: number
+  seq: number
+}
+
 /** Inference on a catalogue model: weights = P × bytes; KV = 2 × L × n_kv × d_h × bytes × B × N. */
 const inference = fc
   .record({
@@ -106,9 +114,9 @@ const inference = fc
     batch: fc.integer({min: 1, max: 64}),
     seq: fc.integer({min: 1, max: 4096}),
   })
-  .map((draw) => ({kind: 'inference' as const, ...draw}))
+  .map((draw): InferenceDraw => ({kind: 'inference', ...draw}))
 
-function checkInference(draw: fc.GeneratedValueType<typeof inference>) {
+function checkInference(draw: InferenceDraw) {
   const {preset, float, batch, seq} = draw
   const result = computed({model: preset.model, dtype: float.dtype, batch, seq})
   expect(result.model.params).toBe(preset.params)
@@ -136,7 +144,7 @@ describe('robustness', () => {
       fc.property(fc.oneof(fc.anything(), hostileBlock, inference), (raw) => {
         if (raw && typeof raw === 'object' && 'kind' in raw && raw.kind === 'inference') {
           valid++
-          checkInference(raw as fc.GeneratedValueType<typeof inference>)
+          checkInference(raw as InferenceDraw)
           return
         }
         const {block: result, diagnostics} = evaluateBlock(raw)
