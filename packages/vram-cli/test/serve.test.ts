@@ -25,8 +25,9 @@ describe('vram calc with serve', () => {
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     const {serving} = JSON.parse(run.stdout)
-    expect(Math.abs(serving.kvCacheBytes / (51.38 * GiB) - 1)).toBeLessThan(0.01)
-    expect(Math.abs(serving.kvCacheTokens / 420_864 - 1)).toBeLessThan(0.01)
+    // Observed 0.10 % and 0.09 % off (the engine's tests cover the other logs).
+    expect(Math.abs(serving.kvCacheBytes / (51.38 * GiB) - 1)).toBeLessThan(0.002)
+    expect(Math.abs(serving.kvCacheTokens / 420_864 - 1)).toBeLessThan(0.002)
     // Concurrency as vLLM computes it: blocks ÷ ⌈16000 / 128⌉.
     expect(serving.maxConcurrency).toBeCloseTo(serving.numBlocks / 125, 10)
     expect(serving.settings).toEqual({
