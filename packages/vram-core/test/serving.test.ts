@@ -394,7 +394,9 @@ describe('serve: settings, defaults and diagnostics', () => {
     const result = run({model: 'qwen2.5-7b', gpu: 'h100', serve: {engine: 'vllm'}})
     const h100 = findGpuPreset('h100')
     // vLLM logged 79.18 GiB on an H100 SXM (llm-d/llm-d-benchmark@0fa12aa); nvidia-smi says 81,559 MiB.
-    expect(Math.abs((result.serving?.cudaTotalBytes ?? 0) / GiB - 79.18)).toBeLessThan(0.05)
+    // The preset's total comes from another H100 (JAX's device_total_bytes, 79.205 GiB): 0.025 GiB
+    // apart, as drivers reserve a little differently.
+    expect(Math.abs((result.serving?.cudaTotalBytes ?? 0) / GiB - 79.18)).toBeLessThan(0.03)
     expect(result.serving?.cudaTotalBytes).toBe(h100?.cudaTotalBytes)
     expect(result.serving?.cudaTotalBytes).toBeLessThan(h100?.capacity ?? 0)
     expect(result.serving?.requestedBytes).toBe(
