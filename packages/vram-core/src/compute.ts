@@ -9,13 +9,22 @@ import {buffersMemory, buffersSource} from './buffers.js'
 import {VramInputError} from './diagnostics.js'
 import {absent, type ComponentMemory} from './formula.js'
 import {gradientsMemory, gradientsSource} from './gradients.js'
+import {fitsHost, hostMemory} from './host/memory.js'
 import {kvCacheMemory, kvCacheSource} from './kv-cache.js'
 import {deviceCount, pipelineStages, type Stage} from './layout.js'
 import {paramInventory} from './model/params.js'
 import {stageParams} from './model-states.js'
 import {optimizerMemory, optimizerSource} from './optimizer.js'
 import {withServing} from './serving/vllm.js'
-import type {Component, ComponentKey, PerDevice, Result, Scenario, Source} from './types.js'
+import type {
+  Component,
+  ComponentKey,
+  HostMemory,
+  PerDevice,
+  Result,
+  Scenario,
+  Source,
+} from './types.js'
 import {weightsMemory, weightsSource} from './weights.js'
 import {zero3Gather} from './zero3-gather.js'
 
@@ -41,6 +50,8 @@ interface StageMemory {
   components: Record<ComponentKey, StageComponent>
   perDevice: PerDevice
   offloaded: number
+  /** The same offloaded bytes, per host key. */
+  host: HostMemory
   /** Parameters the optimizer updates (an adapter's, or all of them). */
   trainable: number
 }
@@ -96,7 +107,16 @@ function summed(
     total: componentOrder.reduce((sum, key) => sum + bytes(key), 0),
   }
   const offloaded = componentOrder.reduce((sum, key) => sum + (components[key].offloaded ?? 0), 0)
-  return {stage, components, perDevice, offloaded, trainable}
+  const away = (key: ComponentKey) => components[key].offloaded ?? 0
+  // Activation checkpoints kept in pinned CPU memory count as host buffers.
+  const host = hostMemory({
+    weights: away('weights') + away('adapter'),
+    optimizer: away('optimizer'),
+    gradients: away('gradients'),
+    kvCache: away('kvCache'),
+    buffers: away('activations') + away('buffers'),
+  })
+  return {stage, components, perDevice, offloaded, host, trainable}
 }
 
 /**
@@ -180,13 +200,18 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
     perDevice: memory.perDevice,
     components,
     offloaded: memory.offloaded,
+    host: memory.host,
+    ...(scenario.hostMemory === undefined ? {} : {hostCapacity: scenario.hostMemory}),
   }
   if (missing && missing.size > 0) result.missing = Object.fromEntries(missing)
   if (scenario.gpu) {
     result.capacity = scenario.gpu.capacity
     result.usableCapacity = Math.floor(scenario.gpu.capacity * scenario.usable)
     // A total that leaves components out cannot say whether the job fits.
-    if (!result.missing) result.fits = memory.perDevice.total <= result.usableCapacity
+    if (!result.missing)
+      result.fits =
+        memory.perDevice.total <= result.usableCapacity &&
+        fitsHost(memory.host, scenario.hostMemory)
   }
   // With `serve:`, the engine's own budget decides the KV cache (serving/vllm.ts).
   return scenario.serve ? withServing(result) : result

@@ -1,3 +1,4 @@
+import {hostJson, usesHost} from './host/memory.js'
 import {servingJson} from './serving/contract.js'
 import type {BlockResult, Result, Solved, VaryCase} from './types.js'
 
@@ -29,6 +30,14 @@ function resultJson(result: Result, solved?: Solved) {
   if (result.capacity !== undefined) {
     out.capacity = result.capacity
     out.fits = result.fits ?? null
+  }
+  // What stays in host RAM (spec §8), whenever anything does or the block gives `host_memory`.
+  if (result.host && (usesHost(result.host) || result.hostCapacity !== undefined)) {
+    out.host = hostJson(result.host)
+    if (result.hostCapacity !== undefined) out.hostCapacity = result.hostCapacity
+    // Without a GPU, `fits` is the host's verdict alone.
+    if (result.capacity === undefined && result.hostCapacity !== undefined)
+      out.fits = result.host.total <= result.hostCapacity
   }
   if (solved) out.solved = {[solved.target]: solved.value ?? null}
   if (result.serving) out.serving = servingJson(result.serving)

@@ -58,6 +58,7 @@ export const blockKeys = [
   'recompute',
   'parallel',
   'gpu',
+  'host_memory',
   'usable',
   'buffers',
   'accounting',
@@ -749,6 +750,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       )
     }
   }
+  const hostMemory = hostMemoryValue(raw, out)
   let usable = gpu?.usable ?? defaultUsable
   if (raw.usable !== undefined)
     usable =
@@ -943,7 +945,27 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     quantize,
     serve,
     ...(adapter ? {adapter} : {}),
+    ...(hostMemory === undefined ? {} : {hostMemory}),
   }
+}
+
+/** `host_memory: 64 GiB`: the host RAM `fits` checks what stays on the CPU against. */
+function hostMemoryValue(raw: Raw, out: Diagnostic[]): number | undefined {
+  const value = raw.host_memory
+  if (value === undefined || value === null) return undefined
+  const size = parseSize(value)
+  if (size !== undefined && size > 0 && size <= limits.bytes) return size
+  out.push(
+    diagnostic(
+      'invalid-value',
+      isSizeText(value) && size !== 0
+        ? `\`host_memory\` (${display(value)}) is past the plausible limit of 1 PB`
+        : '`host_memory` must be a size such as `64 GiB`',
+      ['host_memory'],
+      {suggestion: 'write the machine’s RAM with a unit: `64 GiB`, `128 GB`'},
+    ),
+  )
+  return undefined
 }
 
 /** Greatest common divisor of two positive integers (1 for anything else). */

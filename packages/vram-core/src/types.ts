@@ -132,6 +132,19 @@ export interface Scenario {
   serve?: VllmSettings | undefined
   /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
   adapter?: Adapter | undefined
+  /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
+  hostMemory?: number | undefined
+}
+
+/** Bytes a block keeps in host (CPU) memory, per key (spec §8's JSON `host`, **fixed** names). */
+export interface HostMemory {
+  weights: number
+  kvCache: number
+  optimizer: number
+  gradients: number
+  /** Host-side buffers: pinned activation checkpoints, an engine's CPU compute buffer. */
+  buffers: number
+  total: number
 }
 
 /** A LaTeX formula, symbolic and with the numbers substituted. */
@@ -197,6 +210,10 @@ export interface Result {
   components: Component[]
   /** Bytes kept in host (CPU) memory by offload, per device. */
   offloaded: number
+  /** What stays in host (CPU) memory, per key (offloaded states, CPU-side layers and buffers). */
+  host?: HostMemory | undefined
+  /** `host_memory:` as given: the host RAM `fits` also checks. */
+  hostCapacity?: number | undefined
   capacity?: number | undefined
   /** capacity × usable. */
   usableCapacity?: number | undefined
