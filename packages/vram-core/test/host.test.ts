@@ -19,9 +19,15 @@ const offloaded = {
   show: [],
 }
 
+/** The JSON contract's `host` object. */
+type HostJson = Record<
+  'weights' | 'kvCache' | 'optimizer' | 'gradients' | 'buffers' | 'total',
+  number
+>
+
 describe('host memory', () => {
   it('puts ZeRO-Offload’s optimizer states in JSON `host`', () => {
-    const json = toContractJson(block(offloaded)) as {host: Record<string, number>}
+    const json = toContractJson(block(offloaded)) as {host: HostJson}
     expect(json.host.optimizer).toBe((12 * llama2Params) / 4)
     expect(json.host.weights).toBe(0)
     expect(json.host.total).toBe(
