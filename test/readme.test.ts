@@ -1,6 +1,6 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {gpuPresets} from '../packages/vram-core/src/gpus.js'
+import {gpuPresets} from '../packages/vram-core/src/input/gpus.js'
 import {architectureFromHfConfig} from '../packages/vram-core/src/model/hf-config.js'
 import {paramInventory} from '../packages/vram-core/src/model/params.js'
 import {modelPresets} from '../packages/vram-core/src/model/presets.js'

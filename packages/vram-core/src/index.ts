@@ -1,13 +1,5 @@
-export {adapterMethod} from './adapter/read.js'
-export {advise} from './advice.js'
-export type * from './architecture.js'
-export {bnbFootprint, bnbStorage} from './bitsandbytes.js'
-export {componentsFor, compute, deviceCount, sources, tex} from './compute.js'
-export {toContractJson} from './contract.js'
-export type {Diagnostic, Point, RuleId, Span, YamlPath} from './diagnostics.js'
-export {closest, VramInputError} from './diagnostics.js'
-export {dtypeBits, parseDtype} from './dtypes.js'
-export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './evaluate.js'
+export {componentsFor, compute, deviceCount, sources, tex} from './components/compute.js'
+export {adapterMethod} from './engines/adapter/read.js'
 export {
   defaultUsable,
   findGpuPreset,
@@ -15,19 +7,8 @@ export {
   type GpuResolution,
   gpuPresets,
   resolveGpu,
-} from './gpus.js'
-export {formatLimit, limits, limitTable} from './limits.js'
-export type {CheckpointQuantization} from './model/checkpoint.js'
-export {parseCount} from './model/count.js'
-export {
-  type GgufFileType,
-  ggmlTypes,
-  ggufFileTypeNames,
-  ggufWeights,
-} from './model/gguf.js'
-export {paramInventory} from './model/params.js'
-export {findModelPreset, type ModelPreset, modelPresets, modelSuggestion} from './model/presets.js'
-export {type ReferenceValue, referencePaths, resolveReference} from './reference.js'
+} from './input/gpus.js'
+export {formatLimit, limits, limitTable} from './input/limits.js'
 export {
   accountings,
   attentions,
@@ -42,13 +23,31 @@ export {
   type ReadContext,
   readScenario,
   recomputes,
-} from './scenario.js'
-export type * from './serving/types.js'
-export {solve} from './solve.js'
-export {article, type CitationStyle, citation, modelSource} from './sources.js'
+} from './input/scenario.js'
+export {GB, GiB, parseSize, unitBytes} from './input/units.js'
+export {type BlockSource, parseBlockSource} from './input/yaml-source.js'
+export type * from './model/architecture.js'
+export {bnbFootprint, bnbStorage} from './model/bitsandbytes.js'
+export type {CheckpointQuantization} from './model/checkpoint.js'
+export {parseCount} from './model/count.js'
+export {dtypeBits, parseDtype} from './model/dtypes.js'
+export {
+  type GgufFileType,
+  ggmlTypes,
+  ggufFileTypeNames,
+  ggufWeights,
+} from './model/gguf.js'
+export {paramInventory} from './model/params.js'
+export {findModelPreset, type ModelPreset, modelPresets, modelSuggestion} from './model/presets.js'
+export {advise} from './output/advice.js'
+export {toContractJson} from './output/contract.js'
+export type {Diagnostic, Point, RuleId, Span, YamlPath} from './output/diagnostics.js'
+export {closest, VramInputError} from './output/diagnostics.js'
+export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './output/evaluate.js'
+export {type ReferenceValue, referencePaths, resolveReference} from './output/reference.js'
+export {solve} from './output/solve.js'
+export {article, type CitationStyle, citation, modelSource} from './output/sources.js'
 export type * from './types.js'
-export {GB, GiB, parseSize, unitBytes} from './units.js'
-export {type BlockSource, parseBlockSource} from './yaml-source.js'
 
 /**
  * Changes whenever a computed figure may change (engine formulas or preset

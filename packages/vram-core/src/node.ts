@@ -1,13 +1,13 @@
 import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
-import {preloadedGguf} from './gguf-node.js'
-import {cachedConfigPath} from './hf-cache.js'
-import {limits} from './limits.js'
-import type {ReadContext} from './scenario.js'
+import {limits} from './input/limits.js'
+import type {ReadContext} from './input/scenario.js'
+import {preloadedGguf} from './model/gguf-node.js'
+import {cachedConfigPath} from './model/hf-cache.js'
 
-export {ggufReferences, preloadGgufFiles, readGgufSummary} from './gguf-node.js'
-export {cachedConfigPath, hfHubCache} from './hf-cache.js'
 export * from './index.js'
+export {ggufReferences, preloadGgufFiles, readGgufSummary} from './model/gguf-node.js'
+export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'

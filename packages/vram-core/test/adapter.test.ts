@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {bnbBitsPerWeight, bnbFootprint, bnbStorage} from '../src/bitsandbytes.js'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
+import {bnbBitsPerWeight, bnbFootprint, bnbStorage} from '../src/model/bitsandbytes.js'
 import {paramInventory} from '../src/model/params.js'
-import {resolveReference} from '../src/reference.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
+import {resolveReference} from '../src/output/reference.js'
 import {block, run} from './helpers.js'
 
 interface References {

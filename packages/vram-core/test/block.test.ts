@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
-import {resolveReference} from '../src/reference.js'
-import {parseBlockSource} from '../src/yaml-source.js'
+import {parseBlockSource} from '../src/input/yaml-source.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
+import {resolveReference} from '../src/output/reference.js'
 import {block, GB, run} from './helpers.js'
 
 describe('validation as data', () => {

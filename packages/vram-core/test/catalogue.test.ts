@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
-import {findGpuPreset, gpuPresets, resolveGpu} from '../src/gpus.js'
+import {findGpuPreset, gpuPresets, resolveGpu} from '../src/input/gpus.js'
 import {architectureFromHfConfig} from '../src/model/hf-config.js'
 import {architectureFromInput} from '../src/model/input.js'
 import {paramInventory, sumGroups} from '../src/model/params.js'
 import {findModelPreset, modelPresets, modelSuggestion} from '../src/model/presets.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {run} from './helpers.js'
 
 interface ReferenceModel {

@@ -2,11 +2,11 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
 import {ggufWeights} from '../src/model/gguf.js'
 import {architectureFromInput} from '../src/model/input.js'
 import {paramInventory} from '../src/model/params.js'
 import {nodeReadConfig, preloadGgufFiles, readGgufSummary} from '../src/node.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {llama2Q4KMHeader} from './gguf-header.js'
 
 let folder: string

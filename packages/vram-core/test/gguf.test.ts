@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
 import {ggmlBits, ggufWeights} from '../src/model/gguf.js'
 import {architectureFromInput} from '../src/model/input.js'
 import {paramInventory} from '../src/model/params.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {run} from './helpers.js'
 
 function weights(model: string, ftype: Parameters<typeof ggufWeights>[2]) {

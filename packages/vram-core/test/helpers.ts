@@ -1,4 +1,4 @@
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import type {BlockResult, Result} from '../src/types.js'
 
 /** Evaluates a block given as a plain object; fails the test on any error diagnostic. */

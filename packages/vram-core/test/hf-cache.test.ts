@@ -2,9 +2,9 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
 import {findModelPreset} from '../src/model/presets.js'
 import {cachedConfigPath, hfHubCache, nodeReadConfig} from '../src/node.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 
 // A cache laid out as huggingface_hub writes it: refs/main → snapshots/<commit>/config.json.
 let cache: string

@@ -6,8 +6,8 @@
  * data-parallel ranks; Llama 2 7B has 6,738,415,616 parameters (its model card).
  */
 import {describe, expect, it} from 'vitest'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {block, GiB} from './helpers.js'
 
 const llama2Params = 6_738_415_616
@@ -19,15 +19,11 @@ const offloaded = {
   show: [],
 }
 
-/** The JSON contract's `host` object. */
-type HostJson = Record<
-  'weights' | 'kvCache' | 'optimizer' | 'gradients' | 'buffers' | 'total',
-  number
->
-
 describe('host memory', () => {
   it('puts ZeRO-Offload’s optimizer states in JSON `host`', () => {
-    const json = toContractJson(block(offloaded)) as {host: HostJson}
+    const json = toContractJson(block(offloaded)) as {
+      host: Record<'total' | 'weights' | 'kvCache' | 'optimizer' | 'gradients' | 'buffers', number>
+    }
     expect(json.host.optimizer).toBe((12 * llama2Params) / 4)
     expect(json.host.weights).toBe(0)
     expect(json.host.total).toBe(

@@ -4,7 +4,7 @@
  * expected figure is derived by hand below from the framework code cited.
  */
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {modelStates, run} from './helpers.js'
 
 describe('expert parallelism is carved out of the data-parallel ranks', () => {

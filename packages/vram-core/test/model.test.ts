@@ -1,6 +1,11 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import type {Architecture, LayerKind, ParamGroup, ParamInventory} from '../src/architecture.js'
+import type {
+  Architecture,
+  LayerKind,
+  ParamGroup,
+  ParamInventory,
+} from '../src/model/architecture.js'
 import {formatCount, parseCount} from '../src/model/count.js'
 import {architectureFromHfConfig} from '../src/model/hf-config.js'
 import {architectureFromInput} from '../src/model/input.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rankBytes, savedTensors} from '../src/activations.js'
+import {rankBytes, savedTensors} from '../src/components/activations.js'
 import {GB, GiB, gpt3, modelStates, run} from './helpers.js'
 
 describe('ZeRO paper, Table 1 (Ψ = 7.5B, K = 12, GB = 10^9)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import type {Result} from '../src/types.js'
 
 // Property tests: invariants that must hold for any valid scenario.

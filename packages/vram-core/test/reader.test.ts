@@ -5,11 +5,11 @@
  * name real documents.
  */
 import {describe, expect, it} from 'vitest'
-import {sources} from '../src/compute.js'
-import {toContractJson} from '../src/contract.js'
-import {evaluateBlock} from '../src/evaluate.js'
-import {resolveReference} from '../src/reference.js'
-import {article, citation, modelSource} from '../src/sources.js'
+import {sources} from '../src/components/compute.js'
+import {toContractJson} from '../src/output/contract.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
+import {resolveReference} from '../src/output/reference.js'
+import {article, citation, modelSource} from '../src/output/sources.js'
 import {block, GB} from './helpers.js'
 
 describe('references to sweep cases', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {blockKeys, parallelKeys} from '../src/input/scenario.js'
+import {parseBlockSource} from '../src/input/yaml-source.js'
 import {modelSymbols} from '../src/model/input.js'
-import {blockKeys, parallelKeys} from '../src/scenario.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import type {Result} from '../src/types.js'
-import {parseBlockSource} from '../src/yaml-source.js'
 
 // Bad input never throws, and never yields NaN, Infinity or a negative size.
 // Valid input always computes, and its figures match hand formulas: each

@@ -4,7 +4,7 @@
  * model's context passed off as an answer.
  */
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {block, run} from './helpers.js'
 
 describe('solve: gpus', () => {

@@ -3,7 +3,7 @@
  * frameworks' own layouts and hand counts written out below.
  */
 import {describe, expect, it} from 'vitest'
-import {evaluateBlock} from '../src/evaluate.js'
+import {evaluateBlock} from '../src/output/evaluate.js'
 import {modelStates, run} from './helpers.js'
 
 describe('tied embeddings keep a copy on the last pipeline stage', () => {

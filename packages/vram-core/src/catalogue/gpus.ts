@@ -1,7 +1,7 @@
 /**
  * The GPU catalogue: each accelerator's memory as the driver reports it, with
  * where that figure was read. Data only; lookup and suggestions are in
- * `../gpus.ts`.
+ * `../input/gpus.ts`.
  *
  * - `capacity`: the driver's total (nvidia-smi `memory.total`, rocm-smi `VRAM
  *   Total Memory`), not the marketing label: an "80GB" H100 reports 81,559 MiB.

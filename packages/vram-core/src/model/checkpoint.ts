@@ -19,29 +19,10 @@
  *   row, < 0.01 % of a 4096-wide matrix) is left out.
  * - bitsandbytes 4-bit (NF4/FP4): one fp32 absmax per 64 weights, 4.5 bits.
  */
-import type {ParamInventory} from '../architecture.js'
-import type {Dtype, QuantizeScope} from '../types.js'
 
-/** How a checkpoint stores its weights (consumed by the weights and serving components). */
-export interface CheckpointQuantization {
-  /** `quant_method` as written in config.json: `fp8`, `mxfp4`, `awq`, `gptq`, `bitsandbytes`. */
-  method: string
-  /** Storage of the quantized matrices, scales included. */
-  dtype: Dtype
-  /** Which matrices are quantized; the others stay 16-bit. */
-  scope: QuantizeScope
-  /** For captions: `FP8 e4m3, 128×128 blocks`, `AWQ 4-bit, group 128`. */
-  label: string
-  /** Group (AWQ/GPTQ) or block (FP8) size, when the format has one. */
-  groupSize?: number | undefined
-  blockSize?: readonly [number, number] | undefined
-  /**
-   * Modules the config keeps out of the format by name (`modules_to_not_convert`
-   * of fbgemm FP8: `model.layers.0.self_attn.q_proj`, `lm_head`): the weights
-   * are then counted module by module (`exactCheckpoint`).
-   */
-  notConverted?: readonly string[] | undefined
-}
+import type {CheckpointQuantization, ParamInventory} from './architecture.js'
+
+export type {CheckpointQuantization} from './architecture.js'
 
 export type CheckpointReading =
   | {checkpoint: CheckpointQuantization}

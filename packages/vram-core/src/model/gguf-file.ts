@@ -1,6 +1,6 @@
 /**
  * A local `.gguf` file as a model: its header (metadata and tensor infos, read
- * on Node by `@huggingface/gguf`, see `../gguf-node.ts`) gives the shape and
+ * on Node by `@huggingface/gguf`, see `./gguf-node.ts`) gives the shape and
  * the exact bytes of every tensor, so the weights are the file's tensor data,
  * whatever mix or importance matrix produced it.
  *

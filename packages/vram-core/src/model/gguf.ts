@@ -16,8 +16,9 @@
  * (`IQ2`/`IQ1` mixes need one and are not offered), and a few per-architecture
  * exceptions (Falcon's Q8_0 output, fused `attn_qkv` of Phi-3).
  */
-import type {Architecture, ParamGroup, ParamInventory} from '../architecture.js'
+
 import type {Dtype} from '../types.js'
+import type {Architecture, ParamGroup, ParamInventory} from './architecture.js'
 import {paramInventory} from './params.js'
 
 /** A ggml storage type: `elements` weights in `bytes` bytes per block. */

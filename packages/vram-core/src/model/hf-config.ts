@@ -14,9 +14,10 @@
  *
  * Unknown config fields are ignored (a real config.json has many).
  */
-import type {Architecture, MlaArchitecture, MoeArchitecture} from '../architecture.js'
-import {type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
-import {limits, own, wholeNumberProblem} from '../limits.js'
+
+import {limits, own, wholeNumberProblem} from '../input/limits.js'
+import {type Diagnostic, diagnostic, display, type YamlPath} from '../output/diagnostics.js'
+import type {Architecture, MlaArchitecture, MoeArchitecture} from './architecture.js'
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
 import {missingShapeFields, paramInventory} from './params.js'
 import {visionEncoder} from './vision.js'

@@ -24,9 +24,16 @@
  * `expert_ffn` = `ffn`, `shared_expert_ffn` = `expert_ffn`, `dense_layers: 0`,
  * `sliding_layers` = all layers.
  */
-import type {Architecture} from '../architecture.js'
-import {closest, type Diagnostic, diagnostic, display, type YamlPath} from '../diagnostics.js'
-import {hasOwn, limits, own, wholeNumberProblem} from '../limits.js'
+
+import {hasOwn, limits, own, wholeNumberProblem} from '../input/limits.js'
+import {
+  closest,
+  type Diagnostic,
+  diagnostic,
+  display,
+  type YamlPath,
+} from '../output/diagnostics.js'
+import type {Architecture} from './architecture.js'
 import {formatCount, parseCount} from './count.js'
 import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
 import {

@@ -15,8 +15,9 @@
  *
  * Matrix shapes are PyTorch `nn.Linear` layouts `[out, in]`; embeddings `[V, h]`.
  */
-import type {Architecture, LayerKind, ParamGroup, ParamInventory} from '../architecture.js'
-import {diagnostic, VramInputError} from '../diagnostics.js'
+
+import {diagnostic, VramInputError} from '../output/diagnostics.js'
+import type {Architecture, LayerKind, ParamGroup, ParamInventory} from './architecture.js'
 
 /** The shape fields a computed inventory needs; empty when the shape is complete. */
 export function missingShapeFields(arch: Architecture): string[] {
