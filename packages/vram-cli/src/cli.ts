@@ -20,7 +20,10 @@ const commands: Record<string, () => Promise<Command>> = {
     const {calc} = await import('./calc.js')
     return (args) => calc(args, {stdinIsTTY: io().stdin.isTTY === true})
   },
-  models: async () => (await import('./list.js')).models,
+  models: async () => async (args) =>
+    args[0] === 'pull'
+      ? (await import('./pull.js')).pull(args.slice(1))
+      : (await import('./list.js')).models(args),
   gpus: async () => (await import('./list.js')).gpus,
   render: async () => (await import('./docs.js')).render,
   sync: async () => (await import('./docs.js')).sync,
@@ -93,7 +96,7 @@ async function dispatch(argv: string[]): Promise<number> {
       )
     }
     if (wantsHelp(rest)) {
-      out(helpFor(command) as string)
+      out(helpFor(command === 'models' && rest[0] === 'pull' ? 'pull' : command) as string)
       return exit.ok
     }
     const handler = await load()

@@ -20,7 +20,14 @@ export function ggufReferences(text: string): string[] {
 export async function readGgufSummary(path: string): Promise<GgufSummary> {
   // Loaded when a document names a `.gguf` file, not by every `vram calc`.
   const {gguf} = await import('@huggingface/gguf')
-  const {metadata, tensorInfos} = await gguf(path, {allowLocalFile: true})
+  return ggufSummary(await gguf(path, {allowLocalFile: true}))
+}
+
+/** What the engine keeps of a parsed header (plain data: numbers, strings, booleans). */
+export function ggufSummary({
+  metadata,
+  tensorInfos,
+}: Awaited<ReturnType<typeof import('@huggingface/gguf').gguf>>): GgufSummary {
   const plain: Record<string, number | string | boolean> = {}
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value === 'bigint') plain[key] = Number(value)
