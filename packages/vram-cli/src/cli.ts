@@ -22,7 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   },
   models: async () => async (args) =>
     args[0] === 'pull'
-      ? (await import('./pull.js')).pull(args.slice(1))
+      ? (await import('./pull.js')).pull(args.slice(1), {env: io().env})
       : (await import('./list.js')).models(args),
   gpus: async () => (await import('./list.js')).gpus,
   render: async () => (await import('./docs.js')).render,

@@ -8,7 +8,7 @@ export interface Io {
   stdout: {write(text: string): unknown; isTTY?: boolean | undefined}
   stderr: {write(text: string): unknown}
   stdin: AsyncIterable<string | Uint8Array> & {isTTY?: boolean | undefined}
-  /** Environment variables the CLI reads (`NO_COLOR`, `FORCE_COLOR`, `VRAM_DEBUG`). */
+  /** Environment variables the CLI reads (`NO_COLOR`, `FORCE_COLOR`, `VRAM_DEBUG`; `HF_ENDPOINT`, `HF_TOKEN`). */
   env: Readonly<Record<string, string | undefined>>
 }
 
