@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   readdirSync,
   readFileSync,
@@ -13,7 +14,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
 import {encodeMarkdown, readMarkdownFile, WriteError, writeAtomic} from '../src/files.js'
-import {tempDir, vram, vramBin, writeTemp} from './helpers.js'
+import {tempDir, vramBin, writeTemp} from './helpers.js'
 
 // `vram sync` edits writers' files in place: each case below is one way a
 // file (or the folder it lives in) can be hostile or unusual, and what sync
@@ -24,7 +25,7 @@ const doc = `# Memory\n\n${block}\n\nProse after the block.\n`
 
 let dir: string
 
-// Some tests run the binary, which runs the build.
+// These tests run the binary (as before the in-process harness), which runs the build.
 beforeAll(async () => {
   await freshBuild()
   dir = tempDir()
@@ -88,7 +89,7 @@ describe('the temporary file', () => {
 })
 
 describe('an edit saved while sync runs', () => {
-  it('is detected before the rename: nothing is written and the edit stays', async () => {
+  it('is detected before the rename: nothing is written and the edit stays', () => {
     const file = writeTemp(dir, 'concurrent.md', doc)
     const run = vramBin(['sync', file], {
       nodeArgs: ['--import', writeTemp(dir, 'edit-during.mjs', editDuringSync(file))],
@@ -100,7 +101,7 @@ describe('an edit saved while sync runs', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${doc}Saved by an editor meanwhile.\n`)
     expect(temporaries()).toEqual([])
     // Run again, as the message says: now it syncs and keeps the edit.
-    expect((await vram(['sync', file])).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('Saved by an editor meanwhile.\n')
     expect(readFileSync(file, 'utf8')).toContain('<!-- vram:begin block-1')
   })
@@ -113,11 +114,11 @@ describe('bytes that are not UTF-8', () => {
     Buffer.from(`\n\n${block}\n`),
   ])
 
-  it('make sync and check refuse the file, naming the byte, and keep it byte for byte', async () => {
+  it('make sync and check refuse the file, naming the byte, and keep it byte for byte', () => {
     const file = join(dir, 'latin1.md')
     writeFileSync(file, latin1)
     for (const command of ['sync', 'check', 'render']) {
-      const run = await vram([command, file])
+      const run = vramBin([command, file])
       expect(run.status).toBe(2)
       expect(run.stderr).toBe(
         `vram: cannot read ${file}: it is not UTF-8 (byte 0xE9 at line 1, column 6)\n` +
@@ -137,61 +138,56 @@ describe('bytes that are not UTF-8', () => {
 })
 
 describe('a byte order mark', () => {
-  it('is kept, and the blocks after it are found', async () => {
+  it('is kept, and the blocks after it are found', () => {
     const file = join(dir, 'bom.md')
     writeFileSync(file, encodeMarkdown(doc, true))
-    const run = await vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const bytes = readFileSync(file)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(bytes.toString('utf8')).toContain('<!-- vram:begin block-1')
-    expect((await vram(['check', file])).status).toBe(0)
+    expect(vramBin(['check', file]).status).toBe(0)
   })
 })
 
 describe('CR-only line endings', () => {
-  it('are read as lines, kept, and used in the generated text', async () => {
+  it('are read as lines, kept, and used in the generated text', () => {
     const file = writeTemp(dir, 'cr.md', doc.replaceAll('\n', '\r'))
-    const run = await vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const synced = readFileSync(file, 'utf8')
     expect(synced).not.toContain('\n')
     expect(synced).toContain('\r<!-- vram:end -->\r')
     expect(synced.startsWith(`# Memory\r\r${block.replaceAll('\n', '\r')}\r\r`)).toBe(true)
-    expect((await vram(['check', file])).status).toBe(0)
+    expect(vramBin(['check', file]).status).toBe(0)
   })
 })
 
 describe('ambiguous regions', () => {
   /** A synced file whose region's end marker was deleted, with prose and a stray end marker after it. */
-  async function lostEnd(
-    name: string,
-    edit: (text: string) => string = (text) => text,
-  ): Promise<string> {
+  function lostEnd(name: string, edit: (text: string) => string = (text) => text): string {
     const file = writeTemp(dir, name, doc)
-    expect((await vram(['sync', file])).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     const text = edit(readFileSync(file, 'utf8').replace('<!-- vram:end -->\n', ''))
     return writeTemp(dir, name, `${text}\nMy own paragraph.\n\nAnother one.\n\n<!-- vram:end -->\n`)
   }
 
-  it('are refused when the begin marker’s hash shows where the generated text ended', async () => {
-    const file = await lostEnd('lost-end.md')
+  it('are refused when the begin marker’s hash shows where the generated text ended', () => {
+    const file = lostEnd('lost-end.md')
     const before = readFileSync(file, 'utf8')
-    const run = await vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:27:1: This \`<!-- vram:end -->\` would close the generated region from line 7, but that region's text ends at line 18: its own end marker was deleted, and the lines between are yours. Put \`<!-- vram:end -->\` back after line 18 [vram-region]`,
     )
     expect(readFileSync(file, 'utf8')).toBe(before)
-    expect((await vram(['check', file])).status).toBe(2)
+    expect(vramBin(['check', file]).status).toBe(2)
   })
 
-  it('are refused when the region was also edited and holds more than vram generates', async () => {
-    const file = await lostEnd('lost-end-edited.md', (text) =>
-      text.replace('| Weights', '| Weightz'),
-    )
+  it('are refused when the region was also edited and holds more than vram generates', () => {
+    const file = lostEnd('lost-end-edited.md', (text) => text.replace('| Weights', '| Weightz'))
     const before = readFileSync(file, 'utf8')
-    const run = await vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:7:1: The generated region at line 7 was edited and holds 3 more blocks than vram generates`,
@@ -199,31 +195,78 @@ describe('ambiguous regions', () => {
     expect(readFileSync(file, 'utf8')).toBe(before)
   })
 
-  it('are refused when the region holds a heading', async () => {
-    const file = await lostEnd('lost-end-heading.md', (text) =>
+  it('are refused when the region holds a heading', () => {
+    const file = lostEnd('lost-end-heading.md', (text) =>
       text.replace('| Weights', '| Weightz').concat('\n## Next section\n'),
     )
-    const run = await vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('holds this heading, which vram never generates')
   })
 
-  it('a stray end marker alone is refused', async () => {
+  it('a stray end marker alone is refused', () => {
     const file = writeTemp(dir, 'stray-end.md', `${doc}\n<!-- vram:end -->\n`)
-    const run = await vram(['check', file])
+    const run = vramBin(['check', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:9:1: A \`<!-- vram:end -->\` that closes no generated region; delete it, or restore the region's begin marker [vram-region]`,
     )
   })
 
-  it('a region edited in place (same blocks) is still replaced, as documented', async () => {
+  it('a region edited by hand is kept, named and shown as a diff (as cog does); --force replaces it', () => {
     const file = writeTemp(dir, 'edited.md', doc)
-    expect((await vram(['sync', file])).status).toBe(0)
-    writeFileSync(file, readFileSync(file, 'utf8').replace('| Weights', '| Weightz'))
-    const run = await vram(['sync', file])
-    expect(run.status).toBe(0)
-    expect(run.stderr).toContain('replaced hand edits in block-1')
+    expect(vramBin(['sync', file]).status).toBe(0)
+    const edited = readFileSync(file, 'utf8').replace('| Weights', '| Weightz')
+    writeFileSync(file, edited)
+    const refused = vramBin(['sync', file])
+    expect(refused.status).toBe(1)
+    expect(readFileSync(file, 'utf8')).toBe(edited)
+    const regionLine = edited.slice(0, edited.indexOf('<!-- vram:begin')).split('\n').length
+    expect(regionLine).toBe(7)
+    expect(refused.stderr).toBe(
+      `${file}:7:1: the generated region of block \`block-1\` (line 3) was edited by hand; not overwritten [vram-edited]\n` +
+        `vram: ${file} not written; move your edits into the block (or out of the region), or replace them with:\n  vram sync --force ${file}\n`,
+    )
+    expect(refused.stdout).toContain(`--- ${file} (block-1, edited)\tnow`)
+    expect(refused.stdout).toContain(`+++ ${file} (block-1, generated)\tafter vram sync --force`)
+    expect(refused.stdout).toMatch(/^-\| Weightz/m)
+    expect(refused.stdout).toMatch(/^\+\| Weights/m)
+    // `check` reports it too; `--force` replaces it.
+    expect(vramBin(['check', file]).status).toBe(1)
+    const forced = vramBin(['sync', '--force', file])
+    expect(forced.status).toBe(0)
+    expect(forced.stderr).toContain('replaced hand edits in block-1')
+    expect(readFileSync(file, 'utf8')).not.toContain('Weightz')
+  })
+
+  it('a hard-linked file keeps its links: every name sees the synced text', () => {
+    const file = writeTemp(dir, 'linked.md', doc)
+    const other = join(dir, 'linked-too.md')
+    linkSync(file, other)
+    expect(vramBin(['sync', file]).status).toBe(0)
+    expect(statSync(file).ino).toBe(statSync(other).ino)
+    expect(statSync(file).nlink).toBe(2)
+    expect(readFileSync(other, 'utf8')).toContain('<!-- vram:end -->')
+    expect(readFileSync(other, 'utf8')).toBe(readFileSync(file, 'utf8'))
+  })
+
+  it('a CR-only file is synced with CR line endings, and mixed endings stay byte for byte', () => {
+    /** The file with the inserted region (from the blank line before its begin marker) taken out. */
+    const withoutRegion = (after: string, before: string) => {
+      const start = after.indexOf('<!-- vram:begin') - 2
+      return after.slice(0, start) + after.slice(start + after.length - before.length)
+    }
+    const crText = doc.replaceAll('\n', '\r')
+    const cr = writeTemp(dir, 'cr.md', crText)
+    expect(vramBin(['sync', cr]).status).toBe(0)
+    const written = readFileSync(cr, 'utf8')
+    expect(written).toContain('<!-- vram:end -->')
+    expect(written).not.toContain('\n')
+    expect(withoutRegion(written, crText)).toBe(crText)
+    const mixedText = `${doc.replace('\n', '\r\n')}tail\r`
+    const mixed = writeTemp(dir, 'mixed.md', mixedText)
+    expect(vramBin(['sync', mixed]).status).toBe(0)
+    expect(withoutRegion(readFileSync(mixed, 'utf8'), mixedText)).toBe(mixedText)
   })
 })
 
@@ -239,8 +282,8 @@ describe('exit statuses', () => {
     expect(readFileSync(file, 'utf8')).toBe(doc)
   })
 
-  it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', async () => {
-    const run = await vram([
+  it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', () => {
+    const run = vramBin([
       'calc',
       '--json',
       '--model',
@@ -256,16 +299,16 @@ describe('exit statuses', () => {
     expect(run.stderr).toContain('`gpu` capacity `1e308 GB` is outside the plausible range')
   })
 
-  it('calc refuses a device as its block file instead of reading it forever', async () => {
-    const run = await vram(['calc', '/dev/zero'])
+  it('calc refuses a device as its block file instead of reading it forever', () => {
+    const run = vramBin(['calc', '/dev/zero'])
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(
-      'vram: cannot read /dev/zero: not a regular file (a device, FIFO or socket)\n',
+      'vram: cannot read /dev/zero: system files (/proc, /sys, /dev) are never read\n',
     )
   })
 
-  it('a folder or a device given as a file is refused with exit 2', async () => {
-    const run = await vram(['sync', '/dev/null'])
+  it('a folder or a device given as a file is refused with exit 2', () => {
+    const run = vramBin(['sync', '/dev/null'])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('vram: cannot read /dev/null: not a regular file')
     expect(existsSync('/dev/null')).toBe(true)
