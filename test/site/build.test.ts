@@ -17,6 +17,28 @@ function text(html: string): string {
     .replace(/\s+/g, ' ')
 }
 
+/** The cells (as text) of the first table after the heading with id `heading`, one array per row. */
+function tableAfter(html: string, heading: string): string[][] {
+  const start = html.indexOf(`id="${heading}"`)
+  expect(start, `no heading #${heading}`).toBeGreaterThan(-1)
+  const table = /<table>([\s\S]*?)<\/table>/.exec(html.slice(start))?.[1] ?? ''
+  return [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...(row[1] as string).matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) =>
+      text(cell[1] as string).trim(),
+    ),
+  )
+}
+
+/**
+ * The article's §3.1 table, weights only: P × b for 7, 13 and 70 billion
+ * parameters at 4, 2, 1 and ½ bytes per parameter, in GB (hand-computed).
+ */
+const weightsTable = [
+  ['7B', '28', '14', '7', '3.5'],
+  ['13B', '52', '26', '13', '6.5'],
+  ['70B', '280', '140', '70', '35'],
+]
+
 /** The errata box of a page, as text. */
 function errata(html: string): string {
   const match = /<aside[^>]*class="errata[^"]*"[\s\S]*?<\/aside>/.exec(html)
@@ -57,10 +79,11 @@ describe('site build', () => {
 
   it('shows the computed figures of the Chinese article', () => {
     const body = text(zh)
-    // §3.1: P × b for 7B/13B/70B.
-    for (const figure of ['28', '14', '3.5', '52', '6.5', '280', '140', '35']) {
-      expect(body).toContain(figure)
-    }
+    // §3.1: P × b for 7B/13B/70B, the table right under the section's heading.
+    expect(tableAfter(zh, '31-模型参数')).toEqual([
+      ['模型 · 模型参数（GB）', 'fp32', 'fp16', 'int8', 'int4'],
+      ...weightsTable,
+    ])
     // §3.2: 12 bytes × 7e9 parameters of optimizer state.
     expect(body).toContain('84 GB')
     // §7 with the real Qwen2.5-7B: weights, KV cache, total (with the 0.287 GB CUDA context).
@@ -83,6 +106,10 @@ describe('site build', () => {
 
   it('shows the same figures in the English translation', () => {
     const body = text(en)
+    expect(tableAfter(en, '31-model-parameters')).toEqual([
+      ['Model · Weights (GB)', 'fp32', 'fp16', 'int8', 'int4'],
+      ...weightsTable,
+    ])
     for (const figure of ['84 GB', '15.2', '30.1', '45.6', '68.7 GB', '2.15 GB', '3.81 GB']) {
       expect(body).toContain(figure)
     }

@@ -1,23 +1,33 @@
 import {readFileSync} from 'node:fs'
-import {calc} from './calc.js'
-import {check, render, sync} from './docs.js'
+import type {CalcOptions} from './calc.js'
 import {helpFor} from './help.js'
-import {err, exit, out, UsageError} from './io.js'
-import {gpus, models} from './list.js'
-import {pull} from './pull.js'
+import {err, exit, type Io, io, out, processIo, UsageError, withIo} from './io.js'
 
-export {calc} from './calc.js'
-export {exit} from './io.js'
+export type {CalcOptions} from './calc.js'
+export {exit, type Io} from './io.js'
+
+/** `vram calc` as a function (prefer `run`): the engine loads on the first call. */
+export async function calc(args: string[], options?: CalcOptions): Promise<number> {
+  return (await import('./calc.js')).calc(args, options)
+}
 
 type Command = (args: string[]) => number | Promise<number>
 
-const commands: Record<string, Command> = {
-  calc: (args) => calc(args, {stdinIsTTY: process.stdin.isTTY === true}),
-  models: (args) => (args[0] === 'pull' ? pull(args.slice(1)) : models(args)),
-  gpus,
-  render,
-  sync,
-  check,
+// Each command loads its own modules when it runs: `vram calc` needs the engine
+// but not the markdown stack (remark, micromark, the plugin), `vram --version` neither.
+const commands: Record<string, () => Promise<Command>> = {
+  calc: async () => {
+    const {calc} = await import('./calc.js')
+    return (args) => calc(args, {stdinIsTTY: io().stdin.isTTY === true})
+  },
+  models: async () => async (args) =>
+    args[0] === 'pull'
+      ? (await import('./pull.js')).pull(args.slice(1), {env: io().env})
+      : (await import('./list.js')).models(args),
+  gpus: async () => (await import('./list.js')).gpus,
+  render: async () => (await import('./docs.js')).render,
+  sync: async () => (await import('./docs.js')).sync,
+  check: async () => (await import('./docs.js')).check,
 }
 
 /** The version in package.json. */
@@ -46,8 +56,19 @@ function isParseArgsError(error: unknown): error is Error & {code: string} {
   )
 }
 
-/** Runs the CLI with `argv` (without `node` and the script) and returns the exit status. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit
+ * status. `streams` replaces the process's stdin, stdout, stderr and
+ * environment (each defaults to the process's), so a caller can run it in process.
+ */
+export async function run(argv: string[], streams?: Partial<Io>): Promise<number> {
+  // The binary keeps the process's streams and skips the async context, which
+  // would slow down every promise of the module loader.
+  if (streams === undefined) return dispatch(argv)
+  return withIo({...processIo(), ...streams}, () => dispatch(argv))
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     if (command === undefined || command === '--help' || command === '-h') {
@@ -65,8 +86,8 @@ export async function run(argv: string[]): Promise<number> {
       out(text)
       return exit.ok
     }
-    const handler = commands[command]
-    if (!handler) {
+    const load = Object.hasOwn(commands, command) ? commands[command] : undefined
+    if (!load) {
       throw new UsageError(
         command.startsWith('-')
           ? `unknown option \`${command}\``
@@ -78,6 +99,7 @@ export async function run(argv: string[]): Promise<number> {
       out(helpFor(command === 'models' && rest[0] === 'pull' ? 'pull' : command) as string)
       return exit.ok
     }
+    const handler = await load()
     return await handler(rest)
   } catch (error) {
     if (error instanceof UsageError) {
@@ -92,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const message = error instanceof Error ? error.message : String(error)
     err(`vram: internal error: ${message}`)
-    if (process.env.VRAM_DEBUG && error instanceof Error && error.stack) err(error.stack)
+    if (io().env.VRAM_DEBUG && error instanceof Error && error.stack) err(error.stack)
     else err('vram: this is a bug; set VRAM_DEBUG=1 for the stack trace and please report it')
     return exit.internal
   }

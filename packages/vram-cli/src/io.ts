@@ -1,4 +1,32 @@
-import {readTextFile} from 'vram-core/node'
+import {AsyncLocalStorage} from 'node:async_hooks'
+
+/**
+ * Where a run of the CLI reads and writes: the process's streams for the
+ * `vram` binary, or a caller's own (a test runs the CLI in its process, see `run`).
+ */
+export interface Io {
+  stdout: {write(text: string): unknown; isTTY?: boolean | undefined}
+  stderr: {write(text: string): unknown}
+  stdin: AsyncIterable<string | Uint8Array> & {isTTY?: boolean | undefined}
+  /** Environment variables the CLI reads (`NO_COLOR`, `FORCE_COLOR`, `VRAM_DEBUG`; `HF_ENDPOINT`, `HF_TOKEN`). */
+  env: Readonly<Record<string, string | undefined>>
+}
+
+export function processIo(): Io {
+  return {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env}
+}
+
+const current = new AsyncLocalStorage<Io>()
+
+/** The streams of the run in progress (the process's outside a run). */
+export function io(): Io {
+  return current.getStore() ?? processIo()
+}
+
+/** Runs `task` with `streams` as the CLI's streams, also across its awaits. */
+export function withIo<T>(streams: Io, task: () => T): T {
+  return current.run(streams, task)
+}
 
 /** Exit statuses, documented in the README and `vram --help`. */
 export const exit = {
@@ -40,7 +68,7 @@ const maxStdinBytes = 64 * 2 ** 20
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   let length = 0
-  for await (const chunk of process.stdin) {
+  for await (const chunk of io().stdin) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
     length += bytes.length
     if (length > maxStdinBytes)
@@ -56,6 +84,8 @@ export async function readStdin(): Promise<string> {
  */
 export async function readInput(file: string): Promise<string> {
   if (file === '-') return readStdin()
+  // The engine's file reader is loaded with the command that reads a block, not by `vram --version`.
+  const {readTextFile} = await import('vram-core/node')
   try {
     return readTextFile(file)
   } catch (error) {
@@ -66,9 +96,9 @@ export async function readInput(file: string): Promise<string> {
 
 /** Writes to stdout; the caller sets the exit status (so pipes are flushed before exit). */
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
+  io().stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+  io().stderr.write(text.endsWith('\n') ? text : `${text}\n`)
 }

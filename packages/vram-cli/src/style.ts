@@ -1,11 +1,13 @@
+import {io} from './io.js'
+
 /**
  * ANSI styling for stdout, on only when stdout is a terminal (or `FORCE_COLOR`
  * is set to something other than `0`) and `NO_COLOR` is unset or empty
  * (https://no-color.org). `NO_COLOR` wins.
  */
 export function colorEnabled(
-  stream: {isTTY?: boolean} = process.stdout,
-  env: NodeJS.ProcessEnv = process.env,
+  stream: {isTTY?: boolean | undefined} = io().stdout,
+  env: Readonly<Record<string, string | undefined>> = io().env,
 ): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   const force = env.FORCE_COLOR

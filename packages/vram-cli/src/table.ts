@@ -27,13 +27,19 @@ const labelVariants: Record<string, string> = {
 export function formatSize(bytes: number, units: Units): string {
   const value = bytes / unitBytes(units)
   if (value === 0) return '0'
-  if (Math.abs(value) >= 1000) return Number(value.toPrecision(3)).toLocaleString('en-US')
+  if (Math.abs(value) >= 1000) return formatInteger(Number(value.toPrecision(3)))
   return value.toPrecision(3)
 }
 
 /** An exact count with digit groups: `7,615,616,512`. */
 export function formatInteger(value: number): string {
-  return value.toLocaleString('en-US', {maximumFractionDigits: 0})
+  // By hand as `toLocaleString('en-US')` groups digits: ICU's first number
+  // format alone takes longer than the rest of a `vram calc`.
+  const integer = Math.sign(value) * Math.round(Math.abs(value))
+  if (!Number.isSafeInteger(integer))
+    return value.toLocaleString('en-US', {maximumFractionDigits: 0})
+  const grouped = String(Math.abs(integer)).replace(/\B(?=(\d{3})+$)/g, ',')
+  return integer < 0 ? `-${grouped}` : grouped
 }
 
 export function formatShare(part: number, whole: number): string {

@@ -1,5 +1,5 @@
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, tempDir, vram, writeTemp} from './helpers.js'
+import {tempDir, vram, writeTemp} from './helpers.js'
 
 // The §5 example block. Expected figures are derived by hand, not by the engine:
 // params: Qwen2.5-7B's exact count (embedding 152064 × 3584 untied ×2, 28 layers
@@ -21,17 +21,16 @@ const capacity = 81_559 * 2 ** 20 // 81,559 MiB as nvidia-smi reports an H100 SX
 let dir: string
 
 beforeAll(() => {
-  ensureBuilt()
   dir = tempDir()
 })
 
 describe('vram calc --json', () => {
-  it('gives the hand-derived §5 figures for Qwen2.5-7B on one H100', () => {
+  it('gives the hand-derived §5 figures for Qwen2.5-7B on one H100', async () => {
     expect(weights).toBe(15_231_233_024)
     expect(kvCache).toBe(30_064_771_072)
     expect(capacity).toBe(85_520_809_984)
     const file = writeTemp(dir, 'qwen.yaml', qwen)
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual({
@@ -55,23 +54,23 @@ describe('vram calc --json', () => {
     expect(weights + kvCache + cudaContext).toBe(45_583_051_776)
   })
 
-  it('prints the JSON with 2-space indentation, as `pnpm -s vram calc --json` from the root', () => {
+  it('prints the JSON with 2-space indentation, as `pnpm -s vram calc --json` from the root', async () => {
     const file = writeTemp(dir, 'qwen-indent.yaml', qwen)
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.stdout.startsWith('{\n  "model": {\n    "id": "Qwen/Qwen2.5-7B",')).toBe(true)
     expect(run.stdout.endsWith('}\n')).toBe(true)
   })
 
-  it('reads stdin with `-` and with no FILE', () => {
-    const dash = vram(['calc', '--json', '-'], {input: qwen})
+  it('reads stdin with `-` and with no FILE', async () => {
+    const dash = await vram(['calc', '--json', '-'], {input: qwen})
     expect(dash.status).toBe(0)
     expect(JSON.parse(dash.stdout).perDevice.total).toBe(45_583_051_776)
-    const none = vram(['calc', '--json'], {input: qwen})
+    const none = await vram(['calc', '--json'], {input: qwen})
     expect(none.status).toBe(0)
     expect(JSON.parse(none.stdout)).toEqual(JSON.parse(dash.stdout))
   })
 
-  it('gives `scenarios` for a vary block, one per value, in order', () => {
+  it('gives `scenarios` for a vary block, one per value, in order', async () => {
     const file = writeTemp(
       dir,
       'vary.yaml',
@@ -83,7 +82,7 @@ vary:
   dtype: [fp16, int8]
 `,
     )
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.status).toBe(0)
     const {scenarios} = JSON.parse(run.stdout) as {
       scenarios: Array<{vary: unknown; perDevice: {weights: number; kvCache: number}}>
@@ -96,7 +95,7 @@ vary:
     expect(scenarios[1]?.perDevice.kvCache).toBe(kvCache)
   })
 
-  it('gives `solved` for a solve block', () => {
+  it('gives `solved` for a solve block', async () => {
     const file = writeTemp(
       dir,
       'solve.yaml',
@@ -107,7 +106,7 @@ gpu: h100-sxm-80gb
 solve: batch
 `,
     )
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.status).toBe(0)
     const json = JSON.parse(run.stdout) as {solved: {batch: number}}
     // Free bytes below 99 % of the capacity, over the KV cache of one sequence (1,879,048,192 bytes).
@@ -117,7 +116,7 @@ solve: batch
 })
 
 describe('vram calc diagnostics', () => {
-  it('reports an unknown key at its line and column with exit 2', () => {
+  it('reports an unknown key at its line and column with exit 2', async () => {
     // Line 4, column 3 is `kv_head` (two spaces of indentation); line 6, column 1 is `batchh`.
     const file = writeTemp(
       dir,
@@ -130,7 +129,7 @@ mode: inference
 batchh: 4
 `,
     )
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.status).toBe(2)
     expect(run.stdout).toBe('')
     const lines = run.stderr.trim().split('\n')
@@ -143,9 +142,9 @@ batchh: 4
     expect(run.stderr).not.toMatch(/\n\s+at /) // no stack trace
   })
 
-  it('reports a YAML syntax error with exit 2', () => {
+  it('reports a YAML syntax error with exit 2', async () => {
     const file = writeTemp(dir, 'syntax.yaml', 'model: llama-2-7b\nbatch: [1, 2\nseq: 4096\n')
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.status).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(
@@ -153,41 +152,41 @@ batchh: 4
     )
   })
 
-  it('names stdin `<stdin>`', () => {
-    const run = vram(['calc', '-'], {input: 'model: llama-2-7b\nbatchh: 4\n'})
+  it('names stdin `<stdin>`', async () => {
+    const run = await vram(['calc', '-'], {input: 'model: llama-2-7b\nbatchh: 4\n'})
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('<stdin>:2:1: Unknown key `batchh` [unknown-key]')
   })
 
-  it('reports an unreadable file without a stack trace', () => {
-    const run = vram(['calc', `${dir}/missing.yaml`])
+  it('reports an unreadable file without a stack trace', async () => {
+    const run = await vram(['calc', `${dir}/missing.yaml`])
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(`vram: cannot read ${dir}/missing.yaml: ENOENT\n`)
   })
 
-  it('exits 1 on an expect mismatch and still prints the result', () => {
+  it('exits 1 on an expect mismatch and still prints the result', async () => {
     const file = writeTemp(
       dir,
       'expect.yaml',
       `${qwen}expect:\n  total: 40 GB\n  kv_cache: 30.1 GB\n`,
     )
-    const run = vram(['calc', '--json', file])
+    const run = await vram(['calc', '--json', file])
     expect(run.status).toBe(1)
     expect(JSON.parse(run.stdout).perDevice.total).toBe(45_583_051_776)
     expect(run.stderr).toMatch(/:8:10: .*\[expect-mismatch\]/)
     expect(run.stderr.trim().split('\n')).toHaveLength(1)
   })
 
-  it('rejects unknown options and commands with exit 2', () => {
-    expect(vram(['calc', '--bogus']).status).toBe(2)
-    expect(vram(['frobnicate']).status).toBe(2)
-    expect(vram(['calc', 'a.yaml', 'b.yaml']).status).toBe(2)
+  it('rejects unknown options and commands with exit 2', async () => {
+    expect((await vram(['calc', '--bogus'])).status).toBe(2)
+    expect((await vram(['frobnicate'])).status).toBe(2)
+    expect((await vram(['calc', 'a.yaml', 'b.yaml'])).status).toBe(2)
   })
 })
 
 describe('vram calc from flags', () => {
-  it('builds the block from flags alone', () => {
-    const run = vram([
+  it('builds the block from flags alone', async () => {
+    const run = await vram([
       'calc',
       '--json',
       '--model',
@@ -204,12 +203,12 @@ describe('vram calc from flags', () => {
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual(
-      JSON.parse(vram(['calc', '--json', writeTemp(dir, 'same.yaml', qwen)]).stdout),
+      JSON.parse((await vram(['calc', '--json', writeTemp(dir, 'same.yaml', qwen)])).stdout),
     )
   })
 
-  it('sets parallel keys with shortcuts', () => {
-    const run = vram([
+  it('sets parallel keys with shortcuts', async () => {
+    const run = await vram([
       'calc',
       '--json',
       '--model',
@@ -238,20 +237,20 @@ describe('vram calc from flags', () => {
     expect(json.perDevice.weights).toBe(((6_738_415_616 - norms) / 2 + norms) * 2)
   })
 
-  it('lets flags override a file and reports a bad flag by its name', () => {
+  it('lets flags override a file and reports a bad flag by its name', async () => {
     const file = writeTemp(dir, 'override.yaml', qwen)
-    const run = vram(['calc', '--json', file, '--gpu', 'rtx-4090'])
+    const run = await vram(['calc', '--json', file, '--gpu', 'rtx-4090'])
     expect(run.status).toBe(0)
     expect(JSON.parse(run.stdout).fits).toBe(false)
-    const bad = vram(['calc', '--model', 'llama-2-7b', '--batch', 'many'])
+    const bad = await vram(['calc', '--model', 'llama-2-7b', '--batch', 'many'])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/^--batch: .*\[invalid-value\]/)
   })
 })
 
 describe('vram calc text output', () => {
-  it('prints a table with caption, shares and the fit summary', () => {
-    const run = vram(['calc', writeTemp(dir, 'text.yaml', qwen)])
+  it('prints a table with caption, shares and the fit summary', async () => {
+    const run = await vram(['calc', writeTemp(dir, 'text.yaml', qwen)])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Qwen/Qwen2.5-7B')
     expect(run.stdout).toContain('inference · fp16 · B=16 · N=32,768 · 1 GPU')
@@ -262,20 +261,20 @@ describe('vram calc text output', () => {
     expect(run.stdout).toContain('45.6 GB of 85.5 GB on H100 SXM 80GB (53.3 %): fits')
   })
 
-  it('uses colour only when asked and never with NO_COLOR', () => {
+  it('uses colour only when asked and never with NO_COLOR', async () => {
     const file = writeTemp(dir, 'colour.yaml', qwen)
     const ansi = '\u001b['
-    expect(vram(['calc', file]).stdout).not.toContain(ansi)
-    expect(vram(['calc', file], {env: {FORCE_COLOR: '1'}}).stdout).toContain(ansi)
-    expect(vram(['calc', file], {env: {FORCE_COLOR: '1', NO_COLOR: '1'}}).stdout).not.toContain(
-      ansi,
-    )
+    expect((await vram(['calc', file])).stdout).not.toContain(ansi)
+    expect((await vram(['calc', file], {env: {FORCE_COLOR: '1'}})).stdout).toContain(ansi)
+    expect(
+      (await vram(['calc', file], {env: {FORCE_COLOR: '1', NO_COLOR: '1'}})).stdout,
+    ).not.toContain(ansi)
   })
 })
 
 describe('vram models and gpus', () => {
-  it('lists the model presets with exact parameter counts', () => {
-    const run = vram(['models', '--json'])
+  it('lists the model presets with exact parameter counts', async () => {
+    const run = await vram(['models', '--json'])
     expect(run.status).toBe(0)
     const models = JSON.parse(run.stdout) as Array<{
       short: string
@@ -291,8 +290,8 @@ describe('vram models and gpus', () => {
     expect(models.find((entry) => entry.short === 'llama-2-7b')?.params).toBe(6_738_415_616)
   })
 
-  it('lists GPU presets with the reported capacity', () => {
-    const run = vram(['gpus', '--json'])
+  it('lists GPU presets with the reported capacity', async () => {
+    const run = await vram(['gpus', '--json'])
     expect(run.status).toBe(0)
     const gpus = JSON.parse(run.stdout) as Array<{
       id: string
@@ -303,17 +302,17 @@ describe('vram models and gpus', () => {
       capacity,
       capacityGiB: 79.65,
     })
-    const text = vram(['gpus'])
+    const text = await vram(['gpus'])
     expect(text.stdout).toMatch(/h100-sxm-80gb\s+H100 SXM 80GB\s+81,559\s+79\.65\s+85\.52/)
   })
 
-  it('prints help and the version', () => {
+  it('prints help and the version', async () => {
     for (const command of ['calc', 'models', 'gpus']) {
-      const run = vram([command, '--help'])
+      const run = await vram([command, '--help'])
       expect(run.status).toBe(0)
       expect(run.stdout).toContain(`vram ${command}`)
     }
-    expect(vram(['--help']).stdout).toContain('Exit status')
-    expect(vram(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+    expect((await vram(['--help'])).stdout).toContain('Exit status')
+    expect((await vram(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
   })
 })

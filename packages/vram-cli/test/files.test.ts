@@ -12,8 +12,9 @@ import {
 } from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
+import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
 import {encodeMarkdown, readMarkdownFile, WriteError, writeAtomic} from '../src/files.js'
-import {ensureBuilt, tempDir, vram, writeTemp} from './helpers.js'
+import {tempDir, vramBin, writeTemp} from './helpers.js'
 
 // `vram sync` edits writers' files in place: each case below is one way a
 // file (or the folder it lives in) can be hostile or unusual, and what sync
@@ -24,10 +25,11 @@ const doc = `# Memory\n\n${block}\n\nProse after the block.\n`
 
 let dir: string
 
-beforeAll(() => {
-  ensureBuilt()
+// These tests run the binary (as before the in-process harness), which runs the build.
+beforeAll(async () => {
+  await freshBuild()
   dir = tempDir()
-})
+}, freshBuildTimeout)
 
 function temporaries(): string[] {
   return readdirSync(dir).filter((name) => name.includes('.vram-tmp-'))
@@ -65,7 +67,7 @@ describe('the temporary file', () => {
       })
     }
     expect(names.size).toBe(3)
-    const run = vram(['sync', file], {
+    const run = vramBin(['sync', file], {
       nodeArgs: ['--import', writeTemp(dir, 'trace-open.mjs', traceOpen)],
     })
     expect(run.status).toBe(0)
@@ -78,7 +80,9 @@ describe('the temporary file', () => {
   it('keeps the original mode, including one the umask would strip', () => {
     const file = writeTemp(dir, 'mode.md', doc)
     chmodSync(file, 0o664)
-    const run = vram(['sync', file], {nodeArgs: ['--import', writeTemp(dir, 'umask.mjs', umask)]})
+    const run = vramBin(['sync', file], {
+      nodeArgs: ['--import', writeTemp(dir, 'umask.mjs', umask)],
+    })
     expect(run.status).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o664)
   })
@@ -87,7 +91,7 @@ describe('the temporary file', () => {
 describe('an edit saved while sync runs', () => {
   it('is detected before the rename: nothing is written and the edit stays', () => {
     const file = writeTemp(dir, 'concurrent.md', doc)
-    const run = vram(['sync', file], {
+    const run = vramBin(['sync', file], {
       nodeArgs: ['--import', writeTemp(dir, 'edit-during.mjs', editDuringSync(file))],
     })
     expect(run.status).toBe(2)
@@ -97,7 +101,7 @@ describe('an edit saved while sync runs', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${doc}Saved by an editor meanwhile.\n`)
     expect(temporaries()).toEqual([])
     // Run again, as the message says: now it syncs and keeps the edit.
-    expect(vram(['sync', file]).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('Saved by an editor meanwhile.\n')
     expect(readFileSync(file, 'utf8')).toContain('<!-- vram:begin block-1')
   })
@@ -114,7 +118,7 @@ describe('bytes that are not UTF-8', () => {
     const file = join(dir, 'latin1.md')
     writeFileSync(file, latin1)
     for (const command of ['sync', 'check', 'render']) {
-      const run = vram([command, file])
+      const run = vramBin([command, file])
       expect(run.status).toBe(2)
       expect(run.stderr).toBe(
         `vram: cannot read ${file}: it is not UTF-8 (byte 0xE9 at line 1, column 6)\n` +
@@ -137,25 +141,25 @@ describe('a byte order mark', () => {
   it('is kept, and the blocks after it are found', () => {
     const file = join(dir, 'bom.md')
     writeFileSync(file, encodeMarkdown(doc, true))
-    const run = vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const bytes = readFileSync(file)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(bytes.toString('utf8')).toContain('<!-- vram:begin block-1')
-    expect(vram(['check', file]).status).toBe(0)
+    expect(vramBin(['check', file]).status).toBe(0)
   })
 })
 
 describe('CR-only line endings', () => {
   it('are read as lines, kept, and used in the generated text', () => {
     const file = writeTemp(dir, 'cr.md', doc.replaceAll('\n', '\r'))
-    const run = vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.stderr).toBe(`vram: wrote ${file} (1 region updated)\n`)
     const synced = readFileSync(file, 'utf8')
     expect(synced).not.toContain('\n')
     expect(synced).toContain('\r<!-- vram:end -->\r')
     expect(synced.startsWith(`# Memory\r\r${block.replaceAll('\n', '\r')}\r\r`)).toBe(true)
-    expect(vram(['check', file]).status).toBe(0)
+    expect(vramBin(['check', file]).status).toBe(0)
   })
 })
 
@@ -163,7 +167,7 @@ describe('ambiguous regions', () => {
   /** A synced file whose region's end marker was deleted, with prose and a stray end marker after it. */
   function lostEnd(name: string, edit: (text: string) => string = (text) => text): string {
     const file = writeTemp(dir, name, doc)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     const text = edit(readFileSync(file, 'utf8').replace('<!-- vram:end -->\n', ''))
     return writeTemp(dir, name, `${text}\nMy own paragraph.\n\nAnother one.\n\n<!-- vram:end -->\n`)
   }
@@ -171,19 +175,19 @@ describe('ambiguous regions', () => {
   it('are refused when the begin marker’s hash shows where the generated text ended', () => {
     const file = lostEnd('lost-end.md')
     const before = readFileSync(file, 'utf8')
-    const run = vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:27:1: This \`<!-- vram:end -->\` would close the generated region from line 7, but that region's text ends at line 18: its own end marker was deleted, and the lines between are yours. Put \`<!-- vram:end -->\` back after line 18 [vram-region]`,
     )
     expect(readFileSync(file, 'utf8')).toBe(before)
-    expect(vram(['check', file]).status).toBe(2)
+    expect(vramBin(['check', file]).status).toBe(2)
   })
 
   it('are refused when the region was also edited and holds more than vram generates', () => {
     const file = lostEnd('lost-end-edited.md', (text) => text.replace('| Weights', '| Weightz'))
     const before = readFileSync(file, 'utf8')
-    const run = vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:7:1: The generated region at line 7 was edited and holds 3 more blocks than vram generates`,
@@ -195,14 +199,14 @@ describe('ambiguous regions', () => {
     const file = lostEnd('lost-end-heading.md', (text) =>
       text.replace('| Weights', '| Weightz').concat('\n## Next section\n'),
     )
-    const run = vram(['sync', file])
+    const run = vramBin(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('holds this heading, which vram never generates')
   })
 
   it('a stray end marker alone is refused', () => {
     const file = writeTemp(dir, 'stray-end.md', `${doc}\n<!-- vram:end -->\n`)
-    const run = vram(['check', file])
+    const run = vramBin(['check', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(
       `${file}:9:1: A \`<!-- vram:end -->\` that closes no generated region; delete it, or restore the region's begin marker [vram-region]`,
@@ -211,10 +215,10 @@ describe('ambiguous regions', () => {
 
   it('a region edited by hand is kept, named and shown as a diff (as cog does); --force replaces it', () => {
     const file = writeTemp(dir, 'edited.md', doc)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     const edited = readFileSync(file, 'utf8').replace('| Weights', '| Weightz')
     writeFileSync(file, edited)
-    const refused = vram(['sync', file])
+    const refused = vramBin(['sync', file])
     expect(refused.status).toBe(1)
     expect(readFileSync(file, 'utf8')).toBe(edited)
     const regionLine = edited.slice(0, edited.indexOf('<!-- vram:begin')).split('\n').length
@@ -228,8 +232,8 @@ describe('ambiguous regions', () => {
     expect(refused.stdout).toMatch(/^-\| Weightz/m)
     expect(refused.stdout).toMatch(/^\+\| Weights/m)
     // `check` reports it too; `--force` replaces it.
-    expect(vram(['check', file]).status).toBe(1)
-    const forced = vram(['sync', '--force', file])
+    expect(vramBin(['check', file]).status).toBe(1)
+    const forced = vramBin(['sync', '--force', file])
     expect(forced.status).toBe(0)
     expect(forced.stderr).toContain('replaced hand edits in block-1')
     expect(readFileSync(file, 'utf8')).not.toContain('Weightz')
@@ -239,7 +243,7 @@ describe('ambiguous regions', () => {
     const file = writeTemp(dir, 'linked.md', doc)
     const other = join(dir, 'linked-too.md')
     linkSync(file, other)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect(vramBin(['sync', file]).status).toBe(0)
     expect(statSync(file).ino).toBe(statSync(other).ino)
     expect(statSync(file).nlink).toBe(2)
     expect(readFileSync(other, 'utf8')).toContain('<!-- vram:end -->')
@@ -254,14 +258,14 @@ describe('ambiguous regions', () => {
     }
     const crText = doc.replaceAll('\n', '\r')
     const cr = writeTemp(dir, 'cr.md', crText)
-    expect(vram(['sync', cr]).status).toBe(0)
+    expect(vramBin(['sync', cr]).status).toBe(0)
     const written = readFileSync(cr, 'utf8')
     expect(written).toContain('<!-- vram:end -->')
     expect(written).not.toContain('\n')
     expect(withoutRegion(written, crText)).toBe(crText)
     const mixedText = `${doc.replace('\n', '\r\n')}tail\r`
     const mixed = writeTemp(dir, 'mixed.md', mixedText)
-    expect(vram(['sync', mixed]).status).toBe(0)
+    expect(vramBin(['sync', mixed]).status).toBe(0)
     expect(withoutRegion(readFileSync(mixed, 'utf8'), mixedText)).toBe(mixedText)
   })
 })
@@ -271,7 +275,7 @@ describe('exit statuses', () => {
     const preload = writeTemp(dir, 'break-engine.mjs', breakEngine)
     const file = writeTemp(dir, 'internal.md', doc)
     for (const command of ['render', 'sync', 'check']) {
-      const run = vram([command, file], {nodeArgs: ['--import', preload]})
+      const run = vramBin([command, file], {nodeArgs: ['--import', preload]})
       expect(run.stderr).toContain('[internal-error]')
       expect(run.status).toBe(3)
     }
@@ -279,7 +283,7 @@ describe('exit statuses', () => {
   })
 
   it('calc --json never prints null sizes: an overflowing value is a diagnostic with exit 2', () => {
-    const run = vram([
+    const run = vramBin([
       'calc',
       '--json',
       '--model',
@@ -296,7 +300,7 @@ describe('exit statuses', () => {
   })
 
   it('calc refuses a device as its block file instead of reading it forever', () => {
-    const run = vram(['calc', '/dev/zero'])
+    const run = vramBin(['calc', '/dev/zero'])
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(
       'vram: cannot read /dev/zero: system files (/proc, /sys, /dev) are never read\n',
@@ -304,7 +308,7 @@ describe('exit statuses', () => {
   })
 
   it('a folder or a device given as a file is refused with exit 2', () => {
-    const run = vram(['sync', '/dev/null'])
+    const run = vramBin(['sync', '/dev/null'])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('vram: cannot read /dev/null: not a regular file')
     expect(existsSync('/dev/null')).toBe(true)

@@ -1,24 +1,13 @@
-import {execFileSync, type SpawnSyncReturns, spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {type SpawnSyncReturns, spawnSync} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
+import {run} from '../src/cli.js'
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url))
 export const bin = join(root, 'packages/vram-cli/bin/vram.js')
-
-/** Builds the CLI once if `dist` is missing (the root `test` script builds first). */
-export function ensureBuilt(): void {
-  if (existsSync(join(root, 'packages/vram-cli/dist/cli.js'))) return
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/vram-cli'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  )
-}
 
 export interface Run {
   status: number | null
@@ -27,14 +16,46 @@ export interface Run {
   stderr: string
 }
 
-/** Runs the real bin, as a user would, with a clean colour environment. */
-export function vram(
+/** The environment of a run: the test's, without colour settings, plus `env`. */
+function environment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {...process.env}
+  delete clean.NO_COLOR
+  delete clean.FORCE_COLOR
+  return {...clean, ...env}
+}
+
+/**
+ * Runs the CLI in this process, from its sources, as the binary would (stdout
+ * and stdin not terminals, an empty stdin unless `input` is given).
+ */
+export async function vram(
+  args: string[],
+  options: {input?: string; env?: Record<string, string>} = {},
+): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const stdin = Object.assign(Readable.from(options.input ? [Buffer.from(options.input)] : []), {
+    isTTY: false,
+  })
+  const status = await run(args, {
+    stdout: {write: (text: string) => (stdout += text), isTTY: false},
+    stderr: {write: (text: string) => (stderr += text)},
+    stdin,
+    env: environment(options.env),
+  })
+  return {status, signal: null, stdout, stderr}
+}
+
+/**
+ * Runs the real binary in a new Node, as a user would: for what only a process
+ * shows (its working directory, `--import` hooks into `node:fs`, signals).
+ * It runs the build: the test setup (test/setup/build.ts) builds first.
+ */
+export function vramBin(
   args: string[],
   options: {input?: string; env?: Record<string, string>; cwd?: string; nodeArgs?: string[]} = {},
 ): Run {
-  const env: NodeJS.ProcessEnv = {...process.env}
-  delete env.NO_COLOR
-  delete env.FORCE_COLOR
+  const env = environment(options.env)
   const result: SpawnSyncReturns<string> = spawnSync(
     process.execPath,
     [...(options.nodeArgs ?? []), bin, ...args],
@@ -42,7 +63,7 @@ export function vram(
       cwd: options.cwd ?? root,
       encoding: 'utf8',
       input: options.input ?? '',
-      env: {...env, ...options.env},
+      env,
     },
   )
   return {

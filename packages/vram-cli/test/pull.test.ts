@@ -12,9 +12,10 @@ import {spawn} from 'node:child_process'
 import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
 import {llama2Q4KMHeader} from '../../vram-core/test/gguf-header.js'
 import {type FakeHub, startFakeHub} from './fake-hub.js'
-import {bin, ensureBuilt, tempDir} from './helpers.js'
+import {bin, tempDir} from './helpers.js'
 
 interface Reference {
   id: string
@@ -35,7 +36,10 @@ const llama = reference('meta-llama/Llama-3.1-8B')
 const sha = (digit: string) => digit.repeat(40)
 const token = 'hf_test_secret_token_1234'
 
-/** Runs the CLI asynchronously (the fake Hub lives in this process). */
+/**
+ * Runs the binary asynchronously (the fake Hub lives in this process), in a
+ * working directory of its own, where `vram models pull` looks for the pin file.
+ */
 function vram(
   args: string[],
   options: {cwd: string; env?: Record<string, string>},
@@ -64,7 +68,8 @@ const env = () => ({HF_ENDPOINT: hub.endpoint})
 const pins = () => JSON.parse(readFileSync(join(folder, 'vram.models.json'), 'utf8'))
 
 beforeAll(async () => {
-  ensureBuilt()
+  // The binary runs the build.
+  await freshBuild()
   hub = await startFakeHub()
   folder = tempDir()
   // The documentation root: the pin file is created here, found from below it.
@@ -121,7 +126,7 @@ beforeAll(async () => {
     files: {'config.json': JSON.stringify({...qwen.config, model_type: 'made_up_arch'})},
     safetensors: {parameters: {BF16: 123456789}, total: 123456789},
   })
-})
+}, freshBuildTimeout)
 
 afterAll(async () => {
   await hub.close()

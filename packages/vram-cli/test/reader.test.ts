@@ -4,12 +4,11 @@
  * front matter and reads stdin, `--citations` and `--quantize` are documented.
  */
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, tempDir, vram, writeTemp} from './helpers.js'
+import {tempDir, vram, writeTemp} from './helpers.js'
 
 let dir: string
 
 beforeAll(() => {
-  ensureBuilt()
   dir = tempDir()
 })
 
@@ -17,8 +16,8 @@ beforeAll(() => {
 const paramsOnly = ['--model', '{params: 7B}', '--gpu', 'h100-sxm-80gb', '--show', '[]']
 
 describe('a params-only block', () => {
-  it('prints n/a with the missing fields, and no fit verdict', () => {
-    const run = vram(['calc', ...paramsOnly])
+  it('prints n/a with the missing fields, and no fit verdict', async () => {
+    const run = await vram(['calc', ...paramsOnly])
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/KV cache +n\/a \(needs `layers`, `hidden`, `heads`\)\n/)
     // 14 GB of weights and the 0.287 GB CUDA context (pytorch/pytorch#86509).
@@ -29,8 +28,8 @@ describe('a params-only block', () => {
     expect(run.stdout).not.toMatch(/fits|needs The/)
   })
 
-  it('reports null, not 0, for the KV cache, the total and fits in --json', () => {
-    const run = vram(['calc', '--json', ...paramsOnly])
+  it('reports null, not 0, for the KV cache, the total and fits in --json', async () => {
+    const run = await vram(['calc', '--json', ...paramsOnly])
     expect(run.status).toBe(0)
     const json = JSON.parse(run.stdout)
     expect(json.perDevice).toEqual({
@@ -49,8 +48,8 @@ describe('a params-only block', () => {
     expect(json.fits).toBeNull()
   })
 
-  it('leaves the fits column out of a sweep and says why', () => {
-    const run = vram([
+  it('leaves the fits column out of a sweep and says why', async () => {
+    const run = await vram([
       'calc',
       '--model',
       '{params: 7B}',
@@ -73,8 +72,8 @@ describe('a params-only block', () => {
 })
 
 describe('a sweep in the terminal', () => {
-  it('puts what differs between cases in columns, not in the caption', () => {
-    const run = vram([
+  it('puts what differs between cases in columns, not in the caption', async () => {
+    const run = await vram([
       'calc',
       '--model',
       'llama-2-7b',
@@ -97,14 +96,14 @@ describe('a sweep in the terminal', () => {
     expect(run.stdout).toMatch(/^8 +B=8 \(1 per rank\) +DP 8 · ZeRO-3 · 8 GPUs +\d/m)
   })
 
-  it('formats swept numbers like every other figure', () => {
-    const run = vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{seq: [8192, 32768]}'])
+  it('formats swept numbers like every other figure', async () => {
+    const run = await vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{seq: [8192, 32768]}'])
     expect(run.stdout).toMatch(/^N=8,192 +\d/m)
     expect(run.stdout).toMatch(/^N=32,768 +\d/m)
   })
 
-  it('labels a dtype with the KV dtype it brings', () => {
-    const run = vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{dtype: [fp16, int4]}'])
+  it('labels a dtype with the KV dtype it brings', async () => {
+    const run = await vram(['calc', '--model', 'qwen2.5-7b', '--vary', '{dtype: [fp16, int4]}'])
     expect(run.stdout).toMatch(/^fp16 +\d/m)
     expect(run.stdout).toMatch(/^int4 \(KV bf16\) +\d/m)
   })
@@ -114,9 +113,12 @@ describe('vram render', () => {
   const document =
     '---\ntitle: Memory\ntags: [gpu]\n---\n\n# Memory\n\n```vram\nmodel: llama-2-7b\n```\n'
 
-  it('keeps YAML front matter as it is, from a file and from stdin', () => {
+  it('keeps YAML front matter as it is, from a file and from stdin', async () => {
     const file = writeTemp(dir, 'front.md', document)
-    for (const run of [vram(['render', file]), vram(['render', '-'], {input: document})]) {
+    for (const run of [
+      await vram(['render', file]),
+      await vram(['render', '-'], {input: document}),
+    ]) {
       expect(run.status).toBe(0)
       expect(run.stdout.startsWith('---\ntitle: Memory\ntags: [gpu]\n---\n\n# Memory\n\n')).toBe(
         true,
@@ -126,40 +128,40 @@ describe('vram render', () => {
     }
   })
 
-  it('keeps TOML front matter', () => {
-    const run = vram(['render', '-'], {input: '+++\ntitle = "x"\n+++\n\ntext\n'})
+  it('keeps TOML front matter', async () => {
+    const run = await vram(['render', '-'], {input: '+++\ntitle = "x"\n+++\n\ntext\n'})
     expect(run.stdout).toBe('+++\ntitle = "x"\n+++\n\ntext\n')
   })
 
-  it('cites in the chosen style, or not at all', () => {
+  it('cites in the chosen style, or not at all', async () => {
     const block = '```vram\nmodel: llama-2-7b\nshow: [formulas]\n```\n'
-    const full = vram(['render', '-'], {input: block})
+    const full = await vram(['render', '-'], {input: block})
     expect(full.stdout).toContain(
       '[vLLM v0.6.0, vllm/worker/cache_engine.py (CacheEngine.get_cache_block_size)]',
     )
-    const short = vram(['render', '--citations', 'short', '-'], {input: block})
+    const short = await vram(['render', '--citations', 'short', '-'], {input: block})
     expect(short.stdout).toContain('KV cache: [vLLM](https://github.com/vllm-project/vllm/')
     expect(short.stdout).toContain(
       'Model: [config.json](https://huggingface.co/meta-llama/Llama-2-7b-hf/blob/main/config.json)',
     )
-    const none = vram(['render', '--citations', 'none', '-'], {input: block})
+    const none = await vram(['render', '--citations', 'none', '-'], {input: block})
     expect(none.stdout).not.toContain('Sources')
-    const bad = vram(['render', '--citations', 'apa', '-'], {input: block})
+    const bad = await vram(['render', '--citations', 'apa', '-'], {input: block})
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('--citations must be full, short or none, not apa')
   })
 })
 
 describe('help', () => {
-  it('lists --quantize among the block flags and --citations among the plugin options', () => {
-    expect(vram(['calc', '--help']).stdout).toContain('--quantize')
-    expect(vram(['render', '--help']).stdout).toContain('--citations STYLE')
+  it('lists --quantize among the block flags and --citations among the plugin options', async () => {
+    expect((await vram(['calc', '--help'])).stdout).toContain('--quantize')
+    expect((await vram(['render', '--help'])).stdout).toContain('--citations STYLE')
   })
 
-  it('--quantize sets the block key', () => {
+  it('--quantize sets the block key', async () => {
     // int4 on linear layers only keeps the embedding and LM head in bf16, so the weights grow.
-    const all = vram(['calc', '--json', '--model', 'llama-2-7b', '--dtype', 'int4'])
-    const linear = vram([
+    const all = await vram(['calc', '--json', '--model', 'llama-2-7b', '--dtype', 'int4'])
+    const linear = await vram([
       'calc',
       '--json',
       '--model',

@@ -1,6 +1,8 @@
 import {chmodSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {ensureBuilt, tempDir, vram, writeTemp} from './helpers.js'
+import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
+import {tempDir, vram, vramBin, writeTemp} from './helpers.js'
 
 const qwenBlock = `\`\`\`vram id=qwen
 model: Qwen/Qwen2.5-7B
@@ -41,19 +43,20 @@ function withoutRegions(text: string): string {
 
 let dir: string
 
-beforeAll(() => {
-  ensureBuilt()
+// Some tests run the binary, which runs the build.
+beforeAll(async () => {
+  await freshBuild()
   dir = tempDir()
-})
+}, freshBuildTimeout)
 
 function fresh(name: string, text = doc): string {
   return writeTemp(dir, name, text)
 }
 
 describe('vram sync', () => {
-  it('writes each expansion after its block, then check passes', () => {
+  it('writes each expansion after its block, then check passes', async () => {
     const file = fresh('sync.md')
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.stderr).toContain(`wrote ${file} (3 regions updated)`)
     expect(run.status).toBe(0)
     const synced = readFileSync(file, 'utf8')
@@ -64,51 +67,51 @@ describe('vram sync', () => {
     expect(synced).toContain('\n> <!-- vram:end -->\n')
     // Nothing outside the markers changed: trailing spaces, no final newline.
     expect(withoutRegions(synced)).toBe(doc)
-    const check = vram(['check', file])
+    const check = await vram(['check', file])
     expect(check.stderr).toBe('')
     expect(check.stdout).toBe('')
     expect(check.status).toBe(0)
   })
 
-  it('is idempotent: a second run is byte-identical and does not rewrite the file', () => {
+  it('is idempotent: a second run is byte-identical and does not rewrite the file', async () => {
     const file = fresh('twice.md')
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     const first = readFileSync(file)
     const inode = statSync(file).ino
-    const second = vram(['sync', file])
+    const second = await vram(['sync', file])
     expect(second.status).toBe(0)
     expect(second.stderr).toBe('')
     expect(readFileSync(file).equals(first)).toBe(true)
     expect(statSync(file).ino).toBe(inode)
   })
 
-  it('keeps CRLF line endings, in the generated text too', () => {
+  it('keeps CRLF line endings, in the generated text too', async () => {
     const crlf = `${doc.replaceAll('\n', '\r\n')}\r\n`
     const file = fresh('crlf.md', crlf)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     const synced = readFileSync(file, 'utf8')
     expect(synced.length).toBeGreaterThan(crlf.length)
     expect(synced).not.toMatch(/[^\r]\n/)
     expect(synced.endsWith('newline.\r\n')).toBe(true)
     expect(withoutRegions(synced)).toBe(crlf)
-    expect(vram(['check', file]).status).toBe(0)
-    expect(vram(['sync', file]).stderr).toBe('')
+    expect((await vram(['check', file])).status).toBe(0)
+    expect((await vram(['sync', file])).stderr).toBe('')
     expect(readFileSync(file, 'utf8')).toBe(synced)
   })
 
-  it('keeps the file mode', () => {
+  it('keeps the file mode', async () => {
     const file = fresh('mode.md')
     chmodSync(file, 0o640)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o640)
   })
 
-  it('leaves a file with a bad block untouched and reports where', () => {
+  it('leaves a file with a bad block untouched and reports where', async () => {
     // The unknown key is on line 5 of the file (fence on line 3), column 1.
     const text = '# Bad\n\n```vram\nmodel: llama-2-7b\nbatchh: 3\n```\n'
     const file = fresh('bad.md', text)
     const good = fresh('good.md')
-    const run = vram(['sync', file, good])
+    const run = await vram(['sync', file, good])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(`${file}:5:1: Unknown key \`batchh\``)
     expect(run.stderr).toMatch(/\[unknown-key\]/)
@@ -116,29 +119,29 @@ describe('vram sync', () => {
     expect(readFileSync(file, 'utf8')).toBe(text)
     // The other file is still synced.
     expect(readFileSync(good, 'utf8')).toContain('<!-- vram:begin qwen')
-    const check = vram(['check', file])
+    const check = await vram(['check', file])
     expect(check.status).toBe(2)
     expect(check.stderr).toContain(`${file}:5:1: `)
   })
 
-  it('leaves a read-only file untouched and reports it', () => {
+  it('leaves a read-only file untouched and reports it', async () => {
     const file = fresh('readonly.md')
     chmodSync(file, 0o444)
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(`vram: cannot write ${file}: the file is read-only`)
     expect(readFileSync(file, 'utf8')).toBe(doc)
     expect(statSync(file).mode & 0o777).toBe(0o444)
   })
 
-  it('does not write a file whose expect fails, and exits 1', () => {
+  it('does not write a file whose expect fails, and exits 1', async () => {
     const text = `${qwenBlock.replace('gpu: h100-sxm-80gb', 'gpu: h100-sxm-80gb\nexpect:\n  total: 40 GB')}\n`
     const file = fresh('expect.md', text)
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(/expect\.md:8:10: .*\[expect-mismatch\]/)
     expect(readFileSync(file, 'utf8')).toBe(text)
-    expect(vram(['check', file]).status).toBe(1)
+    expect((await vram(['check', file])).status).toBe(1)
   })
 
   it('leaves the original intact when the write fails', () => {
@@ -152,7 +155,7 @@ syncBuiltinESMExports()
 `,
     )
     const file = fresh('fail.md')
-    const run = vram(['sync', file], {nodeArgs: ['--import', preload]})
+    const run = vramBin(['sync', file], {nodeArgs: ['--import', preload]})
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(`vram: cannot write ${file}: EIO`)
     expect(readFileSync(file, 'utf8')).toBe(doc)
@@ -178,18 +181,18 @@ syncBuiltinESMExports()
 `,
     )
     const file = fresh('killed.md')
-    const run = vram(['sync', file], {nodeArgs: ['--import', preload]})
+    const run = vramBin(['sync', file], {nodeArgs: ['--import', preload]})
     expect(run.signal).toBe('SIGKILL')
     expect(readFileSync(file, 'utf8')).toBe(doc)
   })
 })
 
 describe('malformed regions', () => {
-  it('reports an unclosed fence and a region without a block, and writes nothing', () => {
+  it('reports an unclosed fence and a region without a block, and writes nothing', async () => {
     const text =
       '<!-- vram:begin old hash=0123456789ab -->\n\nstale\n\n<!-- vram:end -->\n\n```vram\nmodel: llama-2-7b\n'
     const file = fresh('malformed.md', text)
-    const run = vram(['sync', file])
+    const run = await vram(['sync', file])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain(`${file}:1:1: A generated region that does not follow`)
     expect(run.stderr).toContain(`${file}:7:1: The \`\`\`vram block has no closing fence`)
@@ -199,18 +202,18 @@ describe('malformed regions', () => {
 })
 
 describe('vram check', () => {
-  function synced(name: string): string {
+  async function synced(name: string): Promise<string> {
     const file = fresh(name)
-    expect(vram(['sync', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
     return file
   }
 
-  it('fails with a diff when a number inside the markers was edited', () => {
-    const file = synced('edited.md')
+  it('fails with a diff when a number inside the markers was edited', async () => {
+    const file = await synced('edited.md')
     const text = readFileSync(file, 'utf8')
     writeFileSync(file, text.replace('|      15.2 |', '|      15.3 |'))
     const before = readFileSync(file, 'utf8')
-    const run = vram(['check', file])
+    const run = await vram(['check', file])
     expect(run.status).toBe(1)
     expect(run.stdout).toContain(`--- ${file}\tcurrent`)
     expect(run.stdout).toContain('-| Weights      |      15.3 |')
@@ -221,39 +224,41 @@ describe('vram check', () => {
     expect(readFileSync(file, 'utf8')).toBe(before)
   })
 
-  it('fails when the YAML changed', () => {
-    const file = synced('yaml.md')
+  it('fails when the YAML changed', async () => {
+    const file = await synced('yaml.md')
     writeFileSync(file, readFileSync(file, 'utf8').replace('batch: 16', 'batch: 8'))
-    const run = vram(['check', file])
+    const run = await vram(['check', file])
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('stale generated region')
     expect(run.stdout).toContain('-| **Total**    |  **45.6** |')
     expect(run.stdout).toContain('+| **Total**    |  **30.6** |')
-    expect(vram(['sync', file]).status).toBe(0)
-    expect(vram(['check', file]).status).toBe(0)
+    expect((await vram(['sync', file])).status).toBe(0)
+    expect((await vram(['check', file])).status).toBe(0)
   })
 
-  it('fails on a file that was never synced and expands globs', () => {
+  it('fails on a file that was never synced and expands globs', async () => {
     fresh('glob-a.md')
     fresh('glob-b.md')
-    const run = vram(['check', 'glob-*.md'], {cwd: dir})
+    // From the working directory (a new process: the in-process CLI shares the test's).
+    const run = vramBin(['check', 'glob-*.md'], {cwd: dir})
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('vram sync glob-a.md glob-b.md')
-    expect(vram(['sync', 'glob-*.md'], {cwd: dir}).status).toBe(0)
-    expect(vram(['check', 'glob-*.md'], {cwd: dir}).status).toBe(0)
-    expect(vram(['check', 'nothing-*.md'], {cwd: dir}).status).toBe(2)
+    const glob = join(dir, 'glob-*.md')
+    expect((await vram(['sync', glob])).status).toBe(0)
+    expect((await vram(['check', glob])).status).toBe(0)
+    expect((await vram(['check', join(dir, 'nothing-*.md')])).status).toBe(2)
   })
 })
 
 describe('vram render', () => {
-  it('prints the document with every block and reference expanded', () => {
+  it('prints the document with every block and reference expanded', async () => {
     const file = fresh('render.md', `${qwenBlock}\n\nTotal: \`vram:qwen.total\`.\n`)
-    const run = vram(['render', file])
+    const run = await vram(['render', file])
     expect(run.status).toBe(0)
     expect(run.stdout).not.toContain('```vram')
     expect(run.stdout).toContain('| **Total**    |  **45.6** |')
     expect(run.stdout).toContain('Total: 45.6 GB.')
-    const stdin = vram(['render', '-'], {input: readFileSync(file, 'utf8')})
+    const stdin = await vram(['render', '-'], {input: readFileSync(file, 'utf8')})
     expect(stdin.stdout).toBe(run.stdout)
   })
 })

@@ -53,9 +53,10 @@ describe('llama.cpp mixes against published GGUF files', () => {
     },
   ]
   for (const file of files) {
-    it(`${file.model} ${file.ftype}: within 3 % of ${file.bytes} B (${file.source})`, () => {
+    // Within 0.2 %: the header of Llama-3.1-8B's file is 0.16 % of it, the largest here.
+    it(`${file.model} ${file.ftype}: within 0.2 % of ${file.bytes} B (${file.source})`, () => {
       const computed = weights(file.model, file.ftype).bytes
-      expect(Math.abs(computed / file.bytes - 1)).toBeLessThan(0.03)
+      expect(Math.abs(computed / file.bytes - 1)).toBeLessThan(0.002)
       // The header is all that is missing: the tensor data is never larger than the file.
       expect(computed).toBeLessThan(file.bytes)
       expect(file.bytes - computed).toBeLessThan(8_000_000)

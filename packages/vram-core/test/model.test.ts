@@ -59,6 +59,43 @@ function perLayer(
     .reduce((sum, g) => sum + g.elements * g.count, 0)
 }
 
+/** The first number of a published label: `6.74` of `6.74B params`, `8,324,201,984`. */
+function leadingNumber(label: string): string {
+  return /\d[\d,]*(?:\.\d+)?/.exec(label)?.[0] ?? ''
+}
+
+/**
+ * Half a unit of the label's last digit, in parameters: a count rounded to the
+ * label lies within it. `6.74B` → 0.005 × 10⁹; `70B` → 0.5 × 10⁹; a number
+ * written out with digit groups is exact (½).
+ */
+function roundingOf(label: string): number {
+  const number = leadingNumber(label)
+  const decimals = number.split('.')[1]?.length ?? 0
+  const scale = number.includes(',') ? 1 : 1e9
+  return (0.5 * scale) / 10 ** decimals
+}
+
+/**
+ * Published figures that are not roundings of the exact count, and why (see
+ * each entry's `why_different` in reference/models.json). Expected failures:
+ * the check fails today and the test turns red if the count ever agrees.
+ */
+const knownGaps: Record<string, string> = {
+  'meta-llama/Llama-2-70b-hf 70':
+    'a nominal size; the checkpoint holds 68.98B (GQA shrinks k/v), Hugging Face shows 69B',
+  'meta-llama/Llama-3.1-70B 70': 'a nominal size; the checkpoint holds 70.55B',
+  'meta-llama/Llama-3.1-405B 405': 'a nominal size; the checkpoint holds 405.85B',
+  'Qwen/Qwen2.5-7B 7.61':
+    'the model card truncates: 7,615,616,512 (the safetensors total) rounds to 7.62B',
+  'mistralai/Mistral-7B-v0.1 7.3':
+    'the announcement’s figure; the checkpoint holds 7,241,732,096 (Hugging Face: 7.24B)',
+  'deepseek-ai/DeepSeek-V3 685':
+    'the Hub’s size also counts the FP8 scale tensors (684.49B without them)',
+  'deepseek-ai/DeepSeek-V3 11.5':
+    'the README counts the MTP transformer layer alone; with eh_proj and its norms it is 11.61B',
+}
+
 const DEEPSEEK_MTP_UNIQUE = 11_610_068_224
 const DEEPSEEK_EMBEDDING = 926_679_040
 
@@ -124,24 +161,29 @@ describe('presets against models.json', () => {
         }
       })
 
-      it('is within the rounding of every published figure', () => {
-        // DeepSeek-V3 also publishes the MTP module and the HF checkpoint size (MTP with its
-        // stored copies of the embedding and head).
-        const withMtp = paramInventory({...arch, includeMtp: true})
-        const ours: Record<number, number> = {
-          [cp.total_used_for_comparison as number]: inventory.total,
-          [DEEPSEEK_MTP_UNIQUE]: withMtp.total - inventory.total,
-          684489845504: withMtp.total + 2 * DEEPSEEK_EMBEDDING,
-        }
-        for (const published of model.published_params) {
-          const computed = ours[published.computed_compared]
+      // A published figure is a rounding of the exact count (`6.74B` is 6.735 to 6.745
+      // billion; `8,324,201,984` is exact), unless it is listed as a known gap.
+      for (const published of model.published_params) {
+        const gap = knownGaps[`${model.id} ${leadingNumber(published.label)}`]
+        const title = `is within the rounding of the published ${published.label}`
+        const check = () => {
+          // DeepSeek-V3 also publishes the MTP module and the HF checkpoint size (MTP with its
+          // stored copies of the embedding and head).
+          const withMtp = paramInventory({...arch, includeMtp: true})
+          const ours: Record<number, number> = {
+            [cp.total_used_for_comparison as number]: inventory.total,
+            [DEEPSEEK_MTP_UNIQUE]: withMtp.total - inventory.total,
+            684489845504: withMtp.total + 2 * DEEPSEEK_EMBEDDING,
+          }
+          const computed = ours[published.computed_compared] as number
           expect(computed, published.label).toBe(published.computed_compared)
-          const relDiff = (computed as number) / published.value - 1
-          expect(Math.abs(relDiff), published.label).toBeLessThanOrEqual(
-            Math.abs(published.rel_diff) + 1e-6,
+          expect(Math.abs(computed - published.value), published.label).toBeLessThanOrEqual(
+            roundingOf(published.label),
           )
         }
-      })
+        if (gap) it.fails(`${title} (known gap: ${gap})`, check)
+        else it(title, check)
+      }
 
       it('gives the KV cache shape of the reference', () => {
         const bytes = model.kv_cache_bytes_per_token_16bit

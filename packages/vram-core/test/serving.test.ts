@@ -53,40 +53,78 @@ function resolve(raw: Record<string, unknown>): Record<string, unknown> {
 const within = (actual: number, expected: number, tolerance: number) =>
   Math.abs(actual / expected - 1) <= tolerance
 
-describe('vLLM start-up logs (weights within 3 %, KV tokens within 10 %)', () => {
+/**
+ * The worst relative error over the matched logs, plus a margin: weights 0.39 %
+ * (Llama-2-7B on an A100), KV tokens 1.53 % and available KV memory 1.54 %
+ * (Llama-3.3-70B FP8, TP 2), concurrency 1.29 %, the profile's torch peak
+ * 1.39 % (the same run). A log off by more is a known gap below, not a wider bound.
+ */
+const tolerance = {weights: 0.005, kvTokens: 0.02, concurrency: 0.02, activationPeak: 0.015}
+
+/** Checks of a log the engine does not match, by vector id and check, with the reason. */
+const knownGaps: Record<string, {checks: string[]; why: string}> = {
+  'dennislee/vllm-120B-4gpuA10080GB-0.8GRAM-diff-nodes': {
+    checks: ['kv_tokens', 'max_concurrency', 'available_kv_gib'],
+    why: 'vLLM repacks the MXFP4 experts for Marlin on Ampere (2 GiB more weights than the checkpoint), which the engine does not model: 4.4 % more KV',
+  },
+}
+
+describe('vLLM start-up logs (weights within 0.5 %, KV within 2 %)', () => {
   for (const vector of data.vectors) {
     describe(vector.id, () => {
       const serving = run(resolve(vector.block)).serving
       it('is served', () => expect(serving).toBeDefined())
       if (!serving) return
       const logged = vector.expect
+      const gap = knownGaps[vector.id]
+      /** `it`, or `it.fails` for a known gap: it fails when the gap closes. */
+      const check = (name: string, title: string, test: () => void) => {
+        if (gap?.checks.includes(name)) it.fails(`${title} (known gap: ${gap.why})`, test)
+        else it(title, test)
+      }
       const weights =
         logged.weights_bytes ?? (logged.weights_gib ? logged.weights_gib * GiB : undefined)
       if (weights !== undefined && !vector.weights_why)
-        it(`weights ${(weights / GiB).toFixed(2)} GiB as logged`, () =>
-          expect(within(serving.weights.bytes, weights, 0.03)).toBe(true))
+        check('weights', `weights ${(weights / GiB).toFixed(2)} GiB as logged`, () =>
+          expect(within(serving.weights.bytes, weights, tolerance.weights)).toBe(true),
+        )
       if (vector.check_weights_only) return
       if (logged.kv_tokens !== undefined)
-        it(`GPU KV cache size ${logged.kv_tokens} tokens`, () =>
-          expect(within(serving.kvCacheTokens, logged.kv_tokens as number, 0.1)).toBe(true))
+        check('kv_tokens', `GPU KV cache size ${logged.kv_tokens} tokens`, () =>
+          expect(
+            within(serving.kvCacheTokens, logged.kv_tokens as number, tolerance.kvTokens),
+          ).toBe(true),
+        )
       if (logged.max_concurrency !== undefined)
-        it(`maximum concurrency ${logged.max_concurrency}x`, () =>
-          expect(within(serving.maxConcurrency, logged.max_concurrency as number, 0.1)).toBe(true))
+        check('max_concurrency', `maximum concurrency ${logged.max_concurrency}x`, () =>
+          expect(
+            within(serving.maxConcurrency, logged.max_concurrency as number, tolerance.concurrency),
+          ).toBe(true),
+        )
       if (logged.activation_peak_gib !== undefined)
         // The profile peak, derived tensor by tensor, against vLLM's measured torch peak.
-        it(`torch peak increase ${logged.activation_peak_gib} GiB within 5 %`, () =>
+        check(
+          'activation_peak_gib',
+          `torch peak increase ${logged.activation_peak_gib} GiB within 1.5 %`,
+          () =>
+            expect(
+              within(
+                serving.activationPeak.bytes,
+                (logged.activation_peak_gib as number) * GiB,
+                tolerance.activationPeak,
+              ),
+            ).toBe(true),
+        )
+      if (logged.available_kv_gib !== undefined)
+        check('available_kv_gib', `available KV cache memory ${logged.available_kv_gib} GiB`, () =>
           expect(
             within(
-              serving.activationPeak.bytes,
-              (logged.activation_peak_gib as number) * GiB,
-              0.05,
+              serving.kvCacheBytes,
+              (logged.available_kv_gib as number) * GiB,
+              tolerance.kvTokens,
             ),
-          ).toBe(true))
-      if (logged.available_kv_gib !== undefined)
-        it(`available KV cache memory ${logged.available_kv_gib} GiB`, () =>
-          expect(within(serving.kvCacheBytes, (logged.available_kv_gib as number) * GiB, 0.1)).toBe(
-            true,
-          ))
+          ).toBe(true),
+        )
     })
   }
 
@@ -356,7 +394,9 @@ describe('serve: settings, defaults and diagnostics', () => {
     const result = run({model: 'qwen2.5-7b', gpu: 'h100', serve: {engine: 'vllm'}})
     const h100 = findGpuPreset('h100')
     // vLLM logged 79.18 GiB on an H100 SXM (llm-d/llm-d-benchmark@0fa12aa); nvidia-smi says 81,559 MiB.
-    expect(Math.abs((result.serving?.cudaTotalBytes ?? 0) / GiB - 79.18)).toBeLessThan(0.05)
+    // The preset's total comes from another H100 (JAX's device_total_bytes, 79.205 GiB): 0.025 GiB
+    // apart, as drivers reserve a little differently.
+    expect(Math.abs((result.serving?.cudaTotalBytes ?? 0) / GiB - 79.18)).toBeLessThan(0.03)
     expect(result.serving?.cudaTotalBytes).toBe(h100?.cudaTotalBytes)
     expect(result.serving?.cudaTotalBytes).toBeLessThan(h100?.capacity ?? 0)
     expect(result.serving?.requestedBytes).toBe(

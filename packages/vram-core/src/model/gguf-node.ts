@@ -14,7 +14,7 @@
  */
 import {closeSync, readSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {gguf} from '@huggingface/gguf'
+import type {gguf as ggufParser} from '@huggingface/gguf'
 import {formatLimit, limits} from '../input/limits.js'
 import {fileVersion, type OpenOptions, openRegularFile} from '../input/read-file.js'
 import {parseBlockSource} from '../input/yaml-source.js'
@@ -129,7 +129,9 @@ export async function readGgufSummary(
         headers: {'content-range': `bytes ${start}-${start + length - 1}/${size}`},
       })
     }
-    let header: Awaited<ReturnType<typeof gguf>>
+    // The parser loads when a block names a `.gguf` file, not with every `vram calc`.
+    const {gguf} = await import('@huggingface/gguf')
+    let header: Awaited<ReturnType<typeof ggufParser>>
     try {
       const parsing = gguf('https://gguf.invalid/local.gguf', {fetch: fetchRange as typeof fetch})
       // Past the deadline nobody awaits the parse: its failure must not be an unhandled rejection.
@@ -171,7 +173,7 @@ export async function readGgufSummary(
 export function ggufSummary({
   metadata,
   tensorInfos,
-}: Awaited<ReturnType<typeof gguf>>): GgufSummary {
+}: Awaited<ReturnType<typeof ggufParser>>): GgufSummary {
   const plain: Record<string, number | string | boolean> = {}
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value === 'bigint') plain[key] = Number(value)

@@ -9,7 +9,6 @@
  *   `@huggingface/gguf` with HTTP range requests (2 MB at a time, only as far
  *   as the header goes; never the tensors).
  */
-import {gguf} from '@huggingface/gguf'
 import {ggufSummary} from '../../model/gguf-node.js'
 import {isPinId, type PinnedModel, pullCommand, splitPinId} from '../../model/pins.js'
 import {limits} from '../limits.js'
@@ -197,6 +196,8 @@ async function readRemoteGguf(hub: ResolvedHubOptions, repo: string, commit: str
       clearTimeout(timer)
     }
   }
+  // Loaded by a GGUF pull only, not by every command that loads the engine (`vram calc`).
+  const {gguf} = await import('@huggingface/gguf')
   try {
     return ggufSummary(
       await gguf(fileUrl(hub, repo, commit, file), {
