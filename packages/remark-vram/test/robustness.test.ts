@@ -44,12 +44,13 @@ const doc = fc.array(fc.oneof(fence, prose), {maxLength: 5}).map((parts) => part
 /**
  * Llama-2-7B in fp16: 6,738,415,616 parameters × 2 bytes (meta-llama/Llama-2-7b-hf),
  * the KV cache 2 × 32 layers × 32 KV heads × 128 × 2 bytes × B × N, and the
- * default 2 GB of buffers; shown with three significant digits.
+ * CUDA context of 287,047,680 bytes (pytorch/pytorch#86509, no buffers by default);
+ * shown with three significant digits.
  */
 const valid = fc
   .record({batch: fc.integer({min: 1, max: 64}), seq: fc.integer({min: 1, max: 4096})})
   .map(({batch, seq}) => {
-    const total = 6_738_415_616 * 2 + 2 * 32 * 32 * 128 * 2 * batch * seq + 2e9
+    const total = 6_738_415_616 * 2 + 2 * 32 * 32 * 128 * 2 * batch * seq + 287_047_680
     const figure = new Intl.NumberFormat('en-US', {maximumSignificantDigits: 3}).format(total / 1e9)
     return {
       value: `Intro.\n\n\`\`\`vram\nmodel: llama-2-7b\ndtype: fp16\nbatch: ${batch}\nseq: ${seq}\nshow: summary\n\`\`\``,

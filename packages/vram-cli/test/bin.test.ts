@@ -64,10 +64,10 @@ describe('the vram binary', () => {
     const file = vramBin(['calc', '--json', writeTemp(dir, 'qwen.yaml', qwen)])
     expect(file.stderr).toBe('')
     expect(file.status).toBe(0)
-    expect(JSON.parse(file.stdout).perDevice.total).toBe(47_296_004_096)
+    expect(JSON.parse(file.stdout).perDevice.total).toBe(45_583_051_776)
     const stdin = vramBin(['calc', '--json', '-'], {input: qwen})
     expect(stdin.status).toBe(0)
-    expect(JSON.parse(stdin.stdout).perDevice.total).toBe(47_296_004_096)
+    expect(JSON.parse(stdin.stdout).perDevice.total).toBe(45_583_051_776)
   })
 
   it('exits 2 with FILE:LINE:COLUMN on a bad block, 2 on a usage error', () => {
