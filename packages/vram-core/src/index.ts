@@ -9,6 +9,7 @@ export {
   resolveGpu,
 } from './input/gpus.js'
 export {formatLimit, limits, limitTable} from './input/limits.js'
+export {isRecord} from './input/record.js'
 export {
   accountings,
   attentions,

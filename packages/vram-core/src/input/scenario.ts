@@ -39,6 +39,7 @@ import type {
 } from '../types.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
+import {isRecord} from './record.js'
 import {GB, isSizeText, parseSize} from './units.js'
 
 /** Every top-level key of a block. Unknown keys are rejected, not ignored. */
@@ -142,10 +143,6 @@ export interface ReadContext {
 }
 
 type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function unknownKeys(raw: Raw, known: readonly string[], base: YamlPath): Diagnostic[] {
   const out: Diagnostic[] = []

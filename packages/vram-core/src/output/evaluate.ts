@@ -1,5 +1,6 @@
 import {compute} from '../components/compute.js'
 import {own} from '../input/limits.js'
+import {isRecord} from '../input/record.js'
 import {type BlockOptions, type ReadContext, readCore, readScenario} from '../input/scenario.js'
 import {isSizeText, parseFraction, parseSize, unitBytes, writtenPrecision} from '../input/units.js'
 import {parseCount} from '../model/count.js'
@@ -45,10 +46,6 @@ export const expectKeys: Record<
   solved: {kind: 'count', read: (_r, s) => s?.value},
   kv_tokens: {kind: 'count', read: (r) => r.serving?.kvCacheTokens},
   max_concurrency: {kind: 'count', read: (r) => r.serving?.maxConcurrency},
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Sets `value` at a dotted key (`parallel.tp`) in a shallow copy of `raw`. */

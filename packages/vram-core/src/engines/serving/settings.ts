@@ -6,6 +6,7 @@
  * for `vllm serve`) and `vllm/config/cache.py`.
  */
 
+import {isRecord} from '../../input/record.js'
 import {GiB} from '../../input/units.js'
 import type {Architecture} from '../../model/architecture.js'
 import {dtype} from '../../model/dtypes.js'
@@ -51,10 +52,6 @@ const kvCacheDtypes: Record<string, number | 'model'> = {
 const blockSizes = [1, 8, 16, 32, 64, 128]
 
 type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** `max-model-len` → `max_model_len`; the environment variable keeps its name. */
 function normalKey(key: string): string {
