@@ -11,6 +11,17 @@ export {
 export {formatLimit, limits, limitTable} from './input/limits.js'
 export {isRecord} from './input/record.js'
 export {
+  expectNames,
+  metricNames,
+  type ResultKind,
+  type ResultName,
+  type ResultNameKey,
+  type ResultValue,
+  readResult,
+  resultNameOf,
+  resultNames,
+} from './input/result-names.js'
+export {
   accountings,
   attentions,
   blockKeys,

@@ -40,6 +40,7 @@ import type {
 import {defaultUsable, resolveGpu} from './gpus.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {isRecord} from './record.js'
+import {metricNames, type ResultName, resultNameOf, resultNames} from './result-names.js'
 import {GB, isSizeText, parseSize} from './units.js'
 
 /** Every top-level key of a block. Unknown keys are rejected, not ignored. */
@@ -107,18 +108,6 @@ export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary
 export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
 export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
-export const metrics: readonly Metric[] = [
-  'total',
-  'params',
-  'weights',
-  'adapter',
-  'gradients',
-  'optimizer',
-  'activations',
-  'kvCache',
-  'buffers',
-]
-
 /** Default temporary buffers per device: the article's §3.6 "usually about 1–2 GB", upper end. */
 export const defaultBuffers = 2 * GB
 /** Default sequence length when neither `seq` nor a shorter model context is given. */
@@ -299,9 +288,9 @@ export function readScenario(
     })
   }
   if (raw.metric !== undefined) {
-    const normalised =
-      display(raw.metric).trim() === 'kv_cache' ? 'kvCache' : display(raw.metric).trim()
-    options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
+    const written = resultNameOf(display(raw.metric).trim(), {ignoreCase: true})
+    const name = oneOf({metric: written}, 'metric', metricNames, 'total', out)
+    options.metric = (resultNames[name] as ResultName).metric ?? 'total'
   }
   if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
   const gpuGiven =
