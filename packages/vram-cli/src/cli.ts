@@ -4,6 +4,7 @@ import {check, render, sync} from './docs.js'
 import {helpFor} from './help.js'
 import {err, exit, out, UsageError} from './io.js'
 import {gpus, models} from './list.js'
+import {schema} from './schema.js'
 
 export {calc} from './calc.js'
 export {exit} from './io.js'
@@ -17,6 +18,7 @@ const commands: Record<string, Command> = {
   render,
   sync,
   check,
+  schema,
 }
 
 /** The version in package.json. */

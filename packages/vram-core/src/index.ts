@@ -8,6 +8,16 @@ export {
   gpuPresets,
   resolveGpu,
 } from './input/gpus.js'
+export {
+  blockSchema,
+  type JsonSchema,
+  type KeyDeclaration,
+  type KeyGroup,
+  keyDeclarations,
+  keyTable,
+  type ServeKey,
+  serveKeys,
+} from './input/keys.js'
 export {formatLimit, limits, limitTable} from './input/limits.js'
 export {isRecord} from './input/record.js'
 export {

@@ -1,5 +1,18 @@
 import type {Units} from './input/units.js'
 import type {
+  accountings,
+  adapterTypes,
+  attentions,
+  modes,
+  offloads,
+  optimizers,
+  precisions,
+  recomputes,
+  serveEngines,
+  showKinds,
+  solveTargets,
+} from './input/values.js'
+import type {
   Architecture,
   Dtype,
   LinearModule,
@@ -13,24 +26,16 @@ export type {Units} from './input/units.js'
 // so that `types.js` stays the one place every stage imports its types from.
 export type {Dtype, QuantizeScope} from './model/architecture.js'
 
-export type Mode = 'inference' | 'training'
-export type Precision = 'mixed' | 'bf16' | 'fp32'
-export type Optimizer =
-  | 'adamw'
-  | 'adam'
-  | 'adamw-8bit'
-  | 'paged-adamw'
-  | 'paged-adamw-8bit'
-  | 'sgd'
-  | 'sgd-momentum'
-  | 'adafactor'
-  | 'lion'
-export type Attention = 'flash' | 'eager'
+// The unions of the block's values, derived from the lists the reader checks (input/values.ts).
+export type Mode = (typeof modes)[number]
+export type Precision = (typeof precisions)[number]
+export type Optimizer = (typeof optimizers)[number]
+export type Attention = (typeof attentions)[number]
 /** `offload`: full recomputation with each layer's saved input in CPU memory (Unsloth's offloaded checkpointing). */
-export type Recompute = 'none' | 'selective' | 'full' | 'offload'
-export type Offload = 'none' | 'optimizer' | 'params'
-export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
-export type Accounting = 'deepspeed' | 'paper'
+export type Recompute = (typeof recomputes)[number]
+export type Offload = (typeof offloads)[number]
+export type ShowKind = (typeof showKinds)[number]
+export type Accounting = (typeof accountings)[number]
 export interface Parallel {
   dp: number
   tp: number
@@ -72,7 +77,7 @@ export interface Gpu {
 }
 
 /** `lora` (Hu et al. 2021) or `dora` (Liu et al. 2024: LoRA plus a trained magnitude vector). */
-export type AdapterType = 'lora' | 'dora'
+export type AdapterType = (typeof adapterTypes)[number]
 
 /** A PEFT adapter on a frozen base (`adapter:` in a training block). */
 export interface Adapter {
@@ -221,7 +226,7 @@ export interface Result {
   serving?: ServingResult | undefined
 }
 
-export type SolveTarget = 'batch' | 'seq' | 'gpus'
+export type SolveTarget = (typeof solveTargets)[number]
 
 export interface Solved {
   target: SolveTarget
@@ -330,7 +335,7 @@ export interface Evaluation {
 }
 
 /** Serving engines a `serve:` block can name. */
-export type ServeEngine = 'vllm'
+export type ServeEngine = (typeof serveEngines)[number]
 
 /**
  * vLLM's settings, resolved: what the writer gave (under vLLM's own flag

@@ -21,93 +21,40 @@ import {
   VramInputError,
   type YamlPath,
 } from '../output/diagnostics.js'
-import type {
-  Accounting,
-  Attention,
-  Dtype,
-  Metric,
-  Mode,
-  Optimizer,
-  Parallel,
-  Precision,
-  QuantizeScope,
-  Recompute,
-  Scenario,
-  ShowKind,
-  SolveTarget,
-  Units,
-} from '../types.js'
+import type {Dtype, Metric, Parallel, Scenario, ShowKind, SolveTarget, Units} from '../types.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
+import {blockKeys} from './keys.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
 import {isRecord} from './record.js'
 import {metricNames, type ResultName, resultNameOf, resultNames} from './result-names.js'
 import {GB, isSizeText, parseSize} from './units.js'
+import {
+  accountings,
+  attentions,
+  modes,
+  offloads,
+  optimizers,
+  parallelKeys,
+  precisions,
+  quantizeScopes,
+  recomputes,
+  showKinds,
+  solveTargets,
+} from './values.js'
 
-/** Every top-level key of a block. Unknown keys are rejected, not ignored. */
-export const blockKeys = [
-  'model',
-  'mode',
-  'dtype',
-  'kv_dtype',
-  'precision',
-  'grad_dtype',
-  'optimizer',
-  'batch',
-  'micro_batch',
-  'grad_accum',
-  'seq',
-  'attention',
-  'recompute',
-  'parallel',
-  'gpu',
-  'host_memory',
-  'usable',
-  'buffers',
-  'accounting',
-  'quantize',
-  'serve',
-  'adapter',
-  'units',
-  'show',
-  'vary',
-  'metric',
-  'solve',
-  'expect',
-  'id',
-] as const
-
-export const parallelKeys = [
-  'dp',
-  'tp',
-  'pp',
-  'vpp',
-  'ep',
-  'etp',
-  'cp',
-  'sp',
-  'zero',
-  'offload',
-] as const
-
-export const modes: readonly Mode[] = ['inference', 'training']
-export const precisions: readonly Precision[] = ['mixed', 'bf16', 'fp32']
-export const optimizers: readonly Optimizer[] = [
-  'adamw',
-  'adam',
-  'adamw-8bit',
-  'paged-adamw',
-  'paged-adamw-8bit',
-  'sgd',
-  'sgd-momentum',
-  'adafactor',
-  'lion',
-]
-export const attentions: readonly Attention[] = ['flash', 'eager']
-export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
-export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
-export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
-export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
-export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
+export {blockKeys} from './keys.js'
+export {
+  accountings,
+  attentions,
+  modes,
+  optimizers,
+  parallelKeys,
+  precisions,
+  quantizeScopes,
+  recomputes,
+  showKinds,
+  solveTargets,
+} from './values.js'
 /** Default temporary buffers per device: the article's §3.6 "usually about 1–2 GB", upper end. */
 export const defaultBuffers = 2 * GB
 /** Default sequence length when neither `seq` nor a shorter model context is given. */
@@ -639,14 +586,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
             ),
           )
       }
-      parallelOut.offload = oneOf(
-        parallelRaw,
-        'offload',
-        ['none', 'optimizer', 'params'] as const,
-        'none',
-        out,
-        base,
-      )
+      parallelOut.offload = oneOf(parallelRaw, 'offload', offloads, 'none', out, base)
     }
   }
 

@@ -1,3 +1,5 @@
+import type {quantizeScopes} from '../input/values.js'
+
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -192,7 +194,7 @@ export interface ParamInventory {
  * routers and biases stay bf16, as bitsandbytes/GPTQ/AWQ leave them) or
  * `experts` (routed-expert matrices only, as gpt-oss ships MXFP4).
  */
-export type QuantizeScope = 'all' | 'linear' | 'experts'
+export type QuantizeScope = (typeof quantizeScopes)[number]
 
 /** A storage format: a named dtype or an explicit bits-per-weight figure. */
 export interface Dtype {
