@@ -2,14 +2,18 @@
 
 import {defineConfig} from 'astro/config'
 import vram from 'astro-vram'
+import {rehypeHeadingAnchors, rehypeTableRegions} from './plugins/rehype-reader.mjs'
 import remarkArch from './plugins/remark-arch.mjs'
+import remarkDecisionChart from './plugins/remark-decision-chart.mjs'
 import remarkErrata from './plugins/remark-errata.mjs'
 import remarkVramAnchors from './plugins/remark-vram-anchors.mjs'
 
 // The demo site of remark-vram. Every ```vram block in src/pages/*.md is
 // computed at build time by the astro-vram integration, which also brings
-// remark-math, rehype-katex, KaTeX's CSS and fonts, and the client script that
-// draws mermaid diagrams; nothing is fetched from the network.
+// remark-math, rehype-katex, KaTeX's CSS and fonts; nothing is fetched from the
+// network. The decision charts are drawn at build time as inline SVG by a
+// site plugin (the path taken, one step under another, readable on a phone),
+// so article pages load no chart runtime.
 export default defineConfig({
   trailingSlash: 'ignore',
   build: {format: 'directory'},
@@ -19,19 +23,17 @@ export default defineConfig({
       getLocale: (/** @type {import('vfile').VFile} */ file) =>
         /** @type {any} */ (file.data).astro?.frontmatter?.lang,
       errors: 'fatal',
+      // remark-vram's chart stays a `<pre class="mermaid">` that remarkDecisionChart redraws.
+      diagrams: false,
       // The errata box reads what remark-vram found (`file.data.vram`).
-      afterRemarkPlugins: [remarkErrata],
+      afterRemarkPlugins: [remarkErrata, remarkDecisionChart],
     }),
   ],
   markdown: {
     // Site-only plugins, run before remark-vram: anchors before each block
     // (for the errata box's links) and `arch:` references to a preset's shape.
     remarkPlugins: [remarkVramAnchors, remarkArch],
-  },
-  vite: {
-    build: {
-      // mermaid's own chunks are large; they are only loaded on pages with a diagram.
-      chunkSizeWarningLimit: 4096,
-    },
+    // Ids and self-links on headings; wide tables scroll in a focusable, named region.
+    rehypePlugins: [rehypeHeadingAnchors, rehypeTableRegions],
   },
 })

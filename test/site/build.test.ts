@@ -74,7 +74,7 @@ describe('site build', () => {
     // §7 TP=4: weights per GPU.
     expect(body).toContain('3.81 GB')
     // The real model's shape, from the preset.
-    expect(body).toMatch(/层数： 28/)
+    expect(body).toMatch(/层数：\s?28/)
     expect(body).toContain('18,944')
     // Per 1B parameters: 2 GB in FP16; 2 + 6 + 12 GB for mixed-precision training.
     expect(body).toMatch(/≈ 2 GB/)
@@ -111,12 +111,37 @@ describe('site build', () => {
     expect(errata(zh)).toContain('勘误')
   })
 
-  it('renders formulas with KaTeX and keeps the advice chart for mermaid', () => {
+  it('renders formulas with KaTeX and draws the advice chart as inline SVG at build time', () => {
     for (const html of [zh, en]) {
       expect(html).toContain('class="katex"')
-      expect(html).toMatch(/<pre class="mermaid"[^>]*>\s*(flowchart|graph)/)
+      expect(html).toMatch(/<figure class="decision-chart"><div[^>]*><svg[^>]*role="img"/)
+      expect(html).not.toContain('class="mermaid"')
+      expect(html).not.toMatch(/<script[^>]+src=/)
       // The article's own static flowchart is gone.
       expect(html).not.toContain('显存不够')
+    }
+    // The path, in the page's language, with the recomputed totals.
+    expect(text(en)).toMatch(/Your configuration — 208 GB \(too big\)/)
+    expect(text(zh)).toContain('当前配置：208 GB（装不下）。')
+    expect(text(zh)).toContain('训练还是推理？接着：训练。')
+    expect(text(en)).toContain('Training or inference? Then: training.')
+  })
+
+  it('names each erratum by the article’s section, not by block id', () => {
+    expect(errata(en)).toContain('7. A worked case')
+    expect(errata(zh)).toContain('7. 具体案例')
+    for (const html of [zh, en]) expect(errata(html)).not.toMatch(/\b(kv|train7b)\b/)
+  })
+
+  it('writes the Chinese pages without stray spaces after full-width punctuation, one term for the KV cache', () => {
+    for (const html of [zh, readDist('zh/fine-tuning/index.html')]) {
+      // In the HTML as written (tags not replaced by spaces): within a text node.
+      const raw = html.replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+      expect(raw.match(/.{0,12}[，。：；！？、）][ \t]+(?=[^\s<|])/g) ?? []).toEqual([])
+      expect(text(html)).not.toContain('KV Cache')
+      // Navigation and footer in Chinese.
+      expect(html).toContain('跳到正文')
+      expect(html).toContain('本站每个数字都在构建时由')
     }
   })
 
@@ -142,9 +167,9 @@ describe('site build', () => {
   })
 
   it('ships the playground with its presets and editor', () => {
-    expect(playground).toContain('<textarea')
+    expect(playground).toContain('id="editor"')
     expect(playground).toContain('id="preset"')
-    expect(playground).toContain('batch: 16')
+    expect(playground).toContain('Qwen2.5-7B inference on one H100')
     expect(playground).toMatch(/<script type="module" src="\/_astro\/[^"]+\.js"/)
   })
 })

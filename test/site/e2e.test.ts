@@ -95,29 +95,22 @@ async function expectArticle(url: string, name: string): Promise<void> {
       .map((face) => face.family),
   )
   expect(loaded).toContain('KaTeX_Main')
-  // Mermaid: the advice chart became an SVG with the recomputed nodes.
-  const svg = page.locator('pre.mermaid svg')
-  await page.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
-  expect(await svg.count()).toBeGreaterThan(0)
-  expect(await page.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
+  // The advice chart: inline SVG from the build, the path taken drawn step by step.
+  expect(await page.locator('figure.decision-chart svg .dc-step').count()).toBeGreaterThan(5)
   // The errata box.
   expect(await page.locator('aside.errata tbody tr').count()).toBeGreaterThan(5)
   await page.screenshot({path: path.join(outputDir, `${name}.png`), fullPage: true})
-  // Dark scheme: the diagram is drawn again in mermaid's dark theme.
+  // Dark scheme: the chart takes the page's dark colours (CSS variables), no redraw.
+  const fill = () =>
+    page
+      .locator('figure.decision-chart .dc-label')
+      .first()
+      .evaluate((node) => getComputedStyle(node).fill)
+  const light = await fill()
   await page.emulateMedia({colorScheme: 'dark'})
-  await page.waitForFunction(
-    () => {
-      const node = document.querySelector('pre.mermaid svg')
-      return (
-        node !== null && getComputedStyle(document.body).backgroundColor !== 'rgb(253, 253, 251)'
-      )
-    },
-    undefined,
-    {timeout: 30_000},
-  )
-  await page.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
+  expect(await fill()).not.toBe(light)
   await page
-    .locator('pre.mermaid')
+    .locator('figure.decision-chart')
     .first()
     .screenshot({path: path.join(outputDir, `${name}-dark-advice.png`)})
   expect(errors).toEqual([])
@@ -126,7 +119,7 @@ async function expectArticle(url: string, name: string): Promise<void> {
 }
 
 describe.skipIf(!haveChromium)('site in Chromium', () => {
-  it('renders the Chinese article: KaTeX, mermaid SVG, errata, no errors', async () => {
+  it('renders the Chinese article: KaTeX, decision chart SVG, errata, no errors', async () => {
     await expectArticle('/zh/', 'zh')
   }, 120_000)
 
@@ -147,6 +140,8 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     const {page, errors, offsite} = await open('/playground/')
     const total = page.locator('#total')
     const output = page.locator('#output')
+    const editor = page.locator('.cm-content')
+    await page.locator('#editor[data-ready]').waitFor()
     await page.waitForFunction(() => document.querySelector('#total')?.textContent?.trim())
     // The first preset: Qwen2.5-7B, B=16, N=32768, with formulas.
     expect(await output.locator('table').count()).toBeGreaterThan(0)
@@ -156,10 +151,13 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     expect(before).toMatch(/47\.3 GB/)
 
     // Edit the batch size: the total and the table change.
-    const source = page.locator('#source')
-    const text = await source.inputValue()
+    const text = await page.evaluate(() =>
+      [...document.querySelectorAll('.cm-content .cm-line')]
+        .map((line) => line.textContent)
+        .join('\n'),
+    )
     expect(text).toContain('batch: 16')
-    await source.fill(text.replace('batch: 16', 'batch: 32'))
+    await editor.fill(text.replace('batch: 16', 'batch: 32'))
     await page.waitForFunction(
       (previous) => document.querySelector('#total')?.textContent !== previous,
       before,
@@ -171,25 +169,26 @@ describe.skipIf(!haveChromium)('site in Chromium', () => {
     expect((await output.locator('table').first().textContent()) ?? '').not.toBe(tableBefore)
     await page.screenshot({path: path.join(outputDir, 'playground.png'), fullPage: true})
 
-    // Bad input: a positioned diagnostic, as a build would report it.
-    await source.fill(text.replace('seq: 32768', 'sqe: 32768'))
+    // Bad input: a positioned diagnostic, as a build would report it; the last output stays, marked.
+    await editor.fill(text.replace('seq: 32768', 'sqe: 32768'))
     const diagnostic = page.locator('#diagnostics li.error').first()
     await diagnostic.waitFor()
     expect(await diagnostic.textContent()).toMatch(/^5:1 .*sqe/)
     expect(await diagnostic.textContent()).toContain('seq')
+    expect(await page.locator('#stale').isVisible()).toBe(true)
     await page.screenshot({path: path.join(outputDir, 'playground-diagnostics.png')})
 
     // A typed closing fence stays inside the block: the link after it is YAML, not markdown.
-    await source.fill(`${text}\n\`\`\`\n\n[click me](javascript:alert(1))\n`)
+    await editor.fill(`${text}\n\`\`\`\n\n[click me](javascript:alert(1))\n`)
     await page.waitForFunction(() =>
       document.querySelector('#diagnostics li.error')?.textContent?.includes('yaml-syntax'),
     )
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0)
 
-    // The advice preset: mermaid draws the recomputed decision tree.
+    // The advice preset: the site's chart draws the recomputed decision path.
     await page.selectOption('#preset', 'advice')
-    await output.locator('pre.mermaid svg .node').first().waitFor({timeout: 30_000})
-    expect(await output.locator('pre.mermaid svg .node').count()).toBeGreaterThan(5)
+    await output.locator('figure.decision-chart svg .dc-step').first().waitFor()
+    expect(await output.locator('figure.decision-chart svg .dc-step').count()).toBeGreaterThan(5)
     await page.screenshot({path: path.join(outputDir, 'playground-advice.png'), fullPage: true})
 
     // The QLoRA preset: adapter rows, computed in the browser by the same engine.

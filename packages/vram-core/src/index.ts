@@ -1,5 +1,6 @@
 export {componentsFor, compute, deviceCount, sources, tex} from './components/compute.js'
-export {adapterMethod} from './engines/adapter/read.js'
+export {adapterKeys, adapterMethod, adapterTypes} from './engines/adapter/read.js'
+export {serveEngines, vllmKeys} from './engines/serving/settings.js'
 export {
   defaultUsable,
   findGpuPreset,
@@ -37,6 +38,7 @@ export {
   blockKeys,
   defaultBuffers,
   defaultSeq,
+  metrics,
   modes,
   optimizers,
   parallelKeys,
@@ -45,6 +47,8 @@ export {
   type ReadContext,
   readScenario,
   recomputes,
+  showKinds,
+  solveTargets,
 } from './input/scenario.js'
 export {GB, GiB, parseSize, unitBytes} from './input/units.js'
 export {type BlockSource, parseBlockSource} from './input/yaml-source.js'
@@ -52,7 +56,7 @@ export type * from './model/architecture.js'
 export {bnbFootprint, bnbStorage} from './model/bitsandbytes.js'
 export type {CheckpointQuantization} from './model/checkpoint.js'
 export {parseCount} from './model/count.js'
-export {dtypeBits, parseDtype} from './model/dtypes.js'
+export {dtypeBits, dtypeNames, parseDtype} from './model/dtypes.js'
 export {
   type GgufFileType,
   ggmlTypes,

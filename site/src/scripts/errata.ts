@@ -9,6 +9,8 @@ export interface ErratumEntry {
   actual: string | number
   /** Why the original figure is wrong. */
   erratum: string
+  /** Title of the article's section the figure is written in (`plugins/remark-errata.mjs`). */
+  section?: string | undefined
   /** Line of the value in the markdown source. */
   line?: number | undefined
 }

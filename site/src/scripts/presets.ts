@@ -62,7 +62,7 @@ mode: training
 dtype: nf4               # bf16 for LoRA, int8 for LLM.int8() LoRA
 adapter: {rank: 16, alpha: 32, targets: all-linear, double_quant: true}
 seq: 2048
-recompute: full          # gradient checkpointing
+recompute: full          # gradient checkpointing: on in QLoRA recipes (PEFT's prepare_model_for_kbit_training)
 gpu: rtx-4090
 solve: seq
 show: [breakdown, formulas, summary, advice]
@@ -83,13 +83,25 @@ show: [advice]
   },
   {
     id: 'moe',
-    label: 'Mixtral-8x7B inference with expert parallelism',
+    label: 'Mixtral-8x7B inference on 4 GPUs with expert parallelism',
     source: `model: mixtral-8x7b
+mode: inference
 dtype: bf16
 batch: 8
 seq: 8192
-parallel: {ep: 4}
+parallel: {tp: 4, ep: 4, etp: 1}   # vLLM --enable-expert-parallel: whole experts over the 4 TP ranks
 gpu: a100-80gb
+show: [breakdown, summary]
+`,
+  },
+  {
+    id: 'serve',
+    label: 'Serving with vLLM: Qwen2.5-7B, 32K context, on one H100',
+    source: `model: qwen2.5-7b
+mode: inference
+dtype: bf16
+gpu: h100-sxm-80gb
+serve: {engine: vllm, max_model_len: 32768, gpu_memory_utilization: 0.9}
 show: [breakdown, summary]
 `,
   },
