@@ -38,7 +38,6 @@ export {
   blockKeys,
   defaultBuffers,
   defaultSeq,
-  metrics,
   modes,
   optimizers,
   parallelKeys,
