@@ -5,7 +5,7 @@
  * asynchronous).
  */
 import {dirname, resolve} from 'node:path'
-import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
+import {loadPinFile, nodeModels, nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {createRemarkVram} from './plugin.js'
 
 // Everything the browser entry exports; this module's own `remarkVram` takes precedence.
@@ -14,6 +14,8 @@ export * from './index.js'
 /** The plugin: `unified().use(remarkVram, options)`. */
 export const remarkVram = createRemarkVram({
   readConfig: (file) => nodeReadConfig(file.path),
+  // `vram.models.json`: the file the `models` option names, else the nearest one above the file.
+  models: (file, path) => (path === undefined ? nodeModels(file.path) : loadPinFile(path)),
   // `.gguf` headers are read asynchronously before the blocks are computed.
   prepare: (file) =>
     preloadGgufFiles(String(file.value), file.path ? dirname(resolve(file.path)) : process.cwd()),

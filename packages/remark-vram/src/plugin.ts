@@ -12,6 +12,7 @@ import {
   engineVersion,
   evaluateBlock,
   isRecord,
+  type PinnedModels,
   parseBlockSource,
   type ReadContext,
   resolveReference,
@@ -98,6 +99,16 @@ export interface Platform {
    * none: the transform then stays synchronous (`processSync` works).
    */
   prepare?: ((file: VFile) => Promise<void> | undefined) | undefined
+  /**
+   * The pins a file sees (Node: the pin file at `path`, else the nearest
+   * `vram.models.json` above the file). The browser has none of its own.
+   */
+  models?:
+    | ((
+        file: VFile,
+        path: string | undefined,
+      ) => {pins: PinnedModels; problems: readonly string[]} | undefined)
+    | undefined
 }
 
 const emptyOptions: Readonly<Options> = {}
@@ -146,6 +157,9 @@ class Run {
   readonly lines: Lines
   readonly format: Formatter
   readonly readConfig: ((path: string) => unknown) | undefined
+  /** Pinned Hub models (`vram.models.json`) and why some could not be read. */
+  readonly models: PinnedModels | undefined
+  readonly modelsProblems: readonly string[]
   readonly data: VramData
   readonly computed = new Map<string, Computed>()
   readonly failed = new Set<string>()
@@ -170,6 +184,18 @@ class Run {
     const read = settings.readConfig
     this.readConfig =
       read === false ? undefined : read ? (path) => read(path, file) : platform.readConfig?.(file)
+    const models = settings.models
+    if (models === false) {
+      this.models = undefined
+      this.modelsProblems = []
+    } else if (models !== undefined && 'pins' in models) {
+      this.models = models.pins
+      this.modelsProblems = []
+    } else {
+      const loaded = platform.models?.(file, models?.path)
+      this.models = loaded?.pins
+      this.modelsProblems = loaded?.problems ?? []
+    }
     this.data = {version, locale, blocks: [], errata: []}
   }
 
@@ -279,6 +305,8 @@ class Run {
       try {
         evaluation = evaluateBlock(raw, {
           readConfig: this.readConfig,
+          models: this.models,
+          modelsProblems: this.modelsProblems,
           defaults: {gpu: this.settings.gpu, units: this.settings.units},
         } satisfies ReadContext)
         problems.push(...evaluation.diagnostics.map((entry) => ({...entry, place: placeOf(entry)})))

@@ -21,6 +21,7 @@ Usage:
 Commands:
   calc [FILE|-]         compute one block (its YAML body) and print a table or JSON
   models                list the model presets
+  models pull ID...     pin Hugging Face models in vram.models.json (config, commit, count)
   gpus                  list the GPU presets
   render FILE...        print markdown with every \`\`\`vram block expanded
   sync FILE|GLOB...     write each block's expansion next to it, between markers
@@ -90,6 +91,44 @@ attention heads and KV heads. A block's \`model:\` accepts either id.
 Options:
   --json                print the list as JSON
   -h, --help            show this help`,
+
+  pull: `vram models pull: pin Hugging Face models for offline builds
+
+Usage:
+  vram models pull ID[@REV]... [--update] [--file PATH] [--timeout SECONDS]
+  vram models pull --update
+
+ID is a Hub repository (ORG/NAME), or ORG/NAME/FILE.gguf for one GGUF file of
+a GGUF repository (its header is read by HTTP range requests, never the
+tensors). REV is a branch, tag or commit (default main).
+
+For each ID, reads the model info (commit and the Hub's exact parameter count,
+safetensors.total) and config.json at that commit, and stores them in
+vram.models.json: the nearest one at or above the working directory, else a
+new one at the documentation root (the nearest folder with a package.json or
+.git). A block's \`model: ORG/NAME\` then resolves to the pin like a catalogue
+preset; builds, \`vram check\` and the plugin read the file, never the network.
+An id already pinned is left as it is.
+
+Environment:
+  HF_ENDPOINT           the Hub's URL (default https://huggingface.co; a mirror
+                        with the same URL layout works)
+  HF_TOKEN              a token for gated or private repositories, sent as a
+                        bearer token and never written anywhere
+
+Options:
+  --update              move pins forward to their revision's newest commit and
+                        show what changed (commit, counts, config fields); with
+                        no ID, every pin in the file
+  --file PATH           the pin file to write (default: found as above)
+  --timeout SECONDS     per request (default 30)
+  -h, --help            show this help
+
+Exit status:
+  0  every model pinned (or already pinned)
+  1  a model could not be pulled (the others are still written)
+  2  a usage error, or the pin file could not be written (e.g. it changed
+     while vram was pulling: nothing is written then)`,
 
   gpus: `vram gpus: list the GPU presets
 

@@ -1,59 +1,34 @@
-import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
-import {limits} from './input/limits.js'
+import {readTextFile} from './input/node-read.js'
 import type {ReadContext} from './input/scenario.js'
 import {preloadedGguf} from './model/gguf-node.js'
 import {cachedConfigPath} from './model/hf-cache.js'
 
 export * from './index.js'
+export {
+  asHubError,
+  defaultHubEndpoint,
+  HubError,
+  type HubErrorKind,
+  type HubOptions,
+  resolveHubOptions,
+} from './input/hub/client.js'
+export {
+  findPinFile,
+  type LoadedPins,
+  loadPinFile,
+  maxPinFileBytes,
+  nodeModels,
+  pinFileTarget,
+  pinFileText,
+} from './input/hub/pin-file.js'
+export {type PullRequest, parsePullRequest, pullModel} from './input/hub/pull.js'
+export {readTextFile} from './input/node-read.js'
 export {ggufReferences, preloadGgufFiles, readGgufSummary} from './model/gguf-node.js'
 export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'
-
-/**
- * Reads a small file as UTF-8 text: only a regular file (never a device such
- * as `/dev/zero`, a FIFO or a folder), at most `maxBytes` bytes (default: a
- * config.json's limit, 4 MiB). Throws an `Error` whose message is the reason,
- * shown to the writer.
- */
-export function readTextFile(path: string, maxBytes: number = limits.configBytes): string {
-  let descriptor: number
-  try {
-    // Non-blocking, so that opening a FIFO does not wait for a writer.
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
-  } catch (error) {
-    // The code alone: the message would name the absolute path, which differs per machine.
-    const code = (error as {code?: unknown}).code
-    throw Object.assign(
-      new Error(
-        code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : String(error),
-      ),
-      {code},
-    )
-  }
-  try {
-    const stat = fstatSync(descriptor)
-    if (!stat.isFile())
-      throw new Error(
-        stat.isDirectory() ? 'it is a folder' : 'not a regular file (a device, FIFO or socket)',
-      )
-    if (stat.size > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
-    // Read at most one byte past the limit, whatever the size said (a file may grow).
-    const buffer = Buffer.alloc(maxBytes + 1)
-    let length = 0
-    for (;;) {
-      const read = readSync(descriptor, buffer, length, buffer.length - length, null)
-      if (read === 0) break
-      length += read
-      if (length > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
-    }
-    return buffer.subarray(0, length).toString('utf8')
-  } finally {
-    closeSync(descriptor)
-  }
-}
 
 /**
  * A `readConfig` for `model: {config: ./config.json}` that reads files relative

@@ -12,6 +12,7 @@ import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from '../model/d
 import {ggufDtype, isGgufFileType} from '../model/gguf.js'
 import {architectureFromInput} from '../model/input.js'
 import {paramInventory} from '../model/params.js'
+import type {PinnedModels} from '../model/pins.js'
 import {
   closest,
   type Diagnostic,
@@ -74,6 +75,10 @@ export interface BlockOptions {
 export interface ReadContext {
   /** Reads a local HF `config.json` for `model: {config: ./path}` (Node only). */
   readConfig?: ((relativePath: string) => unknown) | undefined
+  /** Hub models pinned in `vram.models.json` (`readPinFile`), resolved like presets. */
+  models?: PinnedModels | undefined
+  /** Why `vram.models.json` (or entries of it) could not be read: named where a model is not found. */
+  modelsProblems?: readonly string[] | undefined
   /** Defaults the host supplies (plugin options): a GPU, units. */
   defaults?: {gpu?: unknown; units?: Units | undefined} | undefined
 }
@@ -419,7 +424,11 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       }),
     )
   } else {
-    const read = architectureFromInput(raw.model, ['model'], {readConfig: context.readConfig})
+    const read = architectureFromInput(raw.model, ['model'], {
+      readConfig: context.readConfig,
+      pinned: context.models,
+      pinnedProblems: context.modelsProblems,
+    })
     out.push(...read.diagnostics)
     model = read.architecture
   }

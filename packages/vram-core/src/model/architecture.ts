@@ -1,5 +1,5 @@
 import type {quantizeScopes} from '../input/values.js'
-
+import type {HybridState} from './hybrid.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -84,6 +84,8 @@ export interface Architecture {
   visionOmitted?: string | undefined
   /** The vision encoder and projector, when counted (`vision: true`): weights only. */
   vision?: {type: string; params: number} | undefined
+  /** A hybrid model (Qwen3-Next, Nemotron-H): KV-cache layers and per-sequence recurrent state. */
+  hybrid?: HybridState | undefined
 }
 
 export interface MoeArchitecture {
@@ -224,6 +226,10 @@ export interface CheckpointQuantization {
    */
   notConverted?: readonly string[] | undefined
 }
+
+export type CheckpointReading =
+  | {checkpoint: CheckpointQuantization}
+  | {checkpoint?: undefined; unsupported?: string | undefined}
 
 /** Where a module sits in a layer; `attention` and `mlp` are also target keywords. */
 export type ModuleBlock = 'attention' | 'mlp' | 'router'

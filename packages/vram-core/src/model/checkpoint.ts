@@ -21,13 +21,10 @@
  */
 
 import {isRecord} from '../input/record.js'
-import type {CheckpointQuantization, ParamInventory} from './architecture.js'
+import type {CheckpointQuantization, CheckpointReading, ParamInventory} from './architecture.js'
+import {compressedTensorsCheckpoint} from './compressed-tensors.js'
 
-export type {CheckpointQuantization} from './architecture.js'
-
-export type CheckpointReading =
-  | {checkpoint: CheckpointQuantization}
-  | {checkpoint?: undefined; unsupported?: string | undefined}
+export type {CheckpointQuantization, CheckpointReading} from './architecture.js'
 
 const positiveInt = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined
@@ -111,6 +108,19 @@ export function checkpointFromConfig(config: Readonly<Record<string, unknown>>):
       },
     }
   }
+  if (method === 'bitsandbytes' && (q.load_in_8bit === true || q._load_in_8bit === true)) {
+    // LLM.int8(): one int8 per weight; its fp32 scale per output row (`SCB`, 32 bits over a
+    // row of ≥ 2048 weights: < 0.2 %) is left out, as for per-channel FP8.
+    return {
+      checkpoint: {
+        method,
+        dtype: {name: 'int8', bits: 8},
+        scope: 'linear',
+        label: 'bitsandbytes LLM.int8()',
+      },
+    }
+  }
+  if (method === 'compressed-tensors') return compressedTensorsCheckpoint(q)
   return {unsupported: method || 'an unnamed method'}
 }
 

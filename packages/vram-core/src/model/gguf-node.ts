@@ -19,7 +19,14 @@ export function ggufReferences(text: string): string[] {
 
 /** The header of a local `.gguf` file, as the engine reads it. */
 export async function readGgufSummary(path: string): Promise<GgufSummary> {
-  const {metadata, tensorInfos} = await gguf(path, {allowLocalFile: true})
+  return ggufSummary(await gguf(path, {allowLocalFile: true}))
+}
+
+/** What the engine keeps of a parsed header (plain data: numbers, strings, booleans). */
+export function ggufSummary({
+  metadata,
+  tensorInfos,
+}: Awaited<ReturnType<typeof gguf>>): GgufSummary {
   const plain: Record<string, number | string | boolean> = {}
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value === 'bigint') plain[key] = Number(value)
