@@ -255,7 +255,7 @@ describe('vram calc text output', () => {
     expect(run.stdout).toMatch(/KV cache\s+30\.1\s+63\.6 %/)
     expect(run.stdout).toMatch(/buffers\s+2\.00\s+4\.2 %/)
     expect(run.stdout).toMatch(/total\s+47\.3\s+100 %/)
-    expect(run.stdout).toContain('47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits')
+    expect(run.stdout).toContain('47.3 GB of 85.5 GB on H100 SXM 80GB (55%): fits')
   })
 
   it('uses colour only when asked and never with NO_COLOR', () => {
