@@ -200,7 +200,8 @@ export const keyDeclarations = {
   },
   kv_dtype: {
     group: 'model',
-    values: 'same',
+    values:
+      "same, except GGUF weight mixes (`q4_k_m`): a GGUF-style cache takes one of llama.cpp's cache types (`q8_0`, `q5_0`, `q5_1`, `q4_0`, `q4_1`, `iq4_nl`)",
     default:
       'the activation dtype: = `dtype` for 16/32-bit floats, `bf16` for `fp8`, integer and bits-per-weight weights',
     notes: "an 8-bit cache only when asked (vLLM's `kv_cache_dtype: auto`)",

@@ -164,6 +164,32 @@ function dtypeValue(
 }
 
 /**
+ * llama.cpp's KV-cache types (`--cache-type-k`/`-v`, `kv_cache_types` in
+ * common/arg.cpp): row quantizations only. A GGUF file type such as `q4_k_m`
+ * mixes K-quants per tensor and is no cache type.
+ */
+const ggufCacheTypes = ['q8_0', 'q5_0', 'q5_1', 'q4_0', 'q4_1', 'iq4_nl']
+
+/** `kv_dtype`: a dtype, bits per weight, or one of llama.cpp's cache types. */
+function kvDtypeValue(raw: Raw, out: Diagnostic[]): Dtype | undefined {
+  const value = raw.kv_dtype
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : ''
+  if (!ggufDtypeNames.includes(name) || ggufCacheTypes.includes(name))
+    return dtypeValue(raw, 'kv_dtype', out)
+  out.push(
+    diagnostic(
+      'invalid-value',
+      `\`kv_dtype: ${name}\` is a GGUF weight mix, not a KV-cache type`,
+      ['kv_dtype'],
+      {
+        suggestion: `use ${dtypeNames.filter((type) => type !== 'tf32').join(', ')} or one of llama.cpp's cache types: ${ggufCacheTypes.join(', ')}`,
+      },
+    ),
+  )
+  return undefined
+}
+
+/**
  * The activation dtype: the weights' when they are 16- or 32-bit floats, bf16
  * otherwise (integer, 8-bit float and bits-per-weight checkpoints compute in
  * 16 bits). Gradients and the KV cache default to it: vLLM and SGLang keep the
@@ -523,7 +549,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     }
   }
   // The KV cache follows the activations (the checkpoint's FP8 weights are not FP8 KV).
-  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(givenDtype ?? defaultWeightType)
+  const kvDtype = kvDtypeValue(raw, out) ?? floatOr16(givenDtype ?? defaultWeightType)
   const gradDtype =
     dtypeValue(raw, 'grad_dtype', out) ??
     (precision === 'fp32' ? dtype('fp32') : floatOr16(weightType))
