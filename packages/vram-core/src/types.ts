@@ -130,6 +130,8 @@ export interface Scenario {
   serve?: VllmSettings | undefined
   /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
   adapter?: Adapter | undefined
+  /** A local engine's settings (`serve: {engine: llama.cpp | ollama | sglang}`), resolved. */
+  engine?: EngineSettings | undefined
   /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
   hostMemory?: number | undefined
 }
@@ -180,6 +182,8 @@ export interface Component {
   label?: string | undefined
   /** A sentence on what is included, for footnotes. */
   note?: string | undefined
+  /** Bytes the same term keeps in host (CPU) memory (an engine's CPU-side layers and buffers). */
+  host?: number | undefined
 }
 
 /** Bytes per component; `adapter` only when the block trains an adapter. */
@@ -224,7 +228,12 @@ export interface Result {
   missing?: Partial<Record<ComponentKey, string[]>> | undefined
   /** With `serve:`: the engine's budget, KV capacity and concurrency. */
   serving?: ServingResult | undefined
+  /** With `serve:` naming llama.cpp, Ollama or SGLang: that engine's budget per device. */
+  engine?: EngineBudget | undefined
 }
+
+import type {EngineSettings} from './engines/index.js'
+import type {EngineBudget} from './engines/types.js'
 
 export type SolveTarget = (typeof solveTargets)[number]
 

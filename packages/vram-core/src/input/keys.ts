@@ -143,7 +143,9 @@ const parallelSchema: JsonSchema = {
 }
 const serveSchema: JsonSchema = {
   type: 'object',
-  additionalProperties: false,
+  // vLLM's settings are declared here; llama.cpp's, Ollama's and SGLang's are
+  // read by their engine modules (engines/) and not declared yet.
+  additionalProperties: true,
   properties: Object.fromEntries(
     Object.entries(serveKeys as Record<string, ServeKey>).flatMap(([key, spec]) => {
       const entry = {description: spec.doc, ...spec.schema}
@@ -328,11 +330,12 @@ export const keyDeclarations = {
   },
   serve: {
     group: 'serve',
-    belongsTo: 'vllm',
+    belongsTo: 'vllm, llama.cpp, ollama, sglang',
     values:
-      "`{engine: vllm, …}` and vLLM's own settings (`max_model_len`, `gpu_memory_utilization`, …)",
+      "`{engine: vllm, …}` and vLLM's own settings (`max_model_len`, `gpu_memory_utilization`, …); `{engine: llama.cpp \\| ollama \\| sglang, …}` with that engine's names",
     default: 'none',
-    notes: 'inference only; see [Serving with vLLM](#serving-with-vllm-serve)',
+    notes:
+      'inference only; see [Serving with vLLM](#serving-with-vllm-serve) and [Local engines](#local-engines-llamacpp-ollama-and-sglang-serve)',
     schema: serveSchema,
   },
   adapter: {
@@ -382,7 +385,7 @@ export const keyDeclarations = {
   },
   solve: {
     group: 'presentation',
-    values: listed(solveTargets),
+    values: '`batch`, `seq`, `gpus`; `ctx`, `layers` with a llama.cpp or Ollama `serve`',
     default: 'none',
     notes: 'needs `gpu` (a diagnostic otherwise); see [Solvers](#solvers-and-advice)',
     schema: {enum: solveTargets},

@@ -77,8 +77,15 @@ export const resultNames = {
   fits: {kind: 'boolean', read: (r) => r.fits},
   offloaded: {kind: 'bytes', read: (r) => r.offloaded},
   solved: {kind: 'count', read: (_r, s) => s?.value, expect: true},
-  kv_tokens: {kind: 'count', read: (r) => r.serving?.kvCacheTokens, expect: true},
-  max_concurrency: {kind: 'factor', read: (r) => r.serving?.maxConcurrency, expect: true},
+  kv_tokens: {kind: 'count', read: (r) => (r.serving ?? r.engine)?.kvCacheTokens, expect: true},
+  max_concurrency: {
+    kind: 'factor',
+    read: (r) => (r.serving ?? r.engine)?.maxConcurrency,
+    expect: true,
+  },
+  gpu_layers: {kind: 'count', read: (r) => r.engine?.gpuLayers},
+  compute_buffer: {kind: 'bytes', read: (r) => r.engine?.computeBufferBytes},
+  host: {kind: 'bytes', read: (r) => r.host?.total},
 } as const satisfies Record<string, ResultName>
 
 export type ResultNameKey = keyof typeof resultNames

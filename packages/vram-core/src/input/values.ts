@@ -22,7 +22,7 @@ export const recomputes = ['none', 'selective', 'full', 'offload'] as const
 export const offloads = ['none', 'optimizer', 'params'] as const
 export const unitNames = ['GB', 'GiB'] as const
 export const showKinds = ['breakdown', 'formulas', 'summary', 'advice'] as const
-export const solveTargets = ['batch', 'seq', 'gpus'] as const
+export const solveTargets = ['batch', 'seq', 'gpus', 'ctx', 'layers'] as const
 export const accountings = ['deepspeed', 'paper'] as const
 /**
  * Which weights a sub-16-bit `dtype` applies to: `all` (the article's P × b),
@@ -32,7 +32,7 @@ export const accountings = ['deepspeed', 'paper'] as const
  */
 export const quantizeScopes = ['all', 'linear', 'experts'] as const
 export const zeroStages = [0, 1, 2, 3] as const
-export const serveEngines = ['vllm'] as const
+export const serveEngines = ['vllm', 'llama.cpp', 'ollama', 'sglang'] as const
 export const adapterTypes = ['lora', 'dora'] as const
 
 export const parallelKeys = [

@@ -173,7 +173,7 @@ export function readServe(
         `\`serve.engine\` must be one of ${serveEngines.join(', ')}`,
         [...base, 'engine'],
         {
-          suggestion: 'use `engine: vllm` (llama.cpp and SGLang are not modelled yet)',
+          suggestion: 'use `engine: vllm`, `llama.cpp`, `ollama` or `sglang`',
         },
       ),
     )
