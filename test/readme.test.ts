@@ -1,11 +1,13 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {gpuPresets} from '../packages/vram-core/src/input/gpus.js'
+import {keyTable} from '../packages/vram-core/src/input/keys.js'
 import {architectureFromHfConfig} from '../packages/vram-core/src/model/hf-config.js'
 import {paramInventory} from '../packages/vram-core/src/model/params.js'
 import {modelPresets} from '../packages/vram-core/src/model/presets.js'
 
-// The README's preset tables are generated from the presets; this test keeps them true.
+// The README's preset tables are generated from the presets, its key table from the
+// block's declaration (input/keys.ts); this test keeps them true.
 // Regenerate with `UPDATE=1 pnpm vitest run test/readme.test.ts`.
 
 const readmeUrl = new URL('../README.md', import.meta.url)
@@ -66,12 +68,12 @@ function region(text: string, name: string, body: string): string {
 }
 
 describe('README', () => {
-  it('lists every model and GPU preset with its exact figures', () => {
+  it('lists every model and GPU preset with its exact figures, and every block key', () => {
     const current = readFileSync(readmeUrl, 'utf8')
     const expected = region(
-      region(current, 'models-table', modelsTable()),
-      'gpus-table',
-      gpusTable(),
+      region(region(current, 'models-table', modelsTable()), 'gpus-table', gpusTable()),
+      'keys-table',
+      keyTable(),
     )
     if (process.env.UPDATE && expected !== current) writeFileSync(readmeUrl, expected)
     expect(readFileSync(readmeUrl, 'utf8')).toBe(expected)

@@ -1,4 +1,4 @@
-import type {ReferenceValue, Units} from 'vram-core'
+import {type ReferenceValue, shareFormat, type Units} from 'vram-core'
 import type {LocaleDictionary} from './locale.js'
 
 /** Bytes in one display unit. */
@@ -87,15 +87,9 @@ export class Formatter {
     return `${mantissa}${suffix}`
   }
 
-  /** A share: `55%`; below 10 %, two significant digits (`0.52%`, a LoRA's trainable share). */
+  /** A share, as vram-core's presentation writes it (`shareFormat`): `55%`, `0.52%`. */
   percent(ratio: number): string {
-    const small = ratio !== 0 && Math.abs(ratio) < 0.1
-    return numberFormat(
-      this.dictionary.intl,
-      small
-        ? {style: 'percent', maximumSignificantDigits: 2}
-        : {style: 'percent', maximumFractionDigits: 0},
-    ).format(ratio)
+    return numberFormat(this.dictionary.intl, shareFormat(ratio)).format(ratio)
   }
 
   /** A multiple as vLLM logs concurrency (`%.2fx`): `5.73×`. */

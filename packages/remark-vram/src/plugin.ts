@@ -11,6 +11,7 @@ import {
   type Expectation,
   engineVersion,
   evaluateBlock,
+  isRecord,
   type PinnedModels,
   parseBlockSource,
   type ReadContext,
@@ -121,10 +122,6 @@ const emptyOptions: Readonly<Options> = {}
 
 const referencePattern = /^vram:([A-Za-z_][\w-]*)\.(.+)$/
 const idPattern = /^[A-Za-z_][\w-]*$/
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1)

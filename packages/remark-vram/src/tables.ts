@@ -4,6 +4,7 @@ import {
   type BlockResult,
   type CitationStyle,
   citation,
+  fitVerdict,
   type Metric,
   modelSource,
   type Result,
@@ -479,37 +480,38 @@ function servingSummary(result: Result, format: Formatter): Paragraph {
 export function summary(result: Result, format: Formatter): Paragraph {
   const d = format.dictionary
   if (result.serving) return servingSummary(result, format)
-  const total = format.sizeWithUnit(result.perDevice.total)
+  const verdict = fitVerdict(result)
+  const total = format.sizeWithUnit(verdict.total)
   let line: string
-  if (result.missing) {
+  if (verdict.kind === 'partial') {
     // A total that leaves components out never says "fits".
     line = fill(d['summary.partial'], {
       total,
       left: leftOutList(result, format),
       fields: missingFieldList(result, format),
     })
-  } else if (result.capacity === undefined || result.usableCapacity === undefined) {
+  } else if (verdict.kind === 'noGpu') {
     line = fill(d['summary.noGpu'], {
       total,
-      devices: result.devices > 1 ? format.integer(result.devices) : undefined,
+      devices: verdict.devices > 1 ? format.integer(verdict.devices) : undefined,
     })
   } else {
-    const many = result.devices > 1
     const params = {
       total,
-      capacity: format.sizeWithUnit(result.capacity),
+      capacity: format.sizeWithUnit(verdict.capacity),
       gpu: gpuPhrase(result, format),
-      share: format.percent(result.perDevice.total / result.capacity),
-      headroom: format.sizeWithUnit(Math.max(0, result.usableCapacity - result.perDevice.total)),
-      over: format.sizeWithUnit(Math.max(0, result.perDevice.total - result.usableCapacity)),
+      share: format.percent(verdict.share),
+      headroom: format.sizeWithUnit(verdict.headroom),
+      over: format.sizeWithUnit(verdict.over),
     }
-    const key: LabelKey = result.fits
-      ? many
-        ? 'summary.fitsPerDevice'
-        : 'summary.fits'
-      : many
-        ? 'summary.overPerDevice'
-        : 'summary.over'
+    const key: LabelKey =
+      verdict.kind === 'fits'
+        ? verdict.perDevice
+          ? 'summary.fitsPerDevice'
+          : 'summary.fits'
+        : verdict.perDevice
+          ? 'summary.overPerDevice'
+          : 'summary.over'
     line = fill(d[key], params)
   }
   if (result.offloaded > 0) {

@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./docs.js')).render,
   sync: async () => (await import('./docs.js')).sync,
   check: async () => (await import('./docs.js')).check,
+  schema: async () => (await import('./schema.js')).schema,
 }
 
 /** The version in package.json. */

@@ -1,5 +1,5 @@
 import type {ParseArgsConfig} from 'node:util'
-import {blockKeys, parallelKeys, parseBlockSource, type YamlPath} from 'vram-core'
+import {blockKeys, isRecord, parallelKeys, parseBlockSource, type YamlPath} from 'vram-core'
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>
 
@@ -31,10 +31,6 @@ export function flagValue(text: string): unknown {
     return text
   }
   return parsed.value
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 export interface FlagBlock {

@@ -27,6 +27,7 @@ Commands:
   render FILE...        print markdown with every \`\`\`vram block expanded
   sync FILE|GLOB...     write each block's expansion next to it, between markers
   check FILE|GLOB...    fail when a generated region is stale or an \`expect\` fails
+  schema                print the JSON Schema of a block
   help [command]        show help for a command
 
 Options:
@@ -141,6 +142,18 @@ A block's \`gpu:\` accepts the id or an alias.
 
 Options:
   --json                print the list as JSON
+  -h, --help            show this help`,
+  schema: `vram schema: print the JSON Schema of a block
+
+Usage:
+  vram schema > vram-block.schema.json
+
+Prints the JSON Schema (draft 2020-12) of a \`\`\`vram block's YAML body: every
+key, its values and its limits, from the same declaration as the README's key
+table. Editors (YAML language server) and the playground complete and check
+blocks with it; vram's own reader still gives the positioned diagnostics.
+
+Options:
   -h, --help            show this help`,
   render: `vram render: print markdown with every vram block expanded
 

@@ -1,5 +1,16 @@
-import type {BlockResult, ComponentKey, Metric, Result, Solved, Units, VaryCase} from 'vram-core'
-import {adapterMethod, unitBytes} from 'vram-core'
+import {
+  adapterMethod,
+  type BlockResult,
+  type ComponentKey,
+  fitVerdict,
+  formatPercent,
+  type Metric,
+  type Result,
+  type Solved,
+  type Units,
+  unitBytes,
+  type VaryCase,
+} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
@@ -234,23 +245,23 @@ function gpuName(result: Result): string {
   return gpu.id === 'custom' ? `a ${gpu.name} device` : gpu.name
 }
 
-/** `47.3 GB of 85.5 GB on H100 SXM 80GB (55.3 %): fits, 37.4 GB headroom (99 % usable)`. */
+/** `47.3 GB of 85.5 GB on H100 SXM 80GB (55%): fits, 37.4 GB headroom (usable 99 %)`. */
 export function summaryLine(result: Result, units: Units, style: Style): string | undefined {
   if (result.capacity === undefined) return undefined
-  const partial = leftOut(result)
-  if (partial) {
+  const verdict = fitVerdict(result)
+  if (verdict.kind === 'noGpu') return undefined
+  if (verdict.kind === 'partial') {
     // Never "fits" on a total that leaves components out.
-    return `no fit check on ${gpuName(result)}: the total leaves out ${partial.labels} (needs ${partial.fields})`
+    const partial = leftOut(result)
+    return `no fit check on ${gpuName(result)}: the total leaves out ${partial?.labels} (needs ${partial?.fields})`
   }
-  const usable = result.usableCapacity ?? result.capacity
-  const total = result.perDevice.total
-  const head = `${formatSize(total, units)} ${units} of ${formatSize(result.capacity, units)} ${units} on ${result.devices > 1 ? 'each ' : ''}${gpuName(result)} (${formatShare(total, result.capacity)})`
-  const share = Math.round((usable / result.capacity) * 100)
-  const room = usable - total
-  const verdict = result.fits
-    ? style.green(`fits, ${formatSize(room, units)} ${units} headroom`)
-    : style.red(`does not fit, ${formatSize(-room, units)} ${units} over`)
-  return `${head}: ${verdict} (usable ${share} %)`
+  const head = `${formatSize(verdict.total, units)} ${units} of ${formatSize(verdict.capacity, units)} ${units} on ${verdict.perDevice ? 'each ' : ''}${gpuName(result)} (${formatPercent(verdict.share)})`
+  const share = Math.round((verdict.usable / verdict.capacity) * 100)
+  const line =
+    verdict.kind === 'fits'
+      ? style.green(`fits, ${formatSize(verdict.headroom, units)} ${units} headroom`)
+      : style.red(`does not fit, ${formatSize(verdict.over, units)} ${units} over`)
+  return `${head}: ${line} (usable ${share} %)`
 }
 
 export function solvedLine(solved: Solved): string {

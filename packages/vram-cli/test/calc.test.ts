@@ -258,7 +258,7 @@ describe('vram calc text output', () => {
     expect(run.stdout).toMatch(/KV cache\s+30\.1\s+66\.0 %/)
     expect(run.stdout).toMatch(/CUDA context\s+0\.287\s+0\.6 %/)
     expect(run.stdout).toMatch(/total\s+45\.6\s+100 %/)
-    expect(run.stdout).toContain('45.6 GB of 85.5 GB on H100 SXM 80GB (53.3 %): fits')
+    expect(run.stdout).toContain('45.6 GB of 85.5 GB on H100 SXM 80GB (53%): fits')
   })
 
   it('uses colour only when asked and never with NO_COLOR', async () => {

@@ -9,14 +9,35 @@ export {
   gpuPresets,
   resolveGpu,
 } from './input/gpus.js'
+export {
+  blockSchema,
+  type JsonSchema,
+  type KeyDeclaration,
+  type KeyGroup,
+  keyDeclarations,
+  keyTable,
+  type ServeKey,
+  serveKeys,
+} from './input/keys.js'
 export {formatLimit, limits, limitTable} from './input/limits.js'
+export {isRecord} from './input/record.js'
+export {
+  expectNames,
+  metricNames,
+  type ResultKind,
+  type ResultName,
+  type ResultNameKey,
+  type ResultValue,
+  readResult,
+  resultNameOf,
+  resultNames,
+} from './input/result-names.js'
 export {
   accountings,
   attentions,
   blockKeys,
   defaultBuffers,
   defaultSeq,
-  metrics,
   modes,
   optimizers,
   parallelKeys,
@@ -60,6 +81,12 @@ export {toContractJson} from './output/contract.js'
 export type {Diagnostic, Point, RuleId, Span, YamlPath} from './output/diagnostics.js'
 export {closest, VramInputError} from './output/diagnostics.js'
 export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './output/evaluate.js'
+export {
+  type FitVerdict,
+  fitVerdict,
+  formatPercent,
+  shareFormat,
+} from './output/presentation.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './output/reference.js'
 export {solve} from './output/solve.js'
 export {article, type CitationStyle, citation, modelSource} from './output/sources.js'

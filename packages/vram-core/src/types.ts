@@ -1,5 +1,19 @@
 import type {Units} from './input/units.js'
 import type {
+  accountings,
+  adapterTypes,
+  attentions,
+  frameworks,
+  modes,
+  offloads,
+  optimizers,
+  precisions,
+  recomputes,
+  serveEngines,
+  showKinds,
+  solveTargets,
+} from './input/values.js'
+import type {
   Architecture,
   Dtype,
   LinearModule,
@@ -13,34 +27,23 @@ export type {Units} from './input/units.js'
 // so that `types.js` stays the one place every stage imports its types from.
 export type {Dtype, QuantizeScope} from './model/architecture.js'
 
-import type {EngineSettings} from './engines/index.js'
-import type {EngineBudget} from './engines/types.js'
-
-export type Mode = 'inference' | 'training'
-export type Precision = 'mixed' | 'bf16' | 'fp32'
-export type Optimizer =
-  | 'adamw'
-  | 'adam'
-  | 'adamw-8bit'
-  | 'paged-adamw'
-  | 'paged-adamw-8bit'
-  | 'sgd'
-  | 'sgd-momentum'
-  | 'adafactor'
-  | 'lion'
-export type Attention = 'flash' | 'eager'
+// The unions of the block's values, derived from the lists the reader checks (input/values.ts).
+export type Mode = (typeof modes)[number]
+export type Precision = (typeof precisions)[number]
+export type Optimizer = (typeof optimizers)[number]
+export type Attention = (typeof attentions)[number]
 /** `offload`: full recomputation with each layer's saved input in CPU memory (Unsloth's offloaded checkpointing). */
-export type Recompute = 'none' | 'selective' | 'full' | 'offload'
-export type Offload = 'none' | 'optimizer' | 'params'
-export type ShowKind = 'breakdown' | 'formulas' | 'summary' | 'advice'
-export type Accounting = 'deepspeed' | 'paper'
+export type Recompute = (typeof recomputes)[number]
+export type Offload = (typeof offloads)[number]
+export type ShowKind = (typeof showKinds)[number]
+export type Accounting = (typeof accountings)[number]
 /**
  * The training framework whose conventions a block follows (`framework:`):
  * Megatron-LM, DeepSpeed (through HF Trainer / accelerate), PyTorch FSDP
  * (through HF Trainer / accelerate), or HF Trainer / TRL / PEFT on one device
  * or DDP replicas (see `engines/framework/conventions.ts`).
  */
-export type Framework = 'megatron' | 'deepspeed' | 'fsdp' | 'transformers'
+export type Framework = (typeof frameworks)[number]
 export interface Parallel {
   dp: number
   tp: number
@@ -82,7 +85,7 @@ export interface Gpu {
 }
 
 /** `lora` (Hu et al. 2021) or `dora` (Liu et al. 2024: LoRA plus a trained magnitude vector). */
-export type AdapterType = 'lora' | 'dora'
+export type AdapterType = (typeof adapterTypes)[number]
 
 /** A PEFT adapter on a frozen base (`adapter:` in a training block). */
 export interface Adapter {
@@ -252,7 +255,10 @@ export interface Result {
   engine?: EngineBudget | undefined
 }
 
-export type SolveTarget = 'batch' | 'seq' | 'gpus' | 'ctx' | 'layers'
+import type {EngineSettings} from './engines/index.js'
+import type {EngineBudget} from './engines/types.js'
+
+export type SolveTarget = (typeof solveTargets)[number]
 
 export interface Solved {
   target: SolveTarget
@@ -361,7 +367,7 @@ export interface Evaluation {
 }
 
 /** Serving engines a `serve:` block can name. */
-export type ServeEngine = 'vllm'
+export type ServeEngine = (typeof serveEngines)[number]
 
 /**
  * vLLM's settings, resolved: what the writer gave (under vLLM's own flag

@@ -24,104 +24,40 @@ import {
   VramInputError,
   type YamlPath,
 } from '../output/diagnostics.js'
-import type {
-  Accounting,
-  Attention,
-  Dtype,
-  Metric,
-  Mode,
-  Optimizer,
-  Parallel,
-  Precision,
-  QuantizeScope,
-  Recompute,
-  Scenario,
-  ShowKind,
-  SolveTarget,
-  Units,
-} from '../types.js'
+import type {Dtype, Metric, Parallel, Scenario, ShowKind, SolveTarget, Units} from '../types.js'
 import {defaultUsable, resolveGpu} from './gpus.js'
+import {blockKeys} from './keys.js'
 import {formatLimit, limits, wholeNumberProblem} from './limits.js'
+import {isRecord} from './record.js'
+import {metricNames, type ResultName, resultNameOf, resultNames} from './result-names.js'
 import {GB, isSizeText, parseSize} from './units.js'
+import {
+  accountings,
+  attentions,
+  modes,
+  offloads,
+  optimizers,
+  parallelKeys,
+  precisions,
+  quantizeScopes,
+  recomputes,
+  showKinds,
+  solveTargets,
+} from './values.js'
 
-/** Every top-level key of a block. Unknown keys are rejected, not ignored. */
-export const blockKeys = [
-  'model',
-  'mode',
-  'dtype',
-  'kv_dtype',
-  'precision',
-  'grad_dtype',
-  'optimizer',
-  'batch',
-  'micro_batch',
-  'grad_accum',
-  'seq',
-  'attention',
-  'recompute',
-  'parallel',
-  'gpu',
-  'host_memory',
-  'usable',
-  'buffers',
-  'accounting',
-  'framework',
-  'quantize',
-  'serve',
-  'adapter',
-  'units',
-  'show',
-  'vary',
-  'metric',
-  'solve',
-  'expect',
-  'id',
-] as const
-
-export const parallelKeys = [
-  'dp',
-  'tp',
-  'pp',
-  'vpp',
-  'ep',
-  'etp',
-  'cp',
-  'sp',
-  'zero',
-  'offload',
-] as const
-
-export const modes: readonly Mode[] = ['inference', 'training']
-export const precisions: readonly Precision[] = ['mixed', 'bf16', 'fp32']
-export const optimizers: readonly Optimizer[] = [
-  'adamw',
-  'adam',
-  'adamw-8bit',
-  'paged-adamw',
-  'paged-adamw-8bit',
-  'sgd',
-  'sgd-momentum',
-  'adafactor',
-  'lion',
-]
-export const attentions: readonly Attention[] = ['flash', 'eager']
-export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
-export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
-export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus', 'ctx', 'layers']
-export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
-export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
-export const metrics: readonly Metric[] = [
-  'total',
-  'params',
-  'weights',
-  'adapter',
-  'gradients',
-  'optimizer',
-  'activations',
-  'kvCache',
-  'buffers',
-]
-
+export {blockKeys} from './keys.js'
+export {
+  accountings,
+  attentions,
+  modes,
+  optimizers,
+  parallelKeys,
+  precisions,
+  quantizeScopes,
+  recomputes,
+  showKinds,
+  solveTargets,
+} from './values.js'
 /**
  * The article's §3.6 allowance ("usually about 1–2 GB", upper end), kept only
  * as the starting point a serving engine's own budget replaces. Other blocks
@@ -155,10 +91,6 @@ export interface ReadContext {
 }
 
 type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function unknownKeys(raw: Raw, known: readonly string[], base: YamlPath): Diagnostic[] {
   const out: Diagnostic[] = []
@@ -341,9 +273,9 @@ export function readScenario(
     })
   }
   if (raw.metric !== undefined) {
-    const normalised =
-      display(raw.metric).trim() === 'kv_cache' ? 'kvCache' : display(raw.metric).trim()
-    options.metric = oneOf({metric: normalised}, 'metric', metrics, 'total', out)
+    const written = resultNameOf(display(raw.metric).trim(), {ignoreCase: true})
+    const name = oneOf({metric: written}, 'metric', metricNames, 'total', out)
+    options.metric = (resultNames[name] as ResultName).metric ?? 'total'
   }
   if (raw.solve !== undefined) options.solve = oneOf(raw, 'solve', solveTargets, 'batch', out)
   const gpuGiven =
@@ -734,14 +666,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
             ),
           )
       }
-      parallelOut.offload = oneOf(
-        parallelRaw,
-        'offload',
-        ['none', 'optimizer', 'params'] as const,
-        'none',
-        out,
-        base,
-      )
+      parallelOut.offload = oneOf(parallelRaw, 'offload', offloads, 'none', out, base)
     }
   }
 

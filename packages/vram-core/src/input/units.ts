@@ -1,3 +1,5 @@
+import type {unitNames} from './values.js'
+
 export const GB = 1e9
 export const GiB = 2 ** 30
 
@@ -53,7 +55,7 @@ export function writtenPrecision(value: unknown): number {
 
 /** Bytes in one display unit. */
 /** Units a block's sizes are shown in. */
-export type Units = 'GB' | 'GiB'
+export type Units = (typeof unitNames)[number]
 
 export function unitBytes(units: Units): number {
   return units === 'GiB' ? GiB : GB

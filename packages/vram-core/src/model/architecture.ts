@@ -1,3 +1,4 @@
+import type {quantizeScopes} from '../input/values.js'
 import type {HybridState} from './hybrid.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
@@ -199,7 +200,7 @@ export interface ParamInventory {
  * routers and biases stay bf16, as bitsandbytes/GPTQ/AWQ leave them) or
  * `experts` (routed-expert matrices only, as gpt-oss ships MXFP4).
  */
-export type QuantizeScope = 'all' | 'linear' | 'experts'
+export type QuantizeScope = (typeof quantizeScopes)[number]
 
 /** A storage format: a named dtype or an explicit bits-per-weight figure. */
 export interface Dtype {
@@ -229,6 +230,10 @@ export interface CheckpointQuantization {
    */
   notConverted?: readonly string[] | undefined
 }
+
+export type CheckpointReading =
+  | {checkpoint: CheckpointQuantization}
+  | {checkpoint?: undefined; unsupported?: string | undefined}
 
 /** Where a module sits in a layer; `attention` and `mlp` are also target keywords. */
 export type ModuleBlock = 'attention' | 'mlp' | 'router'

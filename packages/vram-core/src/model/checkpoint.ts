@@ -20,17 +20,11 @@
  * - bitsandbytes 4-bit (NF4/FP4): one fp32 absmax per 64 weights, 4.5 bits.
  */
 
-import type {CheckpointQuantization, ParamInventory} from './architecture.js'
+import {isRecord} from '../input/record.js'
+import type {CheckpointQuantization, CheckpointReading, ParamInventory} from './architecture.js'
 import {compressedTensorsCheckpoint} from './compressed-tensors.js'
 
-export type {CheckpointQuantization} from './architecture.js'
-
-export type CheckpointReading =
-  | {checkpoint: CheckpointQuantization}
-  | {checkpoint?: undefined; unsupported?: string | undefined}
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+export type {CheckpointQuantization, CheckpointReading} from './architecture.js'
 
 const positiveInt = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined

@@ -19,10 +19,8 @@
  * (a first or last layer kept in bf16) would need module-by-module weighing:
  * such a config is reported as not read rather than computed wrongly.
  */
-import type {CheckpointReading} from './checkpoint.js'
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+import {isRecord} from '../input/record.js'
+import type {CheckpointReading} from './architecture.js'
 
 const positiveInt = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined

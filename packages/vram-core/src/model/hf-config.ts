@@ -16,6 +16,7 @@
  */
 
 import {limits, own, wholeNumberProblem} from '../input/limits.js'
+import {isRecord} from '../input/record.js'
 import {type Diagnostic, diagnostic, display, type YamlPath} from '../output/diagnostics.js'
 import type {Architecture, MlaArchitecture, MoeArchitecture} from './architecture.js'
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
@@ -479,9 +480,6 @@ const textConfigDefaults: Readonly<Record<string, Readonly<Record<string, unknow
 
 /** Wrapper keys of a multimodal config that are not the language model's. */
 const wrapperOnly = new Set(['model_type', 'architectures', 'text_config', 'vision_config'])
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * The language model's config: a multimodal config (Gemma 3, Llama 4,

@@ -9,6 +9,8 @@
  * (`safetensors.total` of `/api/models/{id}/revision/{rev}`) is kept beside it
  * so a reader can compare it with the engine's count.
  */
+
+import {isRecord} from '../input/record.js'
 import {type GgufSummary, isGgufSummary} from './gguf-file.js'
 
 export interface PinnedModel {
@@ -43,9 +45,6 @@ export const pinFileName = 'vram.models.json'
 
 /** A Hub repository id: `org/name`, no path tricks. */
 export const hubRepoPattern = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0

@@ -1,5 +1,7 @@
 import {compute} from '../components/compute.js'
 import {own} from '../input/limits.js'
+import {isRecord} from '../input/record.js'
+import {expectNames, type ResultName, resultNameOf, resultNames} from '../input/result-names.js'
 import {type BlockOptions, type ReadContext, readCore, readScenario} from '../input/scenario.js'
 import {isSizeText, parseFraction, parseSize, unitBytes, writtenPrecision} from '../input/units.js'
 import {parseCount} from '../model/count.js'
@@ -31,25 +33,18 @@ export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
 export const expectKeys: Record<
   string,
   {kind: 'bytes' | 'count'; read: (result: Result, solved?: Solved) => number | undefined}
-> = {
-  total: {kind: 'bytes', read: (r) => r.perDevice.total},
-  weights: {kind: 'bytes', read: (r) => r.perDevice.weights},
-  gradients: {kind: 'bytes', read: (r) => r.perDevice.gradients},
-  optimizer: {kind: 'bytes', read: (r) => r.perDevice.optimizer},
-  activations: {kind: 'bytes', read: (r) => r.perDevice.activations},
-  kv_cache: {kind: 'bytes', read: (r) => r.perDevice.kvCache},
-  buffers: {kind: 'bytes', read: (r) => r.perDevice.buffers},
-  params: {kind: 'count', read: (r) => r.model.params},
-  adapter: {kind: 'bytes', read: (r) => r.perDevice.adapter},
-  trainable_params: {kind: 'count', read: (r) => r.model.trainableParams},
-  solved: {kind: 'count', read: (_r, s) => s?.value},
-  kv_tokens: {kind: 'count', read: (r) => r.serving?.kvCacheTokens},
-  max_concurrency: {kind: 'count', read: (r) => r.serving?.maxConcurrency},
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+> = Object.fromEntries(
+  expectNames.map((name) => {
+    const spec: ResultName = resultNames[name]
+    return [
+      name,
+      {
+        kind: spec.kind === 'bytes' ? 'bytes' : 'count',
+        read: (result: Result, solved?: Solved) => spec.read(result, solved) as number | undefined,
+      },
+    ]
+  }),
+)
 
 /** Sets `value` at a dotted key (`parallel.tp`) in a shallow copy of `raw`. */
 function withKey(
@@ -321,7 +316,7 @@ function checkExpectations(block: BlockResult, options: BlockOptions, out: Diagn
         label: Object.values(entry.labels).join(' × '),
       }))
   for (const [key, written] of Object.entries(entries)) {
-    const spec = own(expectKeys, key === 'kvCache' ? 'kv_cache' : key)
+    const spec = own(expectKeys, resultNameOf(key))
     if (!spec) {
       const guess = closest(key, [...Object.keys(expectKeys), 'tolerance'])
       out.push(

@@ -1,75 +1,23 @@
 import {own} from '../input/limits.js'
-import type {BlockResult, Result, Solved, VaryCase} from '../types.js'
+import {
+  type ResultNameKey,
+  type ResultValue,
+  readResult,
+  resultNameOf,
+  resultNames,
+} from '../input/result-names.js'
+import type {BlockResult, VaryCase} from '../types.js'
 import {closest} from './diagnostics.js'
 import {missingFields, valueLabel} from './evaluate.js'
 
 /** What an inline reference resolves to; the renderer formats it. */
-export type ReferenceValue =
-  | {kind: 'bytes'; value: number}
-  | {kind: 'count'; value: number}
-  | {kind: 'ratio'; value: number}
-  /** A multiple, written as vLLM logs concurrency: `5.73×`. */
-  | {kind: 'factor'; value: number}
-  | {kind: 'boolean'; value: boolean}
-  | {kind: 'text'; value: string}
-
-const resultPaths: Record<string, (result: Result, solved?: Solved) => ReferenceValue | undefined> =
-  {
-    total: (r) => ({kind: 'bytes', value: r.perDevice.total}),
-    weights: (r) => ({kind: 'bytes', value: r.perDevice.weights}),
-    gradients: (r) => ({kind: 'bytes', value: r.perDevice.gradients}),
-    optimizer: (r) => ({kind: 'bytes', value: r.perDevice.optimizer}),
-    activations: (r) => ({kind: 'bytes', value: r.perDevice.activations}),
-    kv_cache: (r) => ({kind: 'bytes', value: r.perDevice.kvCache}),
-    buffers: (r) => ({kind: 'bytes', value: r.perDevice.buffers}),
-    params: (r) => ({kind: 'count', value: r.model.params}),
-    adapter: (r) =>
-      r.perDevice.adapter === undefined ? undefined : {kind: 'bytes', value: r.perDevice.adapter},
-    trainable_params: (r) =>
-      r.model.trainableParams === undefined
-        ? undefined
-        : {kind: 'count', value: r.model.trainableParams},
-    // PEFT's `trainable%`: trainable over all parameters, the adapter's included.
-    trainable_percent: (r) => {
-      const trainable = r.model.trainableParams
-      if (trainable === undefined) return undefined
-      const all = r.scenario.adapter ? r.model.params + trainable : r.model.params
-      return {kind: 'ratio', value: trainable / all}
-    },
-    active_params: (r) => ({kind: 'count', value: r.model.activeParams}),
-    devices: (r) => ({kind: 'count', value: r.devices}),
-    model: (r) => ({kind: 'text', value: r.model.name}),
-    capacity: (r) => (r.capacity === undefined ? undefined : {kind: 'bytes', value: r.capacity}),
-    usable: (r) =>
-      r.usableCapacity === undefined ? undefined : {kind: 'bytes', value: r.usableCapacity},
-    headroom: (r) =>
-      r.usableCapacity === undefined
-        ? undefined
-        : {kind: 'bytes', value: r.usableCapacity - r.perDevice.total},
-    utilization: (r) =>
-      r.capacity === undefined ? undefined : {kind: 'ratio', value: r.perDevice.total / r.capacity},
-    fits: (r) => (r.fits === undefined ? undefined : {kind: 'boolean', value: r.fits}),
-    offloaded: (r) => ({kind: 'bytes', value: r.offloaded}),
-    solved: (_r, s) => (s?.value === undefined ? undefined : {kind: 'count', value: s.value}),
-    kv_tokens: (r) => {
-      const serving = r.serving ?? r.engine
-      return serving ? {kind: 'count', value: serving.kvCacheTokens} : undefined
-    },
-    max_concurrency: (r) => {
-      const serving = r.serving ?? r.engine
-      return serving ? {kind: 'factor', value: serving.maxConcurrency} : undefined
-    },
-    gpu_layers: (r) => (r.engine ? {kind: 'count', value: r.engine.gpuLayers} : undefined),
-    compute_buffer: (r) =>
-      r.engine ? {kind: 'bytes', value: r.engine.computeBufferBytes} : undefined,
-    host: (r) => (r.host ? {kind: 'bytes', value: r.host.total} : undefined),
-  }
+export type ReferenceValue = ResultValue
 
 /** Longer than any case labels plus a path (`70B.fp16.kv_cache`) a writer would type. */
 const maxPathLength = 200
 
 /** The paths an inline reference may end in. */
-export const referencePaths = Object.keys(resultPaths)
+export const referencePaths: readonly string[] = Object.keys(resultNames)
 
 /** One segment of a reference path; `quoted` when written `"4.85bpw"`. */
 interface Segment {
@@ -196,10 +144,10 @@ export function resolveReference(
     segments = segments.slice(consumed)
   }
   let name = segments.map((segment) => segment.text).join('.')
-  if (name === 'kvCache') name = 'kv_cache'
+  name = resultNameOf(name)
   if (name.startsWith('solved.')) name = 'solved'
-  const read = own(resultPaths, name)
-  if (!read || !result) {
+  const known = own(resultNames, name) !== undefined
+  if (!known || !result) {
     const guess = closest(name, referencePaths)
     return {
       error: `Unknown reference path \`${path}\``,
@@ -213,7 +161,7 @@ export function resolveReference(
       suggestion: 'use a preset or give the model these fields',
     }
   }
-  const value = read(result, solved)
+  const value = readResult(name as ResultNameKey, result, solved)
   if (!value)
     return {
       error: `\`${path}\` has no value in this block`,

@@ -15,6 +15,7 @@
  */
 
 import {formatLimit, limits} from '../../input/limits.js'
+import {adapterKeys, adapterTypes} from '../../input/values.js'
 import type {Architecture, ParamInventory} from '../../model/architecture.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from '../../model/dtypes.js'
 import {closest, type Diagnostic, diagnostic, display} from '../../output/diagnostics.js'
@@ -22,18 +23,7 @@ import type {Adapter, AdapterType, Precision} from '../../types.js'
 import {linearModules, moduleNames} from './modules.js'
 import {defaultTargetsFor, resolveTargets, targetKeywords} from './targets.js'
 
-export const adapterKeys = [
-  'type',
-  'rank',
-  'alpha',
-  'targets',
-  'dropout',
-  'dtype',
-  'double_quant',
-  'bnb_version',
-] as const
-
-export const adapterTypes: readonly AdapterType[] = ['lora', 'dora']
+export {adapterKeys, adapterTypes} from '../../input/values.js'
 
 /** Reads `adapter:`; `undefined` (with diagnostics) when it cannot be used. */
 export function readAdapter(

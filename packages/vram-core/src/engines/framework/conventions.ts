@@ -25,7 +25,7 @@
  */
 import type {Framework, Scenario, Source} from '../../types.js'
 
-export const frameworks: readonly Framework[] = ['megatron', 'deepspeed', 'fsdp', 'transformers']
+export {frameworks} from '../../input/values.js'
 
 /** The DeepSpeed commit the defaults and buffers below are read from. */
 const deepspeedCommit = 'edaa7221267243c7be7fb49c5d5f5c4fb97b4641'

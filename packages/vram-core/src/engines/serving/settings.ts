@@ -6,7 +6,9 @@
  * for `vllm serve`) and `vllm/config/cache.py`.
  */
 
+import {serveEngines, serveKeys, vllmKeys} from '../../input/keys.js'
 import {hasOwn, limits, own, wholeNumberProblem} from '../../input/limits.js'
+import {isRecord} from '../../input/record.js'
 import {GiB} from '../../input/units.js'
 import type {Architecture} from '../../model/architecture.js'
 import {dtype} from '../../model/dtypes.js'
@@ -19,23 +21,7 @@ import {
 } from '../../output/diagnostics.js'
 import type {Dtype, Gpu, VllmSettings} from '../../types.js'
 
-/** vLLM settings a `serve:` block takes, under vLLM's names. */
-export const vllmKeys = [
-  'engine',
-  'gpu_memory_utilization',
-  'max_model_len',
-  'max_num_seqs',
-  'max_num_batched_tokens',
-  'enforce_eager',
-  'kv_cache_dtype',
-  'block_size',
-  'tensor_parallel_size',
-  'pipeline_parallel_size',
-  'quantization',
-  'VLLM_USE_FLASHINFER_SAMPLER',
-] as const
-
-export const serveEngines = ['vllm', 'llama.cpp', 'ollama', 'sglang'] as const
+export {serveEngines, vllmKeys} from '../../input/keys.js'
 
 /** `--kv-cache-dtype` values (vLLM's `CacheDType`) and their bytes per element; `auto` follows the model. */
 const kvCacheDtypes: Record<string, number | 'model'> = {
@@ -52,10 +38,6 @@ const kvCacheDtypes: Record<string, number | 'model'> = {
 const blockSizes = [1, 8, 16, 32, 64, 128]
 
 type Raw = Record<string, unknown>
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** `max-model-len` → `max_model_len`; the environment variable keeps its name. */
 function normalKey(key: string): string {
@@ -254,7 +236,9 @@ export function readServe(
     return false
   }
 
-  let utilization = 0.9
+  // Declared, documented and bounded in input/keys.ts (`serveKeys`).
+  const utilizationKey = serveKeys.gpu_memory_utilization
+  let utilization: number = utilizationKey.default
   if (serve.gpu_memory_utilization === undefined || serve.gpu_memory_utilization === null)
     defaulted.push('gpu_memory_utilization')
   else
@@ -262,8 +246,8 @@ export function readServe(
       shareValue(
         serve.gpu_memory_utilization,
         path('gpu_memory_utilization'),
-        '`gpu_memory_utilization` must be a fraction between 0 and 1',
-        'vLLM’s default is `0.9`',
+        utilizationKey.invalid.message,
+        utilizationKey.invalid.suggestion,
         out,
       ) ?? utilization
 

@@ -12,6 +12,7 @@
 import {ggufSummary} from '../../model/gguf-node.js'
 import {isPinId, type PinnedModel, pullCommand, splitPinId} from '../../model/pins.js'
 import {limits} from '../limits.js'
+import {isRecord} from '../record.js'
 import {
   asHubError,
   authHeaders,
@@ -55,9 +56,6 @@ export function parsePullRequest(text: string): PullRequest | undefined {
     return undefined
   return {id, revision}
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const isCount = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0
