@@ -3,8 +3,10 @@
  * all valid layouts, or a reason; never a search cap or a length beyond the
  * model's context passed off as an answer.
  */
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {evaluateBlock} from '../src/output/evaluate.js'
+import {firstFitting} from '../src/output/solve.js'
 import {block, run} from './helpers.js'
 
 describe('solve: gpus', () => {
@@ -112,5 +114,37 @@ describe('solve: batch', () => {
     }).solved
     expect(solved?.value).toBeUndefined()
     expect(solved?.reason).toContain('the search stops there')
+  })
+})
+
+describe('firstFitting (the device search)', () => {
+  it('finds what a scan of every degree finds, probing near the answer', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({min: 0, max: 3000}),
+        fc.integer({min: 1, max: 4000}),
+        fc.integer({min: 1, max: 7}),
+        (highest, threshold, step) => {
+          const valid = (degree: number) => degree % step === 0
+          const fits = (degree: number) => degree >= threshold
+          let scanned: number | undefined
+          for (let degree = 1; degree <= highest; degree++)
+            if (valid(degree) && fits(degree)) {
+              scanned = degree
+              break
+            }
+          const probed: number[] = []
+          const found = firstFitting(highest, valid, (degree) => {
+            probed.push(degree)
+            return fits(degree)
+          })
+          expect(found).toBe(scanned)
+          // Logarithmic in the answer (or in `highest` when nothing fits), never linear.
+          expect(probed.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(highest + 2)) + 2)
+          // No probe beyond twice the answer (a probe costs more the larger its degree).
+          if (found !== undefined) expect(Math.max(...probed)).toBeLessThanOrEqual(2 * found + step)
+        },
+      ),
+    )
   })
 })

@@ -139,6 +139,15 @@ function partially(
   }
 }
 
+/** What a stage's memory depends on: its chunks' layers and ends (and its rank, when `byRank`). */
+function stageKey(stage: Stage, byRank: boolean): string {
+  let key = byRank ? `${stage.index}|` : ''
+  key += `${stage.first ? 1 : 0}${stage.last ? 1 : 0}`
+  for (const chunk of stage.chunks)
+    key += `|${chunk.layers},${chunk.denseLayers},${chunk.moeLayers},${chunk.slidingLayers},${chunk.first ? 1 : 0}${chunk.last ? 1 : 0}`
+  return key
+}
+
 const componentOrder: readonly ComponentKey[] = [
   'weights',
   'adapter',
@@ -171,8 +180,18 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
   const missing = options.partial ? new Map<ComponentKey, string[]>() : undefined
   let worst: StageMemory | undefined
   const perStage: PerDevice[] = []
+  // Stages alike in their layers hold alike memory; in training the pipeline rank
+  // also sets the micro-batches in flight, so each rank counts apart there.
+  // A later alike stage never replaces the earlier as the most loaded (strict >),
+  // so reusing the first one's memory changes no figure and no note.
+  const alike = new Map<string, StageMemory>()
   for (const stage of stages) {
-    const memory = stageMemory(scenario, inventory, stage, stages.length, missing)
+    const key = stageKey(stage, scenario.mode === 'training' && stages.length > 1)
+    let memory = alike.get(key)
+    if (!memory) {
+      memory = stageMemory(scenario, inventory, stage, stages.length, missing)
+      alike.set(key, memory)
+    }
     perStage.push(memory.perDevice)
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }

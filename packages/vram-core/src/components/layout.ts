@@ -87,8 +87,7 @@ export function pipelineStages(
     const count = Math.floor(layers / virtualStages) + (index < layers % virtualStages ? 1 : 0)
     const end = start + count
     const dense = Math.max(0, Math.min(end, denseTotal) - Math.min(start, denseTotal))
-    let sliding = 0
-    for (let layer = start; layer < end; layer++) if (isSliding(model, layer)) sliding++
+    const sliding = slidingIn(model, start, end)
     spans.push({
       layers: count,
       denseLayers: dense,
@@ -99,6 +98,8 @@ export function pipelineStages(
     })
     start = end
   }
+  // One chunk per rank: the stage is its span (the common case; kept cheap for the solver's probes).
+  if (vpp === 1) return spans.map((span, index) => ({...span, index, chunks: [span]}))
   const stages: Stage[] = []
   for (let index = 0; index < pp; index++) {
     const chunks = Array.from({length: vpp}, (_, k) => spans[k * pp + index] as LayerSpan)
@@ -126,6 +127,16 @@ export function isSliding(model: Architecture, index: number): boolean {
   if (window.layers >= layers) return true
   if (window.layers * 2 === layers) return index % 2 === 0
   return index < window.layers
+}
+
+/** How many of layers [start, end) use sliding-window attention (`isSliding` counted in closed form). */
+function slidingIn(model: Architecture, start: number, end: number): number {
+  const window = model.slidingWindow
+  const layers = model.layers ?? 0
+  if (!window || window.layers === 0 || end <= start) return 0
+  if (window.layers >= layers) return end - start
+  if (window.layers * 2 === layers) return Math.ceil(end / 2) - Math.ceil(start / 2)
+  return Math.max(0, Math.min(end, window.layers) - start)
 }
 
 /** A bound on the schedule steps simulated: the steady state repeats after one round of groups. */

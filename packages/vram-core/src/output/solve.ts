@@ -146,6 +146,10 @@ function solveDevices(scenario: Scenario): Solved {
       best = {parallel, result}
     return true
   }
+  // Only degrees that could give as few devices as the best layout so far can
+  // change the answer (ties go to the smaller per-device total).
+  const upTo = (limit: number, perDegree: number): number =>
+    best ? Math.min(limit, Math.floor(best.result.devices / perDegree)) : limit
   for (const tp of tps) {
     const base: Parallel = {...p, tp, etp: etpFor(tp)}
     if (!splitsHeads(scenario, tp)) continue
@@ -153,24 +157,21 @@ function solveDevices(scenario: Scenario): Solved {
       // Stages as written (or none), data-parallel replicas grown one by one.
       const stageChoices = p.vpp > 1 ? [p.pp] : [...new Set([1, p.pp])]
       for (const pp of stageChoices) {
-        const candidates: number[] = []
-        for (let dp = 1; dp * tp * pp * p.cp <= deviceLimit; dp++) {
-          if (validLayout(scenario, {...base, dp, pp})) candidates.push(dp)
-        }
-        const index = bisectFirst(candidates.length, (i) =>
-          fitsOnly(scenario, {...base, dp: candidates[i] as number, pp}),
+        const perDegree = tp * pp * p.cp
+        const dp = firstFitting(
+          upTo(Math.floor(deviceLimit / perDegree), perDegree),
+          (degree) => validLayout(scenario, {...base, dp: degree, pp}),
+          (degree) => fitsOnly(scenario, {...base, dp: degree, pp}),
         )
-        if (index !== undefined) consider({...base, dp: candidates[index] as number, pp})
+        if (dp !== undefined) consider({...base, dp, pp})
       }
     } else {
-      const candidates: number[] = []
-      for (let pp = 1; pp <= maxStages; pp++) {
-        if (validLayout(scenario, {...base, pp})) candidates.push(pp)
-      }
-      const index = bisectFirst(candidates.length, (i) =>
-        fitsOnly(scenario, {...base, pp: candidates[i] as number}),
+      const pp = firstFitting(
+        upTo(maxStages, tp * p.dp * p.cp),
+        (degree) => validLayout(scenario, {...base, pp: degree}),
+        (degree) => fitsOnly(scenario, {...base, pp: degree}),
       )
-      if (index !== undefined) consider({...base, pp: candidates[index] as number})
+      if (pp !== undefined) consider({...base, pp})
     }
   }
   const found = best as {parallel: Parallel; result: Result} | undefined
@@ -202,15 +203,46 @@ function fitsOnly(scenario: Scenario, parallel: Parallel): boolean {
   return fitsWith(scenario, patch) !== undefined
 }
 
-/** Smallest index in [0, length) with `fits(index)`, for `fits` false then true. */
-export function bisectFirst(length: number, fits: (index: number) => boolean): number | undefined {
-  if (length === 0 || !fits(length - 1)) return undefined
+/**
+ * Smallest degree in [1, highest] that is `valid` and `fits`, for `fits` false
+ * then true over the valid degrees. Probes upwards (1, 2, 4, …) and then bisects
+ * the valid degrees between the last misfit and the first fit: a probe costs
+ * more the larger its degree, and listing every valid degree up front costs as
+ * many checks as there are layers, so the search stays near the answer.
+ */
+export function firstFitting(
+  highest: number,
+  valid: (degree: number) => boolean,
+  fits: (degree: number) => boolean,
+): number | undefined {
+  const nextValid = (from: number): number | undefined => {
+    for (let degree = from; degree <= highest; degree++) if (valid(degree)) return degree
+    return undefined
+  }
+  const lastValidAbove = (floor: number): number | undefined => {
+    for (let degree = highest; degree > floor; degree--) if (valid(degree)) return degree
+    return undefined
+  }
+  let misfit = 0
+  let fit: number | undefined
+  let probe = nextValid(1)
+  while (probe !== undefined) {
+    if (fits(probe)) {
+      fit = probe
+      break
+    }
+    misfit = probe
+    probe = nextValid(probe * 2) ?? lastValidAbove(probe)
+  }
+  if (fit === undefined) return undefined
+  const between: number[] = []
+  for (let degree = misfit + 1; degree < fit; degree++) if (valid(degree)) between.push(degree)
   let low = -1
-  let high = length - 1
+  let high = between.length
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2)
-    if (fits(middle)) high = middle
+    if (fits(between[middle] as number)) high = middle
     else low = middle
   }
-  return high
+  return high < between.length ? (between[high] as number) : fit
 }
