@@ -150,6 +150,14 @@ function solveDevices(scenario: Scenario): Solved {
   // change the answer (ties go to the smaller per-device total).
   const upTo = (limit: number, perDegree: number): number =>
     best ? Math.min(limit, Math.floor(best.result.devices / perDegree)) : limit
+  // Doubling the tensor-parallel degree about halves what one device holds: the
+  // last degree's answer scaled is where the next search starts (only a start:
+  // the search finds the same degree from anywhere).
+  const answered = new Map<number, {tp: number; degree: number}>()
+  const guessFor = (tp: number, pp: number): number => {
+    const previous = answered.get(pp)
+    return previous ? Math.ceil((previous.degree * previous.tp) / tp) : 1
+  }
   for (const tp of tps) {
     const base: Parallel = {...p, tp, etp: etpFor(tp)}
     if (!splitsHeads(scenario, tp)) continue
@@ -162,16 +170,26 @@ function solveDevices(scenario: Scenario): Solved {
           upTo(Math.floor(deviceLimit / perDegree), perDegree),
           (degree) => validLayout(scenario, {...base, dp: degree, pp}),
           (degree) => fitsOnly(scenario, {...base, dp: degree, pp}),
+          guessFor(tp, pp),
         )
-        if (dp !== undefined) consider({...base, dp, pp})
+        if (dp !== undefined) {
+          answered.set(pp, {tp, degree: dp})
+          consider({...base, dp, pp})
+        }
       }
     } else {
+      const highest = upTo(maxStages, tp * p.dp * p.cp)
       const pp = firstFitting(
-        upTo(maxStages, tp * p.dp * p.cp),
+        highest,
         (degree) => validLayout(scenario, {...base, pp: degree}),
         (degree) => fitsOnly(scenario, {...base, pp: degree}),
+        // A few stages are found in a few probes; an estimate pays off over many.
+        (highest > 16 ? estimateStages(scenario, base) : undefined) ?? guessFor(tp, 0),
       )
-      if (pp !== undefined) consider({...base, pp})
+      if (pp !== undefined) {
+        answered.set(0, {tp, degree: pp})
+        consider({...base, pp})
+      }
     }
   }
   const found = best as {parallel: Parallel; result: Result} | undefined
@@ -186,6 +204,35 @@ function solveDevices(scenario: Scenario): Solved {
     axis: layoutName(found.parallel),
     result: found.result,
   }
+}
+
+/**
+ * Where the search for the fewest stages starts: per-device memory taken as
+ * a + b / pp (a layer share plus what every stage keeps), fitted through one and
+ * two stages and solved for the usable capacity. Only a start (the search finds
+ * the same degree from anywhere); none when either probe fails to compute.
+ */
+function estimateStages(scenario: Scenario, base: Parallel): number | undefined {
+  const totalAt = (pp: number): number | undefined => {
+    try {
+      const patch: Partial<Scenario> = {parallel: {...base, pp}}
+      if (scenario.mode === 'training')
+        patch.batch = scenario.microBatch * scenario.gradAccum * base.dp
+      return compute({...scenario, ...patch}).perDevice.total
+    } catch (error) {
+      if (error instanceof VramInputError) return undefined
+      throw error
+    }
+  }
+  const capacity = scenario.gpu ? scenario.gpu.capacity * scenario.usable : undefined
+  const one = totalAt(1)
+  const two = totalAt(2)
+  if (capacity === undefined || one === undefined || two === undefined) return undefined
+  const perStage = 2 * (one - two)
+  const kept = one - perStage
+  if (!(perStage > 0) || !(capacity > kept)) return undefined
+  const estimate = Math.ceil(perStage / (capacity - kept))
+  return Number.isFinite(estimate) && estimate >= 1 ? estimate : undefined
 }
 
 /** Whether `tp` splits the attention heads, and splits or replicates the KV heads evenly. */
@@ -205,34 +252,55 @@ function fitsOnly(scenario: Scenario, parallel: Parallel): boolean {
 
 /**
  * Smallest degree in [1, highest] that is `valid` and `fits`, for `fits` false
- * then true over the valid degrees. Probes upwards (1, 2, 4, …) and then bisects
- * the valid degrees between the last misfit and the first fit: a probe costs
- * more the larger its degree, and listing every valid degree up front costs as
- * many checks as there are layers, so the search stays near the answer.
+ * then true over the valid degrees. Probes from `guess` (the first valid degree
+ * at or above it), galloping up while it misfits or down while it fits (steps
+ * 1, 2, 4, …), then bisects the valid degrees between the last misfit and the
+ * first fit: a probe costs more the larger its degree, and listing every valid
+ * degree up front costs as many checks as there are layers, so the search stays
+ * near the answer and a good guess makes it short.
  */
 export function firstFitting(
   highest: number,
   valid: (degree: number) => boolean,
   fits: (degree: number) => boolean,
+  guess = 1,
 ): number | undefined {
-  const nextValid = (from: number): number | undefined => {
-    for (let degree = from; degree <= highest; degree++) if (valid(degree)) return degree
-    return undefined
-  }
-  const lastValidAbove = (floor: number): number | undefined => {
-    for (let degree = highest; degree > floor; degree--) if (valid(degree)) return degree
-    return undefined
-  }
   let misfit = 0
   let fit: number | undefined
-  let probe = nextValid(1)
-  while (probe !== undefined) {
-    if (fits(probe)) {
-      fit = probe
-      break
+  const nextValid = (from: number): number | undefined => {
+    for (let degree = Math.max(from, misfit + 1); degree <= highest; degree++)
+      if (valid(degree)) return degree
+    return undefined
+  }
+  const previousValid = (from: number): number | undefined => {
+    for (let degree = Math.min(from, highest); degree > misfit; degree--)
+      if (valid(degree)) return degree
+    return undefined
+  }
+  let probe = nextValid(Math.max(1, guess)) ?? previousValid(highest)
+  if (probe === undefined) return undefined
+  if (fits(probe)) {
+    fit = probe
+    for (let step = 1; ; step *= 2) {
+      const lower = previousValid(fit - step)
+      if (lower === undefined) break
+      if (!fits(lower)) {
+        misfit = lower
+        break
+      }
+      fit = lower
     }
+  } else {
     misfit = probe
-    probe = nextValid(probe * 2) ?? lastValidAbove(probe)
+    for (let step = 1; ; step *= 2) {
+      probe = nextValid(misfit + step) ?? previousValid(highest)
+      if (probe === undefined) break
+      if (fits(probe)) {
+        fit = probe
+        break
+      }
+      misfit = probe
+    }
   }
   if (fit === undefined) return undefined
   const between: number[] = []
