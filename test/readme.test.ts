@@ -24,13 +24,16 @@ function modelsTable(): string {
     const kv = architecture.mla
       ? `MLA ${architecture.mla.kvLoraRank}+${architecture.mla.qkRopeHeadDim}`
       : String(architecture.kvHeads)
+    const heads = architecture.hybrid
+      ? `hybrid: ${architecture.hybrid.label}`
+      : `${architecture.heads} / ${kv}`
     const stored = [
       architecture.checkpoint?.label,
       architecture.visionOmitted ? 'text only (vision encoder not counted)' : undefined,
     ]
       .filter(Boolean)
       .join('; ')
-    return `| \`${preset.short}\` | \`${preset.id}\` | ${group(inventory.total)} | ${active} | ${architecture.layers} | ${architecture.hidden} | ${architecture.heads} / ${kv} | ${stored} |`
+    return `| \`${preset.short}\` | \`${preset.id}\` | ${group(inventory.total)} | ${active} | ${architecture.layers} | ${architecture.hidden} | ${heads} | ${stored} |`
   })
   return [
     '| short id | HF repo id | parameters | active (MoE) | layers | hidden | heads / KV | checkpoint as shipped |',

@@ -525,8 +525,32 @@ export function resolveLocale(
   const pick = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
     Object.hasOwn(table, key) ? table[key] : undefined
   const base = pick(locales, name) ?? pick(locales, language) ?? en
-  const added = pick(extra, name) ?? pick(extra, language)
-  return added ? {...en, ...base, ...added} : base
+  const added = addedLabels(extra, name)
+  return added ? {...en, ...base, ...added.labels} : base
+}
+
+/**
+ * The labels `extra` gives for `name` (or its language) that are strings, and
+ * the keys of those that are not (`null`, a number): those keep the built-in
+ * label, and the plugin warns about them.
+ */
+export function addedLabels(
+  extra: Readonly<Record<string, unknown>>,
+  name: string,
+): {locale: string; labels: Partial<LocaleDictionary>; invalid: string[]} | undefined {
+  const language = name.split('-')[0] ?? name
+  const locale = Object.hasOwn(extra, name) ? name : Object.hasOwn(extra, language) ? language : ''
+  if (locale === '') return undefined
+  const given = extra[locale]
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    return {locale, labels: {}, invalid: ['']}
+  const labels: Record<string, string> = {}
+  const invalid: string[] = []
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value === 'string') labels[key] = value
+    else invalid.push(key)
+  }
+  return {locale, labels: labels as Partial<LocaleDictionary>, invalid}
 }
 
 /**

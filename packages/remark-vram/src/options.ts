@@ -1,5 +1,11 @@
 import type {VFile} from 'vfile'
-import type {CitationStyle, ShowKind, Units} from 'vram-core'
+import {
+  type CitationStyle,
+  type PinnedModels,
+  readPinFile,
+  type ShowKind,
+  type Units,
+} from 'vram-core'
 import type {LocaleDictionary} from './locale.js'
 
 /** How the `advice` flowchart is emitted. */
@@ -63,6 +69,13 @@ export interface Options {
    * reading off in both (for untrusted markdown).
    */
   readConfig?: ((path: string, file: VFile) => unknown) | false | null | undefined
+  /**
+   * Hub models pinned by `vram models pull`: the path of a `vram.models.json`
+   * (Node entry; relative to the working directory) or its parsed JSON (both
+   * entries). By default the Node entry reads the nearest `vram.models.json`
+   * at or above each markdown file; `false` reads none. Never the network.
+   */
+  models?: string | Readonly<Record<string, unknown>> | false | null | undefined
   /** Replace inline code `` `vram:ID.PATH` `` with the value (default: `true`). */
   references?: boolean | null | undefined
   /**
@@ -86,6 +99,8 @@ export interface Settings {
   gpu: string | number | undefined
   citations: CitationStyle
   readConfig: ((path: string, file: VFile) => unknown) | false | undefined
+  /** Pins given as data, a pin file's path, `false` (none) or `undefined` (the host's default). */
+  models: {pins: PinnedModels} | {path: string} | false | undefined
   references: boolean
 }
 
@@ -116,6 +131,23 @@ export function settingsFrom(options: Readonly<Options>): Settings {
   if (readConfig !== undefined && readConfig !== false && typeof readConfig !== 'function') {
     throw new TypeError('remark-vram: option `readConfig` must be a function or `false`')
   }
+  const modelsOption = options.models ?? undefined
+  let models: Settings['models']
+  if (modelsOption === undefined || modelsOption === false) models = modelsOption
+  else if (typeof modelsOption === 'string') models = {path: modelsOption}
+  else if (typeof modelsOption === 'object' && !Array.isArray(modelsOption)) {
+    const {pins, problems} = readPinFile(modelsOption)
+    if (problems.length > 0) {
+      throw new TypeError(
+        `remark-vram: option \`models\` is not a vram.models.json: ${problems.join('; ')}`,
+      )
+    }
+    models = {pins}
+  } else {
+    throw new TypeError(
+      'remark-vram: option `models` must be the path of a vram.models.json, its parsed JSON, or `false`',
+    )
+  }
   const numberFormat = {...(options.numberFormat ?? {maximumSignificantDigits: 3})}
   try {
     new Intl.NumberFormat('en', numberFormat).format(1)
@@ -136,6 +168,7 @@ export function settingsFrom(options: Readonly<Options>): Settings {
     gpu: options.gpu ?? undefined,
     citations: oneOf('citations', options.citations, ['full', 'short', 'none'] as const, 'full'),
     readConfig,
+    models,
     references: options.references ?? true,
   }
 }

@@ -11,13 +11,14 @@ import {
   type Expectation,
   engineVersion,
   evaluateBlock,
+  type PinnedModels,
   parseBlockSource,
   type ReadContext,
   resolveReference,
   type YamlPath,
 } from 'vram-core'
 import {Formatter} from './format.js'
-import {resolveLocale} from './locale.js'
+import {addedLabels, resolveLocale} from './locale.js'
 import {paragraph, text} from './mdast.js'
 import {flowchart, mermaidNode} from './mermaid.js'
 import {type Options, type Settings, settingsFrom} from './options.js'
@@ -96,7 +97,17 @@ export interface Platform {
    * the headers of the `.gguf` files it names). `undefined` when there is
    * none: the transform then stays synchronous (`processSync` works).
    */
-  prepare?: ((file: VFile) => Promise<void> | undefined) | undefined
+  prepare?: ((file: VFile, tree: Root) => Promise<void> | undefined) | undefined
+  /**
+   * The pins a file sees (Node: the pin file at `path`, else the nearest
+   * `vram.models.json` above the file). The browser has none of its own.
+   */
+  models?:
+    | ((
+        file: VFile,
+        path: string | undefined,
+      ) => {pins: PinnedModels; problems: readonly string[]} | undefined)
+    | undefined
 }
 
 const emptyOptions: Readonly<Options> = {}
@@ -165,6 +176,9 @@ class Run {
   readonly lines: Lines
   readonly format: Formatter
   readonly readConfig: ((path: string) => unknown) | undefined
+  /** Pinned Hub models (`vram.models.json`) and why some could not be read. */
+  readonly models: PinnedModels | undefined
+  readonly modelsProblems: readonly string[]
   readonly data: VramData
   readonly computed = new Map<string, Computed>()
   readonly failed = new Set<string>()
@@ -179,12 +193,35 @@ class Run {
     this.lines = new Lines(file)
     const locale = settings.getLocale?.(file) ?? settings.locale
     let dictionary = resolveLocale(locale, settings.locales)
+    const added = addedLabels(settings.locales, locale)
+    for (const key of added?.invalid ?? []) {
+      const name = added?.locale ?? locale
+      const message = file.message(
+        key === ''
+          ? `The option \`locales.${name}\` is not a mapping of labels; the built-in labels are used`
+          : `The option \`locales.${name}[${JSON.stringify(key)}]\` is not a string; the built-in label is used`,
+        {ruleId: 'invalid-option', source: 'remark-vram'},
+      )
+      message.url = `${docsUrl}#invalid-option`
+    }
     // A dictionary with a malformed `intl` tag formats numbers in English.
     if (!formatsNumbers(dictionary.intl)) dictionary = {...dictionary, intl: 'en'}
     this.format = new Formatter(dictionary, settings.units, settings.numberFormat)
     const read = settings.readConfig
     this.readConfig =
       read === false ? undefined : read ? (path) => read(path, file) : platform.readConfig?.(file)
+    const models = settings.models
+    if (models === false) {
+      this.models = undefined
+      this.modelsProblems = []
+    } else if (models !== undefined && 'pins' in models) {
+      this.models = models.pins
+      this.modelsProblems = []
+    } else {
+      const loaded = platform.models?.(file, models?.path)
+      this.models = loaded?.pins
+      this.modelsProblems = loaded?.problems ?? []
+    }
     this.data = {version, locale, blocks: [], errata: []}
   }
 
@@ -294,6 +331,8 @@ class Run {
       try {
         evaluation = evaluateBlock(raw, {
           readConfig: this.readConfig,
+          models: this.models,
+          modelsProblems: this.modelsProblems,
           defaults: {gpu: this.settings.gpu, units: this.settings.units},
         } satisfies ReadContext)
         problems.push(...evaluation.diagnostics.map((entry) => ({...entry, place: placeOf(entry)})))
@@ -489,7 +528,7 @@ export function createRemarkVram(platform: Platform) {
       }
     }
     return (tree: Root, file: VFile) => {
-      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file)
+      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file, tree)
       return pending ? pending.then(() => transform(tree, file)) : transform(tree, file)
     }
   }

@@ -7,7 +7,7 @@ import {
   parseBlockSource,
   toContractJson,
 } from 'vram-core'
-import {nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
+import {nodeModels, nodeReadConfig, preloadGgufFiles} from 'vram-core/node'
 import {applyBlockFlags, blockFlagOptions} from './flags.js'
 import {err, exit, inputName, out, readInput, UsageError} from './io.js'
 import {describeDiagnostic, formatDiagnostic, isInvalid, isMismatch, pointOf} from './report.js'
@@ -51,7 +51,7 @@ export async function calc(args: string[], options: CalcOptions = {}): Promise<n
     }
     const text = await readInput(path)
     // `.gguf` headers are read asynchronously before the block is computed.
-    await preloadGgufFiles(text, path === '-' ? process.cwd() : dirname(resolve(path)))
+    await preloadGgufFiles([text], path === '-' ? process.cwd() : dirname(resolve(path)))
     source = parseBlockSource(text)
     base = source.value
   }
@@ -71,8 +71,13 @@ export async function calc(args: string[], options: CalcOptions = {}): Promise<n
     for (const entry of source.diagnostics) report(entry)
     return exit.invalid
   }
+  const basePath = file === undefined || file === '-' ? undefined : file
+  // Pinned Hub models: the nearest vram.models.json above the block file (or the working directory).
+  const pinned = nodeModels(basePath)
   const evaluation = evaluateBlock(applied.block, {
-    readConfig: nodeReadConfig(file === undefined || file === '-' ? undefined : file),
+    readConfig: nodeReadConfig(basePath),
+    models: pinned?.pins,
+    modelsProblems: pinned?.problems,
   })
   for (const entry of evaluation.diagnostics) report(entry)
   if (evaluation.diagnostics.some(isInvalid) || !evaluation.block) return exit.invalid

@@ -4,6 +4,7 @@ import {check, render, sync} from './docs.js'
 import {helpFor} from './help.js'
 import {err, exit, out, UsageError} from './io.js'
 import {gpus, models} from './list.js'
+import {pull} from './pull.js'
 
 export {calc} from './calc.js'
 export {exit} from './io.js'
@@ -12,7 +13,7 @@ type Command = (args: string[]) => number | Promise<number>
 
 const commands: Record<string, Command> = {
   calc: (args) => calc(args, {stdinIsTTY: process.stdin.isTTY === true}),
-  models,
+  models: (args) => (args[0] === 'pull' ? pull(args.slice(1)) : models(args)),
   gpus,
   render,
   sync,
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       )
     }
     if (wantsHelp(rest)) {
-      out(helpFor(command) as string)
+      out(helpFor(command === 'models' && rest[0] === 'pull' ? 'pull' : command) as string)
       return exit.ok
     }
     return await handler(rest)

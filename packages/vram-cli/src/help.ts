@@ -1,6 +1,7 @@
 const exitCodes = `Exit status:
   0  success
-  1  a check failed: a generated region is stale or an \`expect\` does not match
+  1  a check failed: a generated region is stale or an \`expect\` does not match;
+     sync left a file alone because a region in it was edited by hand
   2  invalid input (printed as FILE:LINE:COLUMN: message [ruleId]) or a usage error
   3  internal error (a bug in vram; please report it)`
 
@@ -21,6 +22,7 @@ Usage:
 Commands:
   calc [FILE|-]         compute one block (its YAML body) and print a table or JSON
   models                list the model presets
+  models pull ID...     pin Hugging Face models in vram.models.json (config, commit, count)
   gpus                  list the GPU presets
   render FILE...        print markdown with every \`\`\`vram block expanded
   sync FILE|GLOB...     write each block's expansion next to it, between markers
@@ -90,6 +92,44 @@ Options:
   --json                print the list as JSON
   -h, --help            show this help`,
 
+  pull: `vram models pull: pin Hugging Face models for offline builds
+
+Usage:
+  vram models pull ID[@REV]... [--update] [--file PATH] [--timeout SECONDS]
+  vram models pull --update
+
+ID is a Hub repository (ORG/NAME), or ORG/NAME/FILE.gguf for one GGUF file of
+a GGUF repository (its header is read by HTTP range requests, never the
+tensors). REV is a branch, tag or commit (default main).
+
+For each ID, reads the model info (commit and the Hub's exact parameter count,
+safetensors.total) and config.json at that commit, and stores them in
+vram.models.json: the nearest one at or above the working directory, else a
+new one at the documentation root (the nearest folder with a package.json or
+.git). A block's \`model: ORG/NAME\` then resolves to the pin like a catalogue
+preset; builds, \`vram check\` and the plugin read the file, never the network.
+An id already pinned is left as it is.
+
+Environment:
+  HF_ENDPOINT           the Hub's URL (default https://huggingface.co; a mirror
+                        with the same URL layout works)
+  HF_TOKEN              a token for gated or private repositories, sent as a
+                        bearer token and never written anywhere
+
+Options:
+  --update              move pins forward to their revision's newest commit and
+                        show what changed (commit, counts, config fields); with
+                        no ID, every pin in the file
+  --file PATH           the pin file to write (default: found as above)
+  --timeout SECONDS     per request (default 30)
+  -h, --help            show this help
+
+Exit status:
+  0  every model pinned (or already pinned)
+  1  a model could not be pulled (the others are still written)
+  2  a usage error, or the pin file could not be written (e.g. it changed
+     while vram was pulling: nothing is written then)`,
+
   gpus: `vram gpus: list the GPU presets
 
 Usage:
@@ -133,9 +173,16 @@ so the source stays editable and GitHub shows the table. An existing region
 right after a block is replaced; text outside the markers is never touched
 (line endings and the final newline included). Re-running changes nothing.
 Each file is written atomically (a temporary file in the same folder, then a
-rename, keeping the mode). A file with a diagnostic (or an \`expect\`
-mismatch), or a read-only file, is not written at all. A FOLDER means its
-**/*.{md,markdown,mdx} files; globs skip node_modules and .git.
+rename, keeping the mode; a hard-linked file is written in place once the copy
+is on disk, so its links stay). A file with a diagnostic (or an \`expect\`
+mismatch), or a read-only file, is not written at all. A region edited by
+hand (its text no longer matches the hash in its begin marker) is not
+overwritten: vram names it, prints the diff, leaves the file as it is and
+exits 1, unless --force. A FOLDER means its **/*.{md,markdown,mdx} files;
+globs skip node_modules and .git.
+
+Options:
+  --force               overwrite generated regions that were edited by hand
 
 ${pluginOptions}
 

@@ -41,7 +41,19 @@ export {
   ggufFileTypeNames,
   ggufWeights,
 } from './model/gguf.js'
+export {fromPin} from './model/input.js'
 export {paramInventory} from './model/params.js'
+export {
+  findPinned,
+  isPinId,
+  type PinnedModel,
+  type PinnedModels,
+  pinFileName,
+  pinFileVersion,
+  pullCommand,
+  readPinFile,
+  splitPinId,
+} from './model/pins.js'
 export {findModelPreset, type ModelPreset, modelPresets, modelSuggestion} from './model/presets.js'
 export {advise} from './output/advice.js'
 export {toContractJson} from './output/contract.js'

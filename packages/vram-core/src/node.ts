@@ -1,79 +1,84 @@
-import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {limits} from './input/limits.js'
+import {allowedPath, parseJsonFile, readTextFile, realFolders} from './input/read-file.js'
 import type {ReadContext} from './input/scenario.js'
-import {preloadedGguf} from './model/gguf-node.js'
-import {cachedConfigPath} from './model/hf-cache.js'
+import {preloadedGguf, preloadGgufFiles as preloadGgufHeaders} from './model/gguf-node.js'
+import {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 export * from './index.js'
-export {ggufReferences, preloadGgufFiles, readGgufSummary} from './model/gguf-node.js'
+export {
+  asHubError,
+  defaultHubEndpoint,
+  HubError,
+  type HubErrorKind,
+  type HubOptions,
+  resolveHubOptions,
+} from './input/hub/client.js'
+export {
+  findPinFile,
+  type LoadedPins,
+  loadPinFile,
+  maxPinFileBytes,
+  nodeModels,
+  pinFileTarget,
+  pinFileText,
+} from './input/hub/pin-file.js'
+export {type PullRequest, parsePullRequest, pullModel} from './input/hub/pull.js'
+export {allowedPath, openRegularFile, readTextFile} from './input/read-file.js'
+export {ggufReferences, readGgufSummary} from './model/gguf-node.js'
 export {cachedConfigPath, hfHubCache} from './model/hf-cache.js'
 
 /** `readConfig` paths of this form name a model in the local Hugging Face cache. */
 const HF_CACHE_PREFIX = 'hf:'
 
 /**
- * Reads a small file as UTF-8 text: only a regular file (never a device such
- * as `/dev/zero`, a FIFO or a folder), at most `maxBytes` bytes (default: a
- * config.json's limit, 4 MiB). Throws an `Error` whose message is the reason,
- * shown to the writer.
+ * Where a document's blocks may read files: the folder the build runs in
+ * (the project), the document's own folder, and the Hugging Face cache.
  */
-export function readTextFile(path: string, maxBytes: number = limits.configBytes): string {
-  let descriptor: number
-  try {
-    // Non-blocking, so that opening a FIFO does not wait for a writer.
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
-  } catch (error) {
-    // The code alone: the message would name the absolute path, which differs per machine.
-    const code = (error as {code?: unknown}).code
-    throw Object.assign(
-      new Error(
-        code === 'ENOENT' ? 'no such file' : typeof code === 'string' ? code : String(error),
-      ),
-      {code},
-    )
-  }
-  try {
-    const stat = fstatSync(descriptor)
-    if (!stat.isFile())
-      throw new Error(
-        stat.isDirectory() ? 'it is a folder' : 'not a regular file (a device, FIFO or socket)',
-      )
-    if (stat.size > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
-    // Read at most one byte past the limit, whatever the size said (a file may grow).
-    const buffer = Buffer.alloc(maxBytes + 1)
-    let length = 0
-    for (;;) {
-      const read = readSync(descriptor, buffer, length, buffer.length - length, null)
-      if (read === 0) break
-      length += read
-      if (length > maxBytes) throw new Error(`the file is larger than ${maxBytes / 2 ** 20} MiB`)
-    }
-    return buffer.subarray(0, length).toString('utf8')
-  } finally {
-    closeSync(descriptor)
-  }
+export function documentationRoots(documentFolder: string | undefined): string[] {
+  return realFolders([process.cwd(), documentFolder, hfHubCache()])
+}
+
+/**
+ * Reads the `.gguf` headers `blocks` name (parsed values or YAML sources,
+ * paths relative to `folder`), under the documentation's folders; see
+ * `gguf-node.ts`.
+ */
+export function preloadGgufFiles(
+  blocks: readonly unknown[],
+  folder: string,
+): Promise<void> | undefined {
+  return preloadGgufHeaders(blocks, folder, {roots: documentationRoots(folder)})
 }
 
 /**
  * A `readConfig` for `model: {config: ./config.json}` that reads files relative
  * to the markdown (or YAML) file at `basePath`. Node only: the browser build
  * has no file system. `hf:<org>/<name>` reads the model's config.json from the
- * local Hugging Face cache (no network request).
+ * local Hugging Face cache (no network request). Files are read only under the
+ * documentation's folders (`documentationRoots`), as regular files of bounded
+ * size (`read-file.ts`).
  */
 export function nodeReadConfig(
   basePath: string | undefined,
 ): NonNullable<ReadContext['readConfig']> {
   const folder = basePath ? dirname(resolve(basePath)) : process.cwd()
+  let roots: string[] | undefined
   return (relativePath: string) => {
     if (relativePath.startsWith(HF_CACHE_PREFIX)) {
       const id = relativePath.slice(HF_CACHE_PREFIX.length)
-      const cached = cachedConfigPath(id)
+      const cache = hfHubCache()
+      const cached = cachedConfigPath(id, cache)
       if (cached === undefined) throw new Error(`\`${id}\` is not in the local Hugging Face cache`)
-      return JSON.parse(readTextFile(cached)) as unknown
+      return parseJsonFile(readTextFile(cached, limits.configBytes, {roots: realFolders([cache])}))
     }
+    roots ??= documentationRoots(folder)
     const path = resolve(folder, relativePath)
-    if (path.toLowerCase().endsWith('.gguf')) return preloadedGguf(path)
-    return JSON.parse(readTextFile(path)) as unknown
+    if (path.toLowerCase().endsWith('.gguf')) {
+      // Refused paths say why here too (the preload stored the same reason).
+      allowedPath(path, {roots})
+      return preloadedGguf(path)
+    }
+    return parseJsonFile(readTextFile(path, limits.configBytes, {roots}))
   }
 }

@@ -418,14 +418,15 @@ describe('model catalogue', () => {
     })
   })
 
-  it('refuses to count state-space and hybrid models', () => {
+  it('counts the hybrids it reads (hybrid.test.ts), refuses state-space models', () => {
     for (const id of ['Qwen/Qwen3-Next-80B-A3B-Instruct', 'nvidia/Nemotron-H-56B-Base-8K']) {
-      const named = evaluateBlock({model: id})
-      expect(named.diagnostics[0]?.ruleId, id).toBe('unsupported-model')
-      const config = reference.find((model) => model.id === id)?.config as Record<string, unknown>
-      const read = architectureFromHfConfig(config, id)
-      expect(read.architecture).toBeUndefined()
-      expect(read.diagnostics[0]?.ruleId).toBe('unsupported-model')
+      // Presets with their verbatim configs; the exact counts are tested in hybrid.test.ts.
+      expect(findModelPreset(id)?.config).toEqual(
+        reference.find((model) => model.id === id)?.config,
+      )
+      const named = evaluateBlock({model: id, seq: 1})
+      expect(named.diagnostics, id).toEqual([])
+      expect(named.block?.result?.scenario.model.hybrid, id).toBeDefined()
     }
     const mamba = architectureFromHfConfig(
       {model_type: 'mamba2', hidden_size: 2560, num_hidden_layers: 64, vocab_size: 50288},

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -7,13 +7,13 @@ import {architectureFromInput} from '../src/model/input.js'
 import {paramInventory} from '../src/model/params.js'
 import {nodeReadConfig, preloadGgufFiles, readGgufSummary} from '../src/node.js'
 import {evaluateBlock} from '../src/output/evaluate.js'
-import {llama2Q4KMHeader} from './gguf-header.js'
+import {writeLlama2Q4KM} from './gguf-header.js'
 
 let folder: string
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'gguf-'))
-  writeFileSync(join(folder, 'llama-2-7b.Q4_K_M.gguf'), llama2Q4KMHeader())
+  writeLlama2Q4KM(join(folder, 'llama-2-7b.Q4_K_M.gguf'))
 })
 afterAll(() => rmSync(folder, {recursive: true, force: true}))
 
@@ -27,7 +27,7 @@ describe('a local .gguf file', () => {
   it('computes the file’s tensor bytes as the weights, and its shape', async () => {
     const doc = 'model:\n  config: ./llama-2-7b.Q4_K_M.gguf\nseq: 4096\n'
     const base = join(folder, 'post.md')
-    await preloadGgufFiles(doc, folder)
+    await preloadGgufFiles([doc], folder)
     const {block, diagnostics} = evaluateBlock(
       {model: {config: './llama-2-7b.Q4_K_M.gguf'}, seq: 4096},
       {readConfig: nodeReadConfig(base)},
@@ -53,6 +53,7 @@ describe('a local .gguf file', () => {
   })
 
   it('says why when the header was not read first', () => {
+    writeLlama2Q4KM(join(folder, 'other.gguf'))
     const {diagnostics} = evaluateBlock(
       {model: {config: './other.gguf'}},
       {readConfig: nodeReadConfig(join(folder, 'post.md'))},

@@ -62,7 +62,9 @@ describe('local Hugging Face cache', () => {
     )
     expect(diagnostics[0]).toMatchObject({
       ruleId: 'unknown-model',
-      message: 'Unknown model `Acme/Missing-7B`, in the catalogue or the local Hugging Face cache',
+      message:
+        'Unknown model `Acme/Missing-7B`: it is not in the catalogue, `vram.models.json` or the local Hugging Face cache',
+      suggestion: expect.stringContaining('`vram models pull Acme/Missing-7B`'),
     })
   })
 })

@@ -4,6 +4,7 @@
  * compressed latent instead of per-head K and V.
  */
 
+import {type HybridState, stateElementsPerLayer} from '../model/hybrid.js'
 import {requireShape} from '../model/params.js'
 import {type ComponentMemory, tex} from '../output/formula.js'
 import {vllm} from '../output/sources.js'
@@ -19,6 +20,7 @@ export const kvCacheSource: Source = vllm
  */
 export function kvCacheMemory(scenario: Scenario, stage: Stage): ComponentMemory {
   const {model, parallel: p} = scenario
+  if (model.hybrid) return hybridCacheMemory(scenario, model.hybrid)
   requireShape(model, ['layers', 'hidden', 'heads'], 'KV cache')
   const batch = Math.ceil(scenario.batch / p.dp)
   const seq = scenario.seq / p.cp
@@ -62,6 +64,37 @@ export function kvCacheMemory(scenario: Scenario, stage: Stage): ComponentMemory
     formula: {
       symbolic: `M_{kv} = 2 \\times B \\times N \\times ${kvSymbol} \\times d_h \\times L \\times b_{kv}`,
       substituted: `2 \\times ${batch} \\times ${tex(seq)} \\times ${kvValue} \\times ${dh} \\times ${stage.layers} \\times ${tex(bkv)}`,
+    },
+  }
+}
+
+/**
+ * A hybrid's cache: K and V of its attention layers for every token, plus the
+ * fixed state each recurrent layer keeps per sequence (vLLM's
+ * `MambaStateShapeCalculator`: conv state and SSM / delta-rule state, in the
+ * KV dtype here as vLLM's `mamba_cache_dtype: auto` keeps them in the model's).
+ * Under pipeline parallelism each stage holds an even share of both kinds of
+ * layer (rounded up: the most loaded stage).
+ */
+function hybridCacheMemory(scenario: Scenario, hybrid: HybridState): ComponentMemory {
+  const {parallel: p} = scenario
+  const batch = Math.ceil(scenario.batch / p.dp)
+  const seq = scenario.seq / p.cp
+  const bkv = scenario.kvDtype.bits / 8
+  // The layout of a hybrid is not derived layer by layer: pipeline stages take an even share (rounded up).
+  const attention = Math.ceil(hybrid.attentionLayers / p.pp)
+  const recurrent = Math.ceil(hybrid.recurrentLayers / p.pp)
+  const kvPerRank = Math.max(1, hybrid.kvHeads / p.tp)
+  const {conv, ssm} = stateElementsPerLayer(hybrid, p.tp)
+  const kv = 2 * batch * seq * attention * kvPerRank * hybrid.headDim * bkv
+  const state = batch * recurrent * (conv + ssm) * bkv
+  const kvValue = p.tp > 1 ? `\\frac{${hybrid.kvHeads}}{${p.tp}}` : `${hybrid.kvHeads}`
+  return {
+    bytes: Math.ceil(kv + state),
+    formula: {
+      symbolic:
+        'M_{kv} = 2 \\times B \\times N \\times L_{attn} \\times n_{kv} \\times d_h \\times b_{kv} + B \\times L_{rec} \\times (S_{conv} + S_{ssm}) \\times b_{kv}',
+      substituted: `2 \\times ${batch} \\times ${tex(seq)} \\times ${attention} \\times ${kvValue} \\times ${hybrid.headDim} \\times ${tex(bkv)} + ${batch} \\times ${recurrent} \\times (${tex(conv)} + ${tex(ssm)}) \\times ${tex(bkv)}`,
     },
   }
 }

@@ -12,6 +12,7 @@ import {dtype, dtypeNames, ggufDtypeNames, isFloat, parseDtype} from '../model/d
 import {ggufDtype, isGgufFileType} from '../model/gguf.js'
 import {architectureFromInput} from '../model/input.js'
 import {paramInventory} from '../model/params.js'
+import type {PinnedModels} from '../model/pins.js'
 import {
   closest,
   type Diagnostic,
@@ -137,6 +138,10 @@ export interface BlockOptions {
 export interface ReadContext {
   /** Reads a local HF `config.json` for `model: {config: ./path}` (Node only). */
   readConfig?: ((relativePath: string) => unknown) | undefined
+  /** Hub models pinned in `vram.models.json` (`readPinFile`), resolved like presets. */
+  models?: PinnedModels | undefined
+  /** Why `vram.models.json` (or entries of it) could not be read: named where a model is not found. */
+  modelsProblems?: readonly string[] | undefined
   /** Defaults the host supplies (plugin options): a GPU, units. */
   defaults?: {gpu?: unknown; units?: Units | undefined} | undefined
 }
@@ -220,6 +225,32 @@ function dtypeValue(
       `\`${key}\` must be one of ${dtypeNames.join(', ')}, a GGUF type such as \`q4_k_m\` or \`q8_0\`, or bits per weight such as \`4.5bpw\``,
       [...base, key],
       {suggestion: guess ? `did you mean \`${guess}\`?` : undefined},
+    ),
+  )
+  return undefined
+}
+
+/**
+ * llama.cpp's KV-cache types (`--cache-type-k`/`-v`, `kv_cache_types` in
+ * common/arg.cpp): row quantizations only. A GGUF file type such as `q4_k_m`
+ * mixes K-quants per tensor and is no cache type.
+ */
+const ggufCacheTypes = ['q8_0', 'q5_0', 'q5_1', 'q4_0', 'q4_1', 'iq4_nl']
+
+/** `kv_dtype`: a dtype, bits per weight, or one of llama.cpp's cache types. */
+function kvDtypeValue(raw: Raw, out: Diagnostic[]): Dtype | undefined {
+  const value = raw.kv_dtype
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : ''
+  if (!ggufDtypeNames.includes(name) || ggufCacheTypes.includes(name))
+    return dtypeValue(raw, 'kv_dtype', out)
+  out.push(
+    diagnostic(
+      'invalid-value',
+      `\`kv_dtype: ${name}\` is a GGUF weight mix, not a KV-cache type`,
+      ['kv_dtype'],
+      {
+        suggestion: `use ${dtypeNames.filter((type) => type !== 'tf32').join(', ')} or one of llama.cpp's cache types: ${ggufCacheTypes.join(', ')}`,
+      },
     ),
   )
   return undefined
@@ -486,7 +517,11 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
       }),
     )
   } else {
-    const read = architectureFromInput(raw.model, ['model'], {readConfig: context.readConfig})
+    const read = architectureFromInput(raw.model, ['model'], {
+      readConfig: context.readConfig,
+      pinned: context.models,
+      pinnedProblems: context.modelsProblems,
+    })
     out.push(...read.diagnostics)
     model = read.architecture
   }
@@ -581,7 +616,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     }
   }
   // The KV cache follows the activations (the checkpoint's FP8 weights are not FP8 KV).
-  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(givenDtype ?? defaultWeightType)
+  const kvDtype = kvDtypeValue(raw, out) ?? floatOr16(givenDtype ?? defaultWeightType)
   const gradDtype =
     dtypeValue(raw, 'grad_dtype', out) ??
     (precision === 'fp32' ? dtype('fp32') : floatOr16(weightType))

@@ -1,3 +1,4 @@
+import type {HybridState} from './hybrid.js'
 /**
  * The architecture of a decoder-only transformer, normalised from any of the
  * forms a writer may use (preset, the article's symbols, Hugging Face
@@ -82,6 +83,8 @@ export interface Architecture {
   visionOmitted?: string | undefined
   /** The vision encoder and projector, when counted (`vision: true`): weights only. */
   vision?: {type: string; params: number} | undefined
+  /** A hybrid model (Qwen3-Next, Nemotron-H): KV-cache layers and per-sequence recurrent state. */
+  hybrid?: HybridState | undefined
 }
 
 export interface MoeArchitecture {

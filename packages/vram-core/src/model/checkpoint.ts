@@ -21,6 +21,7 @@
  */
 
 import type {CheckpointQuantization, ParamInventory} from './architecture.js'
+import {compressedTensorsCheckpoint} from './compressed-tensors.js'
 
 export type {CheckpointQuantization} from './architecture.js'
 
@@ -113,6 +114,19 @@ export function checkpointFromConfig(config: Readonly<Record<string, unknown>>):
       },
     }
   }
+  if (method === 'bitsandbytes' && (q.load_in_8bit === true || q._load_in_8bit === true)) {
+    // LLM.int8(): one int8 per weight; its fp32 scale per output row (`SCB`, 32 bits over a
+    // row of ≥ 2048 weights: < 0.2 %) is left out, as for per-channel FP8.
+    return {
+      checkpoint: {
+        method,
+        dtype: {name: 'int8', bits: 8},
+        scope: 'linear',
+        label: 'bitsandbytes LLM.int8()',
+      },
+    }
+  }
+  if (method === 'compressed-tensors') return compressedTensorsCheckpoint(q)
   return {unsupported: method || 'an unnamed method'}
 }
 

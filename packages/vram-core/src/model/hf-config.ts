@@ -19,6 +19,7 @@ import {limits, own, wholeNumberProblem} from '../input/limits.js'
 import {type Diagnostic, diagnostic, display, type YamlPath} from '../output/diagnostics.js'
 import type {Architecture, MlaArchitecture, MoeArchitecture} from './architecture.js'
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
+import {type HybridState, hybridCount} from './hybrid.js'
 import {missingShapeFields, paramInventory} from './params.js'
 import {visionEncoder} from './vision.js'
 
@@ -81,6 +82,8 @@ export interface ModelSpec {
   visionParams?: number | undefined
   /** Count the vision encoder's weights too (`vision: true`). */
   includeVision?: boolean | undefined
+  /** A hybrid (Gated DeltaNet / Mamba-2 + attention): its KV-cache layers and per-sequence state. */
+  hybrid?: HybridState | undefined
 }
 
 export type SpecField = keyof ModelSpec
@@ -151,6 +154,7 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   vision: 'vision_config',
   visionParams: 'vision_config',
   includeVision: 'vision',
+  hybrid: 'model_type',
 }
 
 /** Default HF names of spec fields (Llama-style configs). */
@@ -514,9 +518,7 @@ export function languageModelConfig(config: Readonly<Record<string, unknown>>): 
  * reader stops with a diagnostic instead.
  */
 const uncountable: Readonly<Record<string, string>> = {
-  qwen3_next:
-    'Qwen3-Next mixes Gated DeltaNet (linear-attention, recurrent) layers with attention layers',
-  nemotron_h: 'Nemotron-H is a hybrid of Mamba-2, attention and MLP blocks',
+  // qwen3_next and nemotron_h are counted by `hybrid.ts`.
   mamba: 'Mamba is a state-space model',
   mamba2: 'Mamba-2 is a state-space model',
   falcon_mamba: 'Falcon Mamba is a state-space model',
@@ -533,6 +535,51 @@ const uncountable: Readonly<Record<string, string>> = {
   minimax: 'MiniMax-01 mixes lightning (linear) attention with softmax attention',
   xlstm: 'xLSTM is a recurrent model',
 }
+
+/**
+ * A hybrid's spec: its exact count (as `params`, so no transformer layer is
+ * derived from its shape), its state and KV-cache layers, its context and any
+ * stored quantization.
+ */
+function hybridSpec(
+  config: Readonly<Record<string, unknown>>,
+  count: import('./hybrid.js').HybridCount,
+  originOf: (field: string) => YamlPath,
+): {source: SpecSource; diagnostics: Diagnostic[]} {
+  const spec: ModelSpec = {
+    givenParams: count.params,
+    modelType: String(config.model_type).toLowerCase(),
+    hybrid: count.state,
+  }
+
+  const context = config.max_position_embeddings
+  if (typeof context === 'number' && Number.isSafeInteger(context) && context > 0)
+    spec.context = context
+  const stored = checkpointFromConfig(config)
+  if (stored.checkpoint) spec.checkpoint = stored.checkpoint
+  const origin: FieldOrigin = {path: originOf('model_type'), label: '`model_type`'}
+  return {
+    source: {spec, origins: {givenParams: origin, hybrid: origin}, hfNames: {}, required: []},
+    diagnostics: [],
+  }
+}
+
+/**
+ * The config's `model_type` when it names a type this engine has no rules for
+ * (not a family it reads, not a known hybrid); `undefined` otherwise, or when
+ * the config has no `model_type` (a block's own shape, read Llama-style).
+ */
+export function unknownModelType(config: Readonly<Record<string, unknown>>): string | undefined {
+  const type = config.model_type
+  if (typeof type !== 'string' || type.trim() === '') return undefined
+  const lower = type.toLowerCase()
+  if (own(familyByModelType, lower) !== undefined || uncountable[lower] !== undefined)
+    return undefined
+  return lower
+}
+
+/** The `model_type`s whose layers this engine reads. */
+export const readableModelTypes: readonly string[] = Object.keys(familyByModelType)
 
 /**
  * Why a config cannot be counted, or `undefined` when it can: a known
@@ -566,10 +613,21 @@ export function uncountableReason(config: Readonly<Record<string, unknown>>): st
 export function specFromHfConfig(
   raw: Readonly<Record<string, unknown>>,
   originOf: (field: string) => YamlPath,
+  options: {hubParams?: number | undefined} = {},
 ): {source: SpecSource; diagnostics: Diagnostic[]} {
   const {config, vision, visionConfig} = languageModelConfig(raw)
+  const hybrid = hybridCount(config)
+  if (hybrid !== undefined && 'count' in hybrid) return hybridSpec(config, hybrid.count, originOf)
   const read = new ConfigReader(config, originOf)
-  const uncountableWhy = uncountableReason(config)
+  const uncountableWhy =
+    hybrid !== undefined
+      ? `its config lacks ${hybrid.missing.map((field) => `\`${field}\``).join(', ')}, which this engine reads to count a ${String(config.model_type)} hybrid`
+      : uncountableReason(config)
+  // The Hub's exact count, when the config was pinned with it, makes the weights-only fallback exact.
+  const paramsExample =
+    options.hubParams !== undefined
+      ? `\`model: {params: ${options.hubParams}}\` (the Hub's exact count for this repository)`
+      : undefined
   if (uncountableWhy !== undefined) {
     read.diagnostics.push(
       diagnostic(
@@ -577,11 +635,24 @@ export function specFromHfConfig(
         `this engine cannot count this model: ${uncountableWhy}, and it computes transformer stacks only (attention + MLP layers)`,
         originOf('model_type'),
         {
-          suggestion:
-            'give the parameter count for a weights-only estimate, e.g. `model: {params: 56B}`; the KV cache and activations of such a model are not computed',
+          suggestion: `give the parameter count for a weights-only estimate, e.g. ${paramsExample ?? '`model: {params: 56B}`'}; the KV cache and activations of such a model are not computed`,
         },
       ),
     )
+  } else {
+    const unknownType = unknownModelType(config)
+    if (unknownType !== undefined) {
+      read.diagnostics.push(
+        diagnostic(
+          'unsupported-model',
+          `\`model_type: ${unknownType}\` is not a model type this engine reads: what each of its layers holds (attention and MLP matrices, norms, biases, any other block) is not known, so no count would be exact`,
+          originOf('model_type'),
+          {
+            suggestion: `for the weights alone give ${paramsExample ?? 'the published count, e.g. `model: {params: 7B}`'}; or, if it is a Llama-style decoder, write its shape with the article's symbols (\`layers\`, \`hidden\`, \`ffn\`, \`heads\`, \`kv_heads\`, \`vocab\`) without \`model_type\``,
+          },
+        ),
+      )
+    }
   }
   const spec: ModelSpec = {}
   const origins: Partial<Record<SpecField, FieldOrigin>> = {}
@@ -1055,6 +1126,16 @@ export function buildArchitecture(
       ),
     )
   }
+  if (spec.hybrid && [layers, hidden, heads, vocab, spec.ffn].some((v) => v !== undefined)) {
+    diagnostics.push(
+      diagnostic(
+        'incompatible',
+        `a hybrid model's shape cannot be overridden: its ${spec.hybrid.label} are counted from its own config`,
+        context.path,
+        {suggestion: 'remove the shape fields, or give `params` for a weights-only estimate'},
+      ),
+    )
+  }
   if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
 
   const architecture: Architecture = {
@@ -1065,15 +1146,21 @@ export function buildArchitecture(
         ? `${context.name} with its vision encoder`
         : `${context.name}, text only (vision encoder not counted)`
       : context.name,
-    givenParams: spec.givenParams,
+    // A hybrid's MTP module (Qwen3-Next) is counted with `mtp: true`, as for DeepSeek.
+    givenParams:
+      spec.hybrid && spec.includeMtp && spec.givenParams !== undefined
+        ? spec.givenParams + spec.hybrid.mtpParams
+        : spec.givenParams,
     largestLayer: spec.largestLayer,
-    layers,
-    hidden,
+    // A hybrid shows its layers, width and vocabulary (and pipeline stages split its layers); no
+    // transformer layer is derived from them: without heads its shape stays partial, its count given.
+    layers: layers ?? spec.hybrid?.layers,
+    hidden: hidden ?? spec.hybrid?.hidden,
     ffn,
     heads,
     kvHeads,
     headDim,
-    vocab,
+    vocab: vocab ?? spec.hybrid?.vocab,
     mlp,
     norm,
     normsPerLayer: spec.normsPerLayer ?? 2,
@@ -1093,6 +1180,7 @@ export function buildArchitecture(
     contextLength: spec.context,
     modelType: spec.modelType,
     ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
+    ...(spec.hybrid ? {hybrid: spec.hybrid} : {}),
     ...(spec.vision && !withVision ? {visionOmitted: spec.vision} : {}),
     ...(withVision && spec.visionParams !== undefined
       ? {vision: {type: spec.vision as string, params: spec.visionParams}}

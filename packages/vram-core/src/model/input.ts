@@ -35,7 +35,13 @@ import {
 } from '../output/diagnostics.js'
 import type {Architecture} from './architecture.js'
 import {formatCount, parseCount} from './count.js'
-import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
+import {
+  type GgufSummary,
+  ggufConfig,
+  ggufTensorBytes,
+  isGgufSummary,
+  withGgufKey,
+} from './gguf-file.js'
 import {
   buildArchitecture,
   type FieldNaming,
@@ -45,6 +51,14 @@ import {
   specFromHfConfig,
 } from './hf-config.js'
 import {paramInventory} from './params.js'
+import {
+  findPinned,
+  isPinId,
+  type PinnedModel,
+  type PinnedModels,
+  pinFileName,
+  pullCommand,
+} from './pins.js'
 import {findModelPreset, type ModelPreset, modelSuggestion, uncountableModel} from './presets.js'
 
 export interface ModelInputOptions {
@@ -53,6 +67,13 @@ export interface ModelInputOptions {
    * to the markdown file). Only the Node entry point can provide it.
    */
   readConfig?: ((relativePath: string) => unknown) | undefined
+  /**
+   * Hub models pinned by `vram models pull` (the host reads `vram.models.json`):
+   * `model: org/name` resolves to its pinned config like a catalogue preset.
+   */
+  pinned?: PinnedModels | undefined
+  /** Why the pin file (or entries of it) could not be read, for the unknown-model message. */
+  pinnedProblems?: readonly string[] | undefined
 }
 
 export interface ModelInputResult {
@@ -269,7 +290,39 @@ const isMapping = (value: unknown): value is Record<string, unknown> =>
 /** Long names are cut in messages: a 10 MB value is not echoed back. */
 const shownName = (name: string): string => (name.length > 80 ? `${name.slice(0, 80)}…` : name)
 
-function unknownModel(name: string, path: YamlPath): Diagnostic {
+/** The Hub id a writer typed (`org/name`, a huggingface.co URL, `org/name/file.gguf`, `@REV`). */
+function hubIdOf(name: string): string | undefined {
+  const trimmed = name
+    .trim()
+    .replace(/^https?:\/\/(?:huggingface\.co|hf\.co)\//, '')
+    .replace(/\/$/, '')
+  const at = trimmed.lastIndexOf('@')
+  const id = at > 0 ? trimmed.slice(0, at) : trimmed
+  return isPinId(id) ? trimmed : undefined
+}
+
+function unknownModel(name: string, path: YamlPath, options: ModelInputOptions = {}): Diagnostic {
+  const hubId = hubIdOf(name)
+  if (hubId !== undefined && uncountableModel(name) === undefined) {
+    // A Hub id: the fix is to pin it once, then every build reads the pin.
+    const where = options.readConfig
+      ? `the catalogue, \`${pinFileName}\` or the local Hugging Face cache`
+      : `the catalogue or \`${pinFileName}\``
+    // A near catalogue name (a typo of a preset) is still offered first.
+    const nearest = modelSuggestion(name)
+    const close = nearest.startsWith('did you mean') ? nearest : undefined
+    const problems = options.pinnedProblems?.length
+      ? ` (\`${pinFileName}\`: ${options.pinnedProblems.slice(0, 2).join('; ')})`
+      : ''
+    return diagnostic(
+      'unknown-model',
+      `unknown model \`${shownName(name)}\`: it is not in ${where}${problems}`,
+      path,
+      {
+        suggestion: `${close ? `${close}; otherwise ` : ''}run \`${pullCommand(hubId)}\` in the documentation folder: it pins the model's config.json and commit in \`${pinFileName}\`, which builds then read offline`,
+      },
+    )
+  }
   const uncountable = uncountableModel(name)
   if (uncountable !== undefined) {
     return diagnostic(
@@ -319,6 +372,66 @@ function fromHfCache(
   return finish(source, diagnostics, {id, name: id, path, naming: 'hf'})
 }
 
+/** A Hub id pinned in `vram.models.json`, resolved like a preset; `undefined` when not pinned. */
+function fromPinned(
+  value: string,
+  path: YamlPath,
+  options: ModelInputOptions,
+): ModelInputResult | undefined {
+  const hubId = hubIdOf(value)
+  if (hubId === undefined) return undefined
+  const found = findPinned(options.pinned, hubId)
+  if (found === undefined) return undefined
+  if ('mismatch' in found) {
+    const {mismatch: pin, revision} = found
+    return {
+      diagnostics: [
+        diagnostic(
+          'unknown-model',
+          `\`${pin.id}\` is pinned at revision \`${pin.revision}\` (commit ${pin.commit.slice(0, 12)}), not \`${revision}\``,
+          path,
+          {
+            suggestion: `write \`model: ${pin.id}\`, or pin that revision with \`${pullCommand(`${pin.id}@${revision}`)}\``,
+          },
+        ),
+      ],
+    }
+  }
+  return fromPin(found.pin, path)
+}
+
+/** A pinned model's architecture: its config.json, or its GGUF header with the file's tensor bytes. */
+export function fromPin(pin: PinnedModel, path: YamlPath): ModelInputResult {
+  if (pin.gguf !== undefined) {
+    const bytes = ggufTensorBytes(pin.gguf)
+    if ('unknownType' in bytes) {
+      return {
+        diagnostics: [
+          diagnostic(
+            'config-read',
+            `\`${pin.id}\` holds a tensor of ggml type ${bytes.unknownType}, which this engine does not know`,
+            path,
+            {
+              suggestion:
+                "give the file's bits per weight as `dtype` (e.g. `4.8bpw`) with the repository's config.json",
+            },
+          ),
+        ],
+      }
+    }
+    const {source, diagnostics} = specFromHfConfig(ggufConfig(pin.gguf), () => path)
+    const result = finish(source, diagnostics, {id: pin.id, name: pin.id, path, naming: 'hf'})
+    if (result.architecture) {
+      result.architecture = withGgufWeights(result.architecture, pin.gguf, bytes.bytes)
+    }
+    return result
+  }
+  const {source, diagnostics} = specFromHfConfig(pin.config ?? {}, () => path, {
+    hubParams: pin.hubParams,
+  })
+  return finish(source, diagnostics, {id: pin.id, name: pin.id, path, naming: 'hf'})
+}
+
 function fromPreset(preset: ModelPreset, path: YamlPath): ModelInputResult {
   const {source, diagnostics} = specFromHfConfig(preset.config, () => path)
   return finish(source, diagnostics, {id: preset.id, name: preset.name, path, naming: 'hf'})
@@ -362,13 +475,11 @@ export function architectureFromInput(
     if (count !== undefined && count > 0 && count <= limits.params) return fromParams(count, path)
     if (count !== undefined && count > limits.params)
       return {diagnostics: [paramsProblem(value, path)]}
+    const pinned = fromPinned(value, path, options)
+    if (pinned) return pinned
     const cached = fromHfCache(value, path, options)
     if (cached) return cached
-    const unknown = unknownModel(value, path)
-    if (unknown.ruleId === 'unknown-model' && options.readConfig && HUB_ID.test(value.trim())) {
-      unknown.message = `${unknown.message}, in the catalogue or the local Hugging Face cache`
-    }
-    return {diagnostics: [unknown]}
+    return {diagnostics: [unknownModel(value, path, options)]}
   }
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > limits.params)
@@ -464,8 +575,13 @@ function fromMapping(
       )
     } else {
       preset = findModelPreset(extendsValue)
+      const hubId = preset ? undefined : hubIdOf(extendsValue)
+      const pinned = hubId === undefined ? undefined : findPinned(options.pinned, hubId)
       if (preset) base = {...preset.config}
-      else diagnostics.push(unknownModel(extendsValue, basePath))
+      else if (pinned && 'pin' in pinned && pinned.pin.config) {
+        base = {...pinned.pin.config}
+        configPath = pinned.pin.id
+      } else diagnostics.push(unknownModel(extendsValue, basePath, options))
     }
   } else if (configValue !== undefined) {
     basePath = [...path, 'config']
@@ -503,7 +619,12 @@ function fromMapping(
   if (hfBased) {
     const merged = {...base, ...hf}
     const read = specFromHfConfig(merged, (field) => (field in hf ? [...path, field] : basePath))
-    diagnostics.push(...read.diagnostics)
+    for (const entry of read.diagnostics)
+      diagnostics.push(
+        gguf && entry.path === basePath
+          ? {...entry, message: withGgufKey(entry.message, gguf.summary)}
+          : entry,
+      )
     source = read.source
   }
   let name: string | undefined

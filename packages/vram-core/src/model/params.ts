@@ -39,6 +39,21 @@ export function requireShape(
   component: string,
 ): void {
   const missing = fields.filter((field) => model[field] === undefined)
+  if (missing.length > 0 && model.hybrid) {
+    // A hybrid has its own count and cache; what needs a transformer's shape is not modelled for it.
+    throw new VramInputError([
+      diagnostic(
+        'unsupported-model',
+        `The ${component} of a hybrid model (${model.hybrid.label}) is not modelled: this engine derives it for attention + MLP stacks only`,
+        ['model'],
+        {
+          suggestion:
+            'keep the figures it computes: `show: []` or the weights, KV cache and state in inference',
+          fields: [],
+        },
+      ),
+    ])
+  }
   if (missing.length > 0) {
     const names = missing.map((field) => (field === 'kvHeads' ? 'kv_heads' : String(field)))
     throw new VramInputError([
@@ -81,7 +96,12 @@ interface Entry {
 export function paramInventory(arch: Architecture): ParamInventory {
   const missing = missingShapeFields(arch)
   if (missing.length > 0) {
-    if (arch.givenParams !== undefined) return givenInventory(arch.givenParams)
+    if (arch.givenParams !== undefined) {
+      const inventory = givenInventory(arch.givenParams)
+      // A hybrid's count is exact and knows its routed experts: its active count is too (MTP not used per token).
+      if (arch.hybrid) inventory.active = Math.min(arch.hybrid.activeParams, inventory.total)
+      return inventory
+    }
     throw new VramInputError(
       missing.map((field) =>
         diagnostic(

@@ -52,21 +52,7 @@ export function modelPresetNames(): string[] {
  * Models the engine knows and cannot count (state-space and hybrid stacks):
  * named, so a writer gets the reason rather than "unknown model".
  */
-export const uncountableModels: ReadonlyArray<{ids: readonly string[]; reason: string}> = [
-  {
-    ids: [
-      'Qwen/Qwen3-Next-80B-A3B-Instruct',
-      'Qwen/Qwen3-Next-80B-A3B-Thinking',
-      'qwen3-next-80b-a3b',
-    ],
-    reason:
-      'Qwen3-Next mixes 36 Gated DeltaNet (linear-attention, recurrent) layers with 12 attention layers',
-  },
-  {
-    ids: ['nvidia/Nemotron-H-56B-Base-8K', 'nemotron-h-56b'],
-    reason: 'Nemotron-H is a hybrid of 54 Mamba-2, 10 attention and 54 MLP blocks',
-  },
-]
+export const uncountableModels: ReadonlyArray<{ids: readonly string[]; reason: string}> = []
 
 export function uncountableModel(name: string): string | undefined {
   if (name.length > maxNameLength) return undefined

@@ -90,6 +90,19 @@ export function vllmBudget(scenario: Scenario, result: Result): ServingResult {
   const gpu = scenario.gpu
   const {model} = scenario
   const tp = scenario.parallel.tp
+  if (model.hybrid) {
+    // vLLM's hybrid allocator pads attention pages to the recurrent state's page size: not modelled yet.
+    throw new VramInputError([
+      {
+        ruleId: 'unsupported-model',
+        message: `vLLM’s budget for a hybrid model (${model.hybrid.label}) is not modelled: its allocator sizes attention pages to hold the recurrent state`,
+        path: ['serve'],
+        suggestion:
+          'remove `serve` for the weights, KV cache and per-sequence state of `batch` sequences of `seq` tokens',
+        severity: 'error',
+      },
+    ])
+  }
   if (!gpu || model.layers === undefined || model.hidden === undefined || !model.vocab) {
     throw new VramInputError([
       {
