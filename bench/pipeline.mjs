@@ -141,3 +141,62 @@ report(
   ),
   '≤ 15×',
 )
+
+// 3. Where a formula block's time goes: KaTeX writing HTML, that HTML parsed
+// back into a tree (what rehype-katex does for every formula), and the page's
+// HTML written out. A memo of the parsed tree saves the first two on every
+// repeat; emitting hast directly saves the second; nothing saves the third.
+const katexRequire = createRequire(siteRequire.resolve('rehype-katex'))
+const {default: katex} = await load('katex', katexRequire)
+const {fromHtmlIsomorphic} = await load('hast-util-from-html-isomorphic', katexRequire)
+const {toHtml} = await load(
+  'hast-util-to-html',
+  createRequire(siteRequire.resolve('rehype-stringify')),
+)
+const hast = await unified()
+  .use(remarkRehype)
+  .run(
+    unified()
+      .use(remarkParse)
+      .use(remarkMath)
+      .use(remarkVram, {mermaid: 'pre'})
+      .runSync(unified().use(remarkParse).use(remarkMath).parse(fence('vram', formulas))),
+  )
+const maths = []
+const collect = (node) => {
+  const classes = node.properties?.className ?? []
+  if (classes.includes('math-inline') || classes.includes('math-display')) {
+    maths.push({
+      tex: node.children.map((child) => child.value ?? '').join(''),
+      display: classes.includes('math-display'),
+    })
+    return
+  }
+  for (const child of node.children ?? []) collect(child)
+}
+collect(hast)
+const rendered = maths.map(({tex, display}) =>
+  katex.renderToString(tex, {displayMode: display, throwOnError: false}),
+)
+const parsed = rendered.map((html) => fromHtmlIsomorphic(html, {fragment: true}))
+const render = () =>
+  maths.map(({tex, display}) =>
+    katex.renderToString(tex, {displayMode: display, throwOnError: false}),
+  )
+const reparse = () => rendered.map((html) => fromHtmlIsomorphic(html, {fragment: true}))
+const write = () => parsed.map((tree) => toHtml(tree))
+const clone = () => parsed.map((tree) => structuredClone(tree))
+const anchor = shiki(formulas)
+console.log(
+  `\nA formula block (${maths.length} formulas, ${rendered.reduce((sum, html) => sum + html.length, 0).toLocaleString('en-US')} characters of KaTeX HTML), each part ÷ Shiki on the same fence:\n`,
+)
+console.log('| part | ÷ Shiki |')
+console.log('| --- | ---: |')
+for (const [name, fn] of [
+  ['katex.renderToString (a memo saves it on repeats)', render],
+  ['parsing KaTeX HTML back (a memo or direct hast saves it)', reparse],
+  ['copying a memoised tree (what a memo costs instead)', clone],
+  ['writing the HTML out (no plugin avoids it)', write],
+]) {
+  console.log(`| ${name} | ${(await ratio(fn, anchor, 5, 7)).toFixed(2)}× |`)
+}
