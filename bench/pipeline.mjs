@@ -200,3 +200,32 @@ for (const [name, fn] of [
 ]) {
   console.log(`| ${name} | ${(await ratio(fn, anchor, 5, 7)).toFixed(2)}× |`)
 }
+
+// 4. Bundle sizes: vram-core as a browser bundle (minified, gzipped), with and
+// without yaml (the playground needs it; a page that only reads results does not).
+const viteRequire = createRequire(astroRequire.resolve('vite'))
+const esbuild = await load('esbuild', viteRequire)
+const {gzipSync} = await import('node:zlib')
+const coreEntry = path.join(root, 'packages', 'vram-core', 'dist', 'index.js')
+console.log('\nBundles (bytes, minified then gzipped):\n')
+console.log('| bundle | min | min+gzip |')
+console.log('| --- | ---: | ---: |')
+for (const [name, external] of [
+  ['vram-core', []],
+  ['vram-core without yaml', ['yaml']],
+]) {
+  const built = await esbuild.build({
+    entryPoints: [coreEntry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    external: [...external, 'node:*'],
+    logLevel: 'silent',
+  })
+  const code = built.outputFiles[0].contents
+  console.log(
+    `| ${name} | ${code.length.toLocaleString('en-US')} | ${gzipSync(code).length.toLocaleString('en-US')} |`,
+  )
+}
