@@ -52,6 +52,35 @@ describe('a local .gguf file', () => {
     expect(result.perDevice.kvCache).toBe(2 * 32 * 4096 * 4096 * 2)
   })
 
+  it('places the file’s own tensors for llama.cpp: embedding on the CPU, the last blocks on the GPU', async () => {
+    const doc = 'model:\n  config: ./llama-2-7b.Q4_K_M.gguf\n'
+    await preloadGgufFiles(doc, folder)
+    const readConfig = nodeReadConfig(join(folder, 'post.md'))
+    const serve = (layers: number) =>
+      evaluateBlock(
+        {
+          model: {config: './llama-2-7b.Q4_K_M.gguf'},
+          gpu: 'rtx-4090',
+          serve: {engine: 'llama.cpp', ctx_size: 4096, n_gpu_layers: layers},
+        },
+        {readConfig},
+      ).block?.result
+    const all = serve(33)
+    const half = serve(16)
+    if (!all?.host || !half?.host) throw new Error('no result')
+    // Token embedding (Q4_K, 32000 × 4096) stays on the CPU whatever the split.
+    const embedding = ((32000 * 4096) / 256) * 144
+    expect(all.host.weights).toBe(embedding)
+    // GPU + CPU = the file's tensor data, for any split.
+    const preset = architectureFromInput('llama-2-7b', ['model']).architecture
+    if (!preset) throw new Error('no preset')
+    const file = ggufWeights(preset, paramInventory(preset), 'q4_k_m').bytes
+    expect(all.perDevice.weights + all.host.weights).toBe(file)
+    expect(half.perDevice.weights + half.host.weights).toBe(file)
+    // 16 of 32 blocks on the GPU, no output layer: the KV of the other 16 on the CPU.
+    expect(half.host.kvCache).toBe(16 * 4096 * 2 * 4096 * 2)
+  })
+
   it('says why when the header was not read first', () => {
     writeLlama2Q4KM(join(folder, 'other.gguf'))
     const {diagnostics} = evaluateBlock(

@@ -137,7 +137,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference to `valueOf`',
     markdown: '```vram id=a\nmodel: llama-2-7b\n```\n\nTotal: `vram:a.valueOf`.\n',
     messages: [
-      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency',
+      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency, gpu_layers, compute_buffer, host',
     ],
   },
   {
@@ -697,7 +697,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference with a 100,000-character path',
     markdown: `\`\`\`vram id=a\nmodel: llama-2-7b\n\`\`\`\n\nTotal: \`vram:a.${'x'.repeat(100_000)}\`.\n`,
     messages: [
-      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency',
+      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency, gpu_layers, compute_buffer, host',
     ],
   },
   {

@@ -21,7 +21,7 @@ export interface GgufSummary {
 }
 
 /** ggml type id → [block size, bytes per block] (ggml `type_traits`, ggml-org/ggml@d99724f). */
-const ggmlBlocks: Readonly<Record<number, readonly [number, number]>> = {
+export const ggmlBlocks: Readonly<Record<number, readonly [number, number]>> = {
   0: [1, 4], // F32
   1: [1, 2], // F16
   2: [32, 18], // Q4_0

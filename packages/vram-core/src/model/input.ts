@@ -705,6 +705,7 @@ function withGgufWeights(
   return {
     ...architecture,
     ...(name ? {name} : {}),
+    ggufTensors: summary.tensors,
     checkpoint: {
       method: 'gguf',
       dtype: {name: 'gguf', bits: (8 * bytes) / total},

@@ -35,7 +35,7 @@ export const vllmKeys = [
   'VLLM_USE_FLASHINFER_SAMPLER',
 ] as const
 
-export const serveEngines = ['vllm'] as const
+export const serveEngines = ['vllm', 'llama.cpp', 'ollama', 'sglang'] as const
 
 /** `--kv-cache-dtype` values (vLLM's `CacheDType`) and their bytes per element; `auto` follows the model. */
 const kvCacheDtypes: Record<string, number | 'model'> = {
@@ -191,7 +191,7 @@ export function readServe(
         `\`serve.engine\` must be one of ${serveEngines.join(', ')}`,
         [...base, 'engine'],
         {
-          suggestion: 'use `engine: vllm` (llama.cpp and SGLang are not modelled yet)',
+          suggestion: 'use `engine: vllm`, `llama.cpp`, `ollama` or `sglang`',
         },
       ),
     )
