@@ -210,8 +210,8 @@ function solveDevices(scenario: Scenario): Solved {
 
 /**
  * Where the search for the fewest stages starts: per-device memory taken as
- * a + b / pp (a layer share plus what every stage keeps), fitted through one and
- * two stages and solved for the usable capacity. Only a start (the search finds
+ * a + b / pp (a layer share plus what every stage keeps), fitted through two and
+ * four stages and solved for the usable capacity. Only a start (the search finds
  * the same degree from anywhere); none when either probe fails to compute.
  */
 function estimateStages(scenario: Scenario, base: Parallel): number | undefined {
@@ -227,11 +227,13 @@ function estimateStages(scenario: Scenario, base: Parallel): number | undefined 
     }
   }
   const capacity = scenario.gpu ? scenario.gpu.capacity * scenario.usable : undefined
-  const one = totalAt(1)
+  // Two and four stages, not one: from two on, the embedding and the output head sit
+  // on different stages, as they do in the deep pipelines the estimate is for.
   const two = totalAt(2)
-  if (capacity === undefined || one === undefined || two === undefined) return undefined
-  const perStage = 2 * (one - two)
-  const kept = one - perStage
+  const four = totalAt(4)
+  if (capacity === undefined || two === undefined || four === undefined) return undefined
+  const perStage = 4 * (two - four)
+  const kept = two - perStage / 2
   if (!(perStage > 0) || !(capacity > kept)) return undefined
   const estimate = Math.ceil(perStage / (capacity - kept))
   return Number.isFinite(estimate) && estimate >= 1 ? estimate : undefined
