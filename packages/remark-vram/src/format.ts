@@ -28,26 +28,60 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
   return format
 }
 
+/** The number formats a formatter uses besides sizes, by name. */
+const formats = {
+  integer: {maximumFractionDigits: 0},
+  number: {maximumFractionDigits: 3},
+  compact: {notation: 'compact', maximumSignificantDigits: 3},
+  mantissa: {maximumSignificantDigits: 3},
+  // vram-core's presentation decides a share's format (shareFormat); these are its two cases.
+  smallPercent: shareFormat(0.05),
+  percent: shareFormat(0.5),
+  factor: {minimumFractionDigits: 2, maximumFractionDigits: 2},
+} satisfies Record<string, Intl.NumberFormatOptions>
+
+type FormatName = keyof typeof formats | 'size'
+
 /** Formats the figures of one block in one locale and unit. */
 export class Formatter {
   readonly dictionary: LocaleDictionary
   readonly units: Units
   readonly #sizes: Intl.NumberFormatOptions
+  /** This formatter's number formats, looked up once each (no key built per number). */
+  readonly #formats: Map<FormatName, Intl.NumberFormat>
 
-  constructor(dictionary: LocaleDictionary, units: Units, sizes: Intl.NumberFormatOptions) {
+  constructor(
+    dictionary: LocaleDictionary,
+    units: Units,
+    sizes: Intl.NumberFormatOptions,
+    known: Map<FormatName, Intl.NumberFormat> = new Map(),
+  ) {
     this.dictionary = dictionary
     this.units = units
     this.#sizes = sizes
+    this.#formats = known
+  }
+
+  #format(name: FormatName): Intl.NumberFormat {
+    let format = this.#formats.get(name)
+    if (!format) {
+      const options = name === 'size' ? this.#sizes : formats[name]
+      format = numberFormat(this.dictionary.intl, options)
+      this.#formats.set(name, format)
+    }
+    return format
   }
 
   /** The same formatter in another unit. */
   withUnits(units: Units): Formatter {
-    return units === this.units ? this : new Formatter(this.dictionary, units, this.#sizes)
+    return units === this.units
+      ? this
+      : new Formatter(this.dictionary, units, this.#sizes, this.#formats)
   }
 
   /** A size as a bare number in the formatter's unit: `15.2`. */
   size(bytes: number): string {
-    return numberFormat(this.dictionary.intl, this.#sizes).format(bytes / unitSize[this.units])
+    return this.#format('size').format(bytes / unitSize[this.units])
   }
 
   /** A size with its unit: `15.2 GB`. */
@@ -57,22 +91,19 @@ export class Formatter {
 
   /** An exact whole number with grouping: `32,768`. */
   integer(value: number): string {
-    return numberFormat(this.dictionary.intl, {maximumFractionDigits: 0}).format(value)
+    return this.#format('integer').format(value)
   }
 
   /** A plain number, up to three decimals: `0.9`. */
   number(value: number): string {
-    return numberFormat(this.dictionary.intl, {maximumFractionDigits: 3}).format(value)
+    return this.#format('number').format(value)
   }
 
   /** A parameter count: `7.62B` (or the locale's compact notation). */
   count(value: number): string {
     if (Math.abs(value) < 1e4) return this.integer(value)
     if (this.dictionary.count === 'compact') {
-      return numberFormat(this.dictionary.intl, {
-        notation: 'compact',
-        maximumSignificantDigits: 3,
-      }).format(value)
+      return this.#format('compact').format(value)
     }
     const steps: Array<[number, string]> = [
       [1e12, 'T'],
@@ -81,20 +112,20 @@ export class Formatter {
       [1e3, 'K'],
     ]
     const [scale, suffix] = steps.find(([step]) => Math.abs(value) >= step) ?? [1, '']
-    const mantissa = numberFormat(this.dictionary.intl, {maximumSignificantDigits: 3}).format(
-      value / scale,
-    )
+    const mantissa = this.#format('mantissa').format(value / scale)
     return `${mantissa}${suffix}`
   }
 
   /** A share, as vram-core's presentation writes it (`shareFormat`): `55%`, `0.52%`. */
   percent(ratio: number): string {
-    return numberFormat(this.dictionary.intl, shareFormat(ratio)).format(ratio)
+    // The same choice as vram-core's shareFormat, from the formats built once per formatter.
+    const small = ratio !== 0 && Math.abs(ratio) < 0.1
+    return this.#format(small ? 'smallPercent' : 'percent').format(ratio)
   }
 
   /** A multiple as vLLM logs concurrency (`%.2fx`): `5.73×`. */
   factor(value: number): string {
-    return `${numberFormat(this.dictionary.intl, {minimumFractionDigits: 2, maximumFractionDigits: 2}).format(value)}×`
+    return `${this.#format('factor').format(value)}×`
   }
 
   /** A key's value in words (`recompute: full` → `完全`), or the value as it is. */

@@ -156,6 +156,22 @@ interface Computed {
   format: Formatter
 }
 
+/** Whether `Intl.NumberFormat` takes a tag: checked once per tag, not per file. */
+const numberTags = new Map<string, boolean>()
+function formatsNumbers(tag: string): boolean {
+  let valid = numberTags.get(tag)
+  if (valid === undefined) {
+    try {
+      new Intl.NumberFormat(tag)
+      valid = true
+    } catch {
+      valid = false
+    }
+    numberTags.set(tag, valid)
+  }
+  return valid
+}
+
 /** One run of the transformer over one file. */
 class Run {
   readonly tree: Root
@@ -195,12 +211,8 @@ class Run {
       )
       message.url = `${docsUrl}#invalid-option`
     }
-    try {
-      new Intl.NumberFormat(dictionary.intl)
-    } catch {
-      // A dictionary with a malformed `intl` tag formats numbers in English.
-      dictionary = {...dictionary, intl: 'en'}
-    }
+    // A dictionary with a malformed `intl` tag formats numbers in English.
+    if (!formatsNumbers(dictionary.intl)) dictionary = {...dictionary, intl: 'en'}
     this.format = new Formatter(dictionary, settings.units, settings.numberFormat)
     const read = settings.readConfig
     this.readConfig =

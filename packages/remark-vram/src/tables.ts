@@ -616,14 +616,13 @@ function caseLabel(entry: VaryCase, key: string, format: Formatter): string {
   return label
 }
 
-/** Distinct labels of one swept key, in first-seen order. */
-function labelsOf(cases: VaryCase[], key: string, format: Formatter): string[] {
-  const out: string[] = []
-  for (const entry of cases) {
-    const label = caseLabel(entry, key, format)
-    if (!out.includes(label)) out.push(label)
-  }
-  return out
+/** Each distinct label of one swept key and the first case that has it. */
+function firstCaseOf(labels: readonly string[]): Map<string, number> {
+  const first = new Map<string, number>()
+  labels.forEach((label, index) => {
+    if (!first.has(label)) first.set(label, index)
+  })
+  return first
 }
 
 /** `fp16 (KV cache fp16)`: a label with the settings that follow it. */
@@ -729,39 +728,45 @@ export function sweep(block: BlockResult, format: Formatter): RootContent[] {
     nodes.push(table(align, rows))
   } else {
     const [rowKey, columnKey] = keys as [string, string]
+    // Each case's two labels, formatted once; the matrix looks cases up by them.
+    const rowOf = cases.map((entry) => caseLabel(entry, rowKey, format))
+    const columnOf = cases.map((entry) => caseLabel(entry, columnKey, format))
     // Where each varying setting goes: after the row label, the column label, or in the cell.
     const placeOf = (name: string): 'row' | 'column' | 'cell' => {
-      const followsKey = (key: string) =>
-        cases.every((entry, index) =>
-          cases.every(
-            (other, otherIndex) =>
-              caseLabel(entry, key, format) !== caseLabel(other, key, format) ||
-              settingAt(index, name)?.cell === settingAt(otherIndex, name)?.cell,
-          ),
-        )
-      return followsKey(rowKey) ? 'row' : followsKey(columnKey) ? 'column' : 'cell'
+      // Whether every case with the same label of `labelOf` has the same setting.
+      const followsKey = (labelOf: readonly string[]) => {
+        const cellOf = new Map<string, string | undefined>()
+        return labelOf.every((label, index) => {
+          const cell = settingAt(index, name)?.cell
+          if (!cellOf.has(label)) cellOf.set(label, cell)
+          return cellOf.get(label) === cell
+        })
+      }
+      return followsKey(rowOf) ? 'row' : followsKey(columnOf) ? 'column' : 'cell'
     }
     const places = new Map(varyingKeys.map((name) => [name, placeOf(name)]))
     const phrases = (index: number, place: 'row' | 'column' | 'cell') =>
       varyingKeys
         .filter((name) => places.get(name) === place)
         .map((name) => settingAt(index, name)?.phrase ?? '')
-    const rowLabels = labelsOf(cases, rowKey, format)
-    const columnLabels = labelsOf(cases, columnKey, format)
+    const rowLabels = [...new Set(rowOf)]
+    const columnLabels = [...new Set(columnOf)]
+    const firstInRow = firstCaseOf(rowOf)
+    const firstInColumn = firstCaseOf(columnOf)
+    // The first case at each (row, column).
+    const firstAt = new Map<string, Map<string, number>>()
+    rowOf.forEach((rowLabel, index) => {
+      const row = firstAt.get(rowLabel) ?? new Map<string, number>()
+      firstAt.set(rowLabel, row)
+      const columnLabel = columnOf[index] as string
+      if (!row.has(columnLabel)) row.set(columnLabel, index)
+    })
     const find = (rowLabel: string, columnLabel: string) =>
-      cases.findIndex(
-        (entry) =>
-          caseLabel(entry, rowKey, format) === rowLabel &&
-          caseLabel(entry, columnKey, format) === columnLabel,
-      )
-    const rowHeader = (rowLabel: string) => {
-      const index = cases.findIndex((entry) => caseLabel(entry, rowKey, format) === rowLabel)
-      return withSettings(rowLabel, phrases(index, 'row'), format)
-    }
-    const columnHeader = (columnLabel: string) => {
-      const index = cases.findIndex((entry) => caseLabel(entry, columnKey, format) === columnLabel)
-      return withSettings(columnLabel, phrases(index, 'column'), format)
-    }
+      firstAt.get(rowLabel)?.get(columnLabel) ?? -1
+    const rowHeader = (rowLabel: string) =>
+      withSettings(rowLabel, phrases(firstInRow.get(rowLabel) ?? -1, 'row'), format)
+    const columnHeader = (columnLabel: string) =>
+      withSettings(columnLabel, phrases(firstInColumn.get(columnLabel) ?? -1, 'column'), format)
     const metric = d[metricKeys[block.metric]]
     const corner =
       block.metric === 'params'

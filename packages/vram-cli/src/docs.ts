@@ -17,6 +17,7 @@ import {
   isMismatchMessage,
   type Message,
   type PluginOptions,
+  parseMarkdown,
   planSync,
   renderMarkdown,
   vramBlocks,
@@ -149,8 +150,9 @@ async function eachPlan(
       status = Math.max(status, exit.invalid)
       continue
     }
-    await preloadGgufFiles(vramBlocks(read.text), dirname(resolve(file)))
-    const plan = planSync(read.text, file, options)
+    const tree = parseMarkdown(read.text)
+    await preloadGgufFiles(vramBlocks(read.text, tree), dirname(resolve(file)))
+    const plan = planSync(read.text, file, options, tree)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)
     status = Math.max(status, fileStatus, visit(file, read, plan))

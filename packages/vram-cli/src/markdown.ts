@@ -42,10 +42,19 @@ function isVFileMessage(error: unknown): boolean {
   return error instanceof Error && error.name !== undefined && 'ruleId' in error && 'fatal' in error
 }
 
-/** Runs remark-vram over `file`; returns the transformed tree, or `undefined` when an error stopped it. */
-function transform(file: VFile, options: PluginOptions): Root | undefined {
+/** The markdown tree of `text`, as `vram sync` and `check` read it (front matter kept). */
+export function parseMarkdown(text: string): Root {
+  return parser().parse(text) as Root
+}
+
+/**
+ * Runs remark-vram over `file`; returns the transformed tree, or `undefined`
+ * when an error stopped it. With `parsed` (the file's tree), works on a copy of
+ * it instead of parsing the file again.
+ */
+function transform(file: VFile, options: PluginOptions, parsed?: Root): Root | undefined {
   const processor = pipeline(options)
-  const tree = processor.parse(file)
+  const tree = parsed ? structuredClone(parsed) : processor.parse(file)
   try {
     return processor.runSync(tree, file) as Root
   } catch (error) {
@@ -241,8 +250,7 @@ function extraBlocks(old: string, generated: string): number {
 }
 
 /** Finds the vram fences and the generated regions that follow them. */
-export function layoutOf(text: string): Layout {
-  const tree = parser().parse(text)
+export function layoutOf(text: string, tree: Root = parseMarkdown(text)): Layout {
   const fences: Fence[] = []
   const problems: Layout['problems'] = []
   const claimed = new Set<unknown>()
@@ -395,11 +403,13 @@ export function planSync(
   text: string,
   path: string | undefined,
   options: PluginOptions = {},
+  tree: Root = parseMarkdown(text),
 ): Plan {
   const file = new VFile(path === undefined ? {value: text} : {path, value: text})
-  transform(file, options)
+  // One parse serves both: the plugin runs on a copy, the layout reads the original.
+  transform(file, options, tree)
   const messages = messagesOf(file)
-  const layout = layoutOf(text)
+  const layout = layoutOf(text, tree)
   for (const problem of layout.problems) {
     messages.push({...problem, ruleId: 'vram-region', fatal: true})
   }
@@ -467,12 +477,12 @@ export function planSync(
 }
 
 /** The text of every vram block in a markdown file (what `.gguf` headers are read for). */
-export function vramBlocks(text: string): string[] {
+export function vramBlocks(text: string, tree: Root = parseMarkdown(text)): string[] {
   const blocks: string[] = []
   const visit = (node: unknown): void => {
     if (isVramFence(node)) blocks.push(node.value)
     for (const child of (node as Parent).children ?? []) visit(child)
   }
-  visit(parser().parse(text))
+  visit(tree)
   return blocks
 }

@@ -40,3 +40,50 @@ for (const [name, source] of Object.entries(blocks)) {
   )
   console.log(`| ${name} | ${(full / baseline).toFixed(1)}× |`)
 }
+
+// `solve: gpus` should not grow with the layer count: the solver probes only the
+// pipeline depths that can change the answer. Anchor: the same block at 32 layers,
+// measured interleaved with it (round by round) so drift hits both alike.
+const solveGpus = (layers) => ({
+  model: {layers, hidden: 8192, heads: 64, kv_heads: 8, ffn: 28672, vocab: 128256},
+  dtype: 'fp16',
+  batch: 1,
+  seq: 4096,
+  gpu: 'rtx-4090',
+  solve: 'gpus',
+})
+/** Median over rounds of the ratio a ÷ b, each round timing a then b. */
+function interleaved(a, b, iterations = 10, rounds = 15) {
+  for (let i = 0; i < iterations; i++) {
+    a()
+    b()
+  }
+  const ratios = []
+  for (let round = 0; round < rounds; round++) {
+    const timeOf = (fn) => {
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < iterations; i++) fn()
+      return Number(process.hrtime.bigint() - start)
+    }
+    const ta = timeOf(a)
+    ratios.push(ta / timeOf(b))
+  }
+  ratios.sort((x, y) => x - y)
+  return ratios[Math.floor(rounds / 2)]
+}
+console.log(
+  '\n`solve: gpus` (a Llama-3-70B-wide model, fp16, RTX 4090), relative to 32 layers (same run)\n',
+)
+console.log('| layers | time ÷ time at 32 layers | target |')
+console.log('| ---: | ---: | ---: |')
+const at32 = solveGpus(32)
+for (const layers of [1000, 10000]) {
+  const block = solveGpus(layers)
+  const ratio = interleaved(
+    () => evaluateBlock(block),
+    () => evaluateBlock(at32),
+  )
+  console.log(
+    `| ${layers.toLocaleString('en-US')} | ${ratio.toFixed(1)}× | ${layers === 10000 ? '≤ 10×' : ''} |`,
+  )
+}

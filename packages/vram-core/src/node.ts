@@ -48,7 +48,7 @@ export function preloadGgufFiles(
   blocks: readonly unknown[],
   folder: string,
 ): Promise<void> | undefined {
-  return preloadGgufHeaders(blocks, folder, {roots: documentationRoots(folder)})
+  return preloadGgufHeaders(blocks, folder, () => ({roots: documentationRoots(folder)}))
 }
 
 /**

@@ -33,7 +33,6 @@ const hostileBlock = fc.dictionary(fc.constantFrom(...blockKeys, 'bogus'), value
 const hostileLayout = fc.dictionary(fc.constantFrom(...parallelKeys, 'bogus'), value, {
   maxKeys: 5,
 })
-const GB = 1e9
 
 function checkSizes(result: unknown) {
   const text = JSON.stringify(result, (_key, entry) =>

@@ -3,8 +3,10 @@
  * all valid layouts, or a reason; never a search cap or a length beyond the
  * model's context passed off as an answer.
  */
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {evaluateBlock} from '../src/output/evaluate.js'
+import {firstFitting} from '../src/output/solve.js'
 import {block, run} from './helpers.js'
 
 describe('solve: gpus', () => {
@@ -112,5 +114,44 @@ describe('solve: batch', () => {
     }).solved
     expect(solved?.value).toBeUndefined()
     expect(solved?.reason).toContain('the search stops there')
+  })
+})
+
+describe('firstFitting (the device search)', () => {
+  it('finds what a scan of every degree finds, from any starting guess', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({min: 0, max: 3000}),
+        fc.integer({min: 1, max: 4000}),
+        fc.integer({min: 1, max: 7}),
+        fc.integer({min: 1, max: 5000}),
+        (highest, threshold, step, guess) => {
+          const valid = (degree: number) => degree % step === 0
+          const fits = (degree: number) => degree >= threshold
+          let scanned: number | undefined
+          for (let degree = 1; degree <= highest; degree++)
+            if (valid(degree) && fits(degree)) {
+              scanned = degree
+              break
+            }
+          const probed: number[] = []
+          const found = firstFitting(
+            highest,
+            valid,
+            (degree) => {
+              probed.push(degree)
+              return fits(degree)
+            },
+            guess,
+          )
+          expect(found).toBe(scanned)
+          // Logarithmic in the range searched, never linear.
+          expect(probed.length).toBeLessThanOrEqual(4 * Math.ceil(Math.log2(highest + 2)) + 3)
+          // From a guess of 1, no probe beyond about twice the answer (deep probes cost more).
+          if (guess === 1 && found !== undefined)
+            expect(Math.max(...probed)).toBeLessThanOrEqual(2 * found + step)
+        },
+      ),
+    )
   })
 })

@@ -35,7 +35,7 @@ import {buffersMemory, buffersSource} from './buffers.js'
 import {gradientsMemory, gradientsSource} from './gradients.js'
 import {fitsHost, hostMemory} from './host/memory.js'
 import {kvCacheMemory, kvCacheSource} from './kv-cache.js'
-import {deviceCount, pipelineStages, type Stage} from './layout.js'
+import {deviceCount, pipelineStages, type Stage, stageRuns} from './layout.js'
 import {stageParams} from './model-states.js'
 import {optimizerMemory, optimizerSource} from './optimizer.js'
 import {weightsMemory, weightsSource} from './weights.js'
@@ -192,6 +192,15 @@ function partially(
   }
 }
 
+/** What a stage's memory depends on: its chunks' layers and ends (and its rank, when `byRank`). */
+function stageKey(stage: Stage, byRank: boolean): string {
+  let key = byRank ? `${stage.index}|` : ''
+  key += `${stage.first ? 1 : 0}${stage.last ? 1 : 0}`
+  for (const chunk of stage.chunks)
+    key += `|${chunk.layers},${chunk.denseLayers},${chunk.moeLayers},${chunk.slidingLayers},${chunk.first ? 1 : 0}${chunk.last ? 1 : 0}`
+  return key
+}
+
 const componentOrder: readonly ComponentKey[] = [
   'weights',
   'adapter',
@@ -217,18 +226,27 @@ export function componentsFor(mode: Scenario['mode'], adapter = false): Componen
  */
 export function compute(scenario: Scenario, options: {partial?: boolean} = {}): Result {
   const inventory = paramInventory(scenario.model)
-  const stages = pipelineStages(
-    scenario.model,
-    inventory,
-    scenario.parallel.pp,
-    scenario.parallel.vpp,
-  )
+  const {pp, vpp} = scenario.parallel
+  // Stages alike in their layers hold alike memory; in training the pipeline rank
+  // also sets the micro-batches in flight, so each rank counts apart there.
+  // A later alike stage never replaces the earlier as the most loaded (strict >),
+  // so reusing the first one's memory changes no figure and no note.
+  const byRank = scenario.mode === 'training' && pp > 1
+  const runs = byRank
+    ? pipelineStages(scenario.model, inventory, pp, vpp).map((stage) => ({stage, count: 1}))
+    : stageRuns(scenario.model, inventory, pp, vpp)
   const missing = options.partial ? new Map<ComponentKey, string[]>() : undefined
   let worst: StageMemory | undefined
   const perStage: PerDevice[] = []
-  for (const stage of stages) {
-    const memory = stageMemory(scenario, inventory, stage, stages.length, missing)
-    perStage.push(memory.perDevice)
+  const alike = new Map<string, StageMemory>()
+  for (const {stage, count} of runs) {
+    const key = stageKey(stage, byRank)
+    let memory = alike.get(key)
+    if (!memory) {
+      memory = stageMemory(scenario, inventory, stage, pp, missing)
+      alike.set(key, memory)
+    }
+    for (let copy = 0; copy < count; copy++) perStage.push(memory.perDevice)
     if (!worst || memory.perDevice.total > worst.perDevice.total) worst = memory
   }
   const memory = worst as StageMemory

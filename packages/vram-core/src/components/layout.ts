@@ -87,8 +87,7 @@ export function pipelineStages(
     const count = Math.floor(layers / virtualStages) + (index < layers % virtualStages ? 1 : 0)
     const end = start + count
     const dense = Math.max(0, Math.min(end, denseTotal) - Math.min(start, denseTotal))
-    let sliding = 0
-    for (let layer = start; layer < end; layer++) if (isSliding(model, layer)) sliding++
+    const sliding = slidingIn(model, start, end)
     spans.push({
       layers: count,
       denseLayers: dense,
@@ -99,6 +98,18 @@ export function pipelineStages(
     })
     start = end
   }
+  // One chunk per rank: the stage is its span (the common case; kept cheap for the solver's probes).
+  if (vpp === 1)
+    return spans.map((span, index) => ({
+      index,
+      chunks: [span],
+      layers: span.layers,
+      denseLayers: span.denseLayers,
+      moeLayers: span.moeLayers,
+      slidingLayers: span.slidingLayers,
+      first: span.first,
+      last: span.last,
+    }))
   const stages: Stage[] = []
   for (let index = 0; index < pp; index++) {
     const chunks = Array.from({length: vpp}, (_, k) => spans[k * pp + index] as LayerSpan)
@@ -118,6 +129,61 @@ export function pipelineStages(
   return stages
 }
 
+/**
+ * The stages of `pipelineStages` as runs of consecutive stages alike in their
+ * layers and ends: the first stage of each run and how many stages it stands
+ * for. Without interleaving, a thousand stages make a handful of runs, and no
+ * object is built for the stages inside a run (the device search probes deep
+ * pipelines many times).
+ */
+export function stageRuns(
+  model: Architecture,
+  inventory: ParamInventory,
+  pp: number,
+  vpp = 1,
+): Array<{stage: Stage; count: number}> {
+  if (vpp !== 1)
+    return pipelineStages(model, inventory, pp, vpp).map((stage) => ({stage, count: 1}))
+  const layers = layerCount(model, pp)
+  const denseTotal = inventory.given ? layers : inventory.denseLayers
+  const runs: Array<{stage: Stage; count: number}> = []
+  let run: {stage: Stage; count: number} | undefined
+  let start = 0
+  for (let index = 0; index < pp; index++) {
+    const count = Math.floor(layers / pp) + (index < layers % pp ? 1 : 0)
+    const end = start + count
+    const dense = Math.max(0, Math.min(end, denseTotal) - Math.min(start, denseTotal))
+    const sliding = slidingIn(model, start, end)
+    const first = index === 0
+    const last = index === pp - 1
+    const previous = run?.stage
+    if (
+      run &&
+      previous &&
+      previous.layers === count &&
+      previous.denseLayers === dense &&
+      previous.slidingLayers === sliding &&
+      previous.first === first &&
+      previous.last === last
+    )
+      run.count++
+    else {
+      const span: LayerSpan = {
+        layers: count,
+        denseLayers: dense,
+        moeLayers: count - dense,
+        slidingLayers: sliding,
+        first,
+        last,
+      }
+      run = {stage: {...span, index, chunks: [span]}, count: 1}
+      runs.push(run)
+    }
+    start = end
+  }
+  return runs
+}
+
 /** Whether layer `index` uses sliding-window attention: all, alternating (Gemma 2, gpt-oss) or the first ones. */
 export function isSliding(model: Architecture, index: number): boolean {
   const window = model.slidingWindow
@@ -126,6 +192,16 @@ export function isSliding(model: Architecture, index: number): boolean {
   if (window.layers >= layers) return true
   if (window.layers * 2 === layers) return index % 2 === 0
   return index < window.layers
+}
+
+/** How many of layers [start, end) use sliding-window attention (`isSliding` counted in closed form). */
+function slidingIn(model: Architecture, start: number, end: number): number {
+  const window = model.slidingWindow
+  const layers = model.layers ?? 0
+  if (!window || window.layers === 0 || end <= start) return 0
+  if (window.layers >= layers) return end - start
+  if (window.layers * 2 === layers) return Math.ceil(end / 2) - Math.ceil(start / 2)
+  return Math.max(0, Math.min(end, window.layers) - start)
 }
 
 /** A bound on the schedule steps simulated: the steady state repeats after one round of groups. */

@@ -213,7 +213,7 @@ function versionOf(path: string): string {
 export function preloadGgufFiles(
   blocks: readonly unknown[],
   folder: string,
-  options: Readonly<OpenOptions> = {},
+  options: Readonly<OpenOptions> | (() => Readonly<OpenOptions>) = {},
 ): Promise<void> | undefined {
   const pending = new Map<string, string>()
   for (const block of blocks)
@@ -223,10 +223,12 @@ export function preloadGgufFiles(
       if (summaries.get(path)?.version !== version) pending.set(path, version)
     }
   if (pending.size === 0) return undefined
+  // Options may be costly to work out (the documentation's folders): only when a file is read.
+  const opened = typeof options === 'function' ? options() : options
   return Promise.all(
     [...pending].map(async ([path, version]) => {
       try {
-        summaries.set(path, {version, summary: await readGgufSummary(path, options)})
+        summaries.set(path, {version, summary: await readGgufSummary(path, opened)})
       } catch (error) {
         summaries.set(path, {
           version,

@@ -148,6 +148,18 @@ function solveDevices(scenario: Scenario): Solved {
       best = {parallel, result}
     return true
   }
+  // Only degrees that could give as few devices as the best layout so far can
+  // change the answer (ties go to the smaller per-device total).
+  const upTo = (limit: number, perDegree: number): number =>
+    best ? Math.min(limit, Math.floor(best.result.devices / perDegree)) : limit
+  // Doubling the tensor-parallel degree about halves what one device holds: the
+  // last degree's answer scaled is where the next search starts (only a start:
+  // the search finds the same degree from anywhere).
+  const answered = new Map<number, {tp: number; degree: number}>()
+  const guessFor = (tp: number, pp: number): number => {
+    const previous = answered.get(pp)
+    return previous ? Math.ceil((previous.degree * previous.tp) / tp) : 1
+  }
   for (const tp of tps) {
     const base: Parallel = {...p, tp, etp: etpFor(tp)}
     if (!splitsHeads(scenario, tp)) continue
@@ -155,24 +167,31 @@ function solveDevices(scenario: Scenario): Solved {
       // Stages as written (or none), data-parallel replicas grown one by one.
       const stageChoices = p.vpp > 1 ? [p.pp] : [...new Set([1, p.pp])]
       for (const pp of stageChoices) {
-        const candidates: number[] = []
-        for (let dp = 1; dp * tp * pp * p.cp <= deviceLimit; dp++) {
-          if (validLayout(scenario, {...base, dp, pp})) candidates.push(dp)
-        }
-        const index = bisectFirst(candidates.length, (i) =>
-          fitsOnly(scenario, {...base, dp: candidates[i] as number, pp}),
+        const perDegree = tp * pp * p.cp
+        const dp = firstFitting(
+          upTo(Math.floor(deviceLimit / perDegree), perDegree),
+          (degree) => validLayout(scenario, {...base, dp: degree, pp}),
+          (degree) => fitsOnly(scenario, {...base, dp: degree, pp}),
+          guessFor(tp, pp),
         )
-        if (index !== undefined) consider({...base, dp: candidates[index] as number, pp})
+        if (dp !== undefined) {
+          answered.set(pp, {tp, degree: dp})
+          consider({...base, dp, pp})
+        }
       }
     } else {
-      const candidates: number[] = []
-      for (let pp = 1; pp <= maxStages; pp++) {
-        if (validLayout(scenario, {...base, pp})) candidates.push(pp)
-      }
-      const index = bisectFirst(candidates.length, (i) =>
-        fitsOnly(scenario, {...base, pp: candidates[i] as number}),
+      const highest = upTo(maxStages, tp * p.dp * p.cp)
+      const pp = firstFitting(
+        highest,
+        (degree) => validLayout(scenario, {...base, pp: degree}),
+        (degree) => fitsOnly(scenario, {...base, pp: degree}),
+        // A few stages are found in a few probes; an estimate pays off over many.
+        (highest > 16 ? estimateStages(scenario, base) : undefined) ?? guessFor(tp, 0),
       )
-      if (index !== undefined) consider({...base, pp: candidates[index] as number})
+      if (pp !== undefined) {
+        answered.set(0, {tp, degree: pp})
+        consider({...base, pp})
+      }
     }
   }
   const found = best as {parallel: Parallel; result: Result} | undefined
@@ -187,6 +206,37 @@ function solveDevices(scenario: Scenario): Solved {
     axis: layoutName(found.parallel),
     result: found.result,
   }
+}
+
+/**
+ * Where the search for the fewest stages starts: per-device memory taken as
+ * a + b / pp (a layer share plus what every stage keeps), fitted through two and
+ * four stages and solved for the usable capacity. Only a start (the search finds
+ * the same degree from anywhere); none when either probe fails to compute.
+ */
+function estimateStages(scenario: Scenario, base: Parallel): number | undefined {
+  const totalAt = (pp: number): number | undefined => {
+    try {
+      const patch: Partial<Scenario> = {parallel: {...base, pp}}
+      if (scenario.mode === 'training')
+        patch.batch = scenario.microBatch * scenario.gradAccum * base.dp
+      return compute({...scenario, ...patch}).perDevice.total
+    } catch (error) {
+      if (error instanceof VramInputError) return undefined
+      throw error
+    }
+  }
+  const capacity = scenario.gpu ? scenario.gpu.capacity * scenario.usable : undefined
+  // Two and four stages, not one: from two on, the embedding and the output head sit
+  // on different stages, as they do in the deep pipelines the estimate is for.
+  const two = totalAt(2)
+  const four = totalAt(4)
+  if (capacity === undefined || two === undefined || four === undefined) return undefined
+  const perStage = 4 * (two - four)
+  const kept = two - perStage / 2
+  if (!(perStage > 0) || !(capacity > kept)) return undefined
+  const estimate = Math.ceil(perStage / (capacity - kept))
+  return Number.isFinite(estimate) && estimate >= 1 ? estimate : undefined
 }
 
 /** Whether `tp` splits the attention heads, and splits or replicates the KV heads evenly. */
@@ -204,15 +254,67 @@ function fitsOnly(scenario: Scenario, parallel: Parallel): boolean {
   return fitsWith(scenario, patch) !== undefined
 }
 
-/** Smallest index in [0, length) with `fits(index)`, for `fits` false then true. */
-export function bisectFirst(length: number, fits: (index: number) => boolean): number | undefined {
-  if (length === 0 || !fits(length - 1)) return undefined
+/**
+ * Smallest degree in [1, highest] that is `valid` and `fits`, for `fits` false
+ * then true over the valid degrees. Probes from `guess` (the first valid degree
+ * at or above it), galloping up while it misfits or down while it fits (steps
+ * 1, 2, 4, …), then bisects the valid degrees between the last misfit and the
+ * first fit: a probe costs more the larger its degree, and listing every valid
+ * degree up front costs as many checks as there are layers, so the search stays
+ * near the answer and a good guess makes it short.
+ */
+export function firstFitting(
+  highest: number,
+  valid: (degree: number) => boolean,
+  fits: (degree: number) => boolean,
+  guess = 1,
+): number | undefined {
+  let misfit = 0
+  let fit: number | undefined
+  const nextValid = (from: number): number | undefined => {
+    for (let degree = Math.max(from, misfit + 1); degree <= highest; degree++)
+      if (valid(degree)) return degree
+    return undefined
+  }
+  const previousValid = (from: number): number | undefined => {
+    for (let degree = Math.min(from, highest); degree > misfit; degree--)
+      if (valid(degree)) return degree
+    return undefined
+  }
+  let probe = nextValid(Math.max(1, guess)) ?? previousValid(highest)
+  if (probe === undefined) return undefined
+  if (fits(probe)) {
+    fit = probe
+    for (let step = 1; ; step *= 2) {
+      const lower = previousValid(fit - step)
+      if (lower === undefined) break
+      if (!fits(lower)) {
+        misfit = lower
+        break
+      }
+      fit = lower
+    }
+  } else {
+    misfit = probe
+    for (let step = 1; ; step *= 2) {
+      probe = nextValid(misfit + step) ?? previousValid(highest)
+      if (probe === undefined) break
+      if (fits(probe)) {
+        fit = probe
+        break
+      }
+      misfit = probe
+    }
+  }
+  if (fit === undefined) return undefined
+  const between: number[] = []
+  for (let degree = misfit + 1; degree < fit; degree++) if (valid(degree)) between.push(degree)
   let low = -1
-  let high = length - 1
+  let high = between.length
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2)
-    if (fits(middle)) high = middle
+    if (fits(between[middle] as number)) high = middle
     else low = middle
   }
-  return high
+  return high < between.length ? (between[high] as number) : fit
 }

@@ -23,7 +23,7 @@
  *   model) parameters and gradients are fp32 and torch's AdamW has no extra
  *   master copy.
  */
-import type {Framework, Scenario, Source} from '../../types.js'
+import type {Scenario, Source} from '../../types.js'
 
 export {frameworks} from '../../input/values.js'
 
