@@ -20,6 +20,7 @@ import {
 import {Formatter} from './format.js'
 import {resolveLocale} from './locale.js'
 import {paragraph, text} from './mdast.js'
+import {measuredLine} from './measured.js'
 import {flowchart, mermaidNode} from './mermaid.js'
 import {type Options, type Settings, settingsFrom} from './options.js'
 import {FenceMap, Lines} from './positions.js'
@@ -338,7 +339,10 @@ class Run {
 
     const messages = problems.map((problem) => ({problem, message: this.report(problem)}))
     const errors = messages.filter(({problem}) => problem.severity === 'error')
-    const block = errors.some(({problem}) => problem.ruleId !== 'expect-mismatch')
+    // A stated figure that misses keeps the block: the reader sees both numbers.
+    const block = errors.some(
+      ({problem}) => problem.ruleId !== 'expect-mismatch' && problem.ruleId !== 'measured-mismatch',
+    )
       ? undefined
       : evaluation?.block
     const format = this.format.withUnits(block?.units ?? this.settings.units)
@@ -402,6 +406,8 @@ class Run {
     }
     if (show.has('summary')) nodes.push(summary(result, format))
     if (block.solved) nodes.push(solveLine(block.solved, format))
+    // A measured figure is always shown: the writer gave it for the reader (even with `show: []`).
+    if (block.measured) nodes.push(measuredLine(block.measured, format))
     if (show.has('advice') && block.advice) {
       const diagram = flowchart(block.advice, format, result.scenario.mode)
       nodes.push(mermaidNode(diagram, this.settings.mermaid))

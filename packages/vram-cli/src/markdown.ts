@@ -71,12 +71,18 @@ export function formatMessage(name: string, message: Message): string {
   return `${name}:${message.line}:${message.column}: ${level}${message.reason} [${message.ruleId}]`
 }
 
+/** A stated figure (`expect`, `measured`) that the computed one misses. */
+const mismatchRules: ReadonlySet<string | undefined> = new Set([
+  'expect-mismatch',
+  'measured-mismatch',
+])
+
 export function isInvalidMessage(message: Message): boolean {
-  return message.fatal && message.ruleId !== 'expect-mismatch'
+  return message.fatal && !mismatchRules.has(message.ruleId)
 }
 
 export function isMismatchMessage(message: Message): boolean {
-  return message.fatal && message.ruleId === 'expect-mismatch'
+  return message.fatal && mismatchRules.has(message.ruleId)
 }
 
 /** `vram render`: the whole document through the plugin and remark-stringify (gfm, math). */

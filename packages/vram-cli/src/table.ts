@@ -1,5 +1,14 @@
-import type {BlockResult, ComponentKey, Metric, Result, Solved, Units, VaryCase} from 'vram-core'
-import {adapterMethod, unitBytes} from 'vram-core'
+import type {
+  BlockResult,
+  ComponentKey,
+  Measurement,
+  Metric,
+  Result,
+  Solved,
+  Units,
+  VaryCase,
+} from 'vram-core'
+import {adapterMethod, measuredHowLabels, unitBytes} from 'vram-core'
 import {type Style, visibleWidth} from './style.js'
 
 export const componentLabels: Record<ComponentKey, string> = {
@@ -424,5 +433,22 @@ export function renderBlock(block: BlockResult, style: Style): string {
       `expect ${expectation.key} ${expectation.written}: computed ${actual}${unit} ${mark}`,
     )
   }
+  if (block.measured) lines.push(measuredLine(block.measured, units, style))
   return `${lines.join('\n')}\n`
+}
+
+/** `measured:` beside the computed figure: both in the block's units, the ratio, how and where. */
+function measuredLine(measured: Measurement, units: Units, style: Style): string {
+  const how =
+    measured.how === undefined
+      ? ''
+      : ` by ${(measuredHowLabels as Record<string, string>)[measured.how] ?? measured.how}`
+  const inUnits = `${formatSize(measured.measured, units)} ${units}`
+  const written = measured.written.replace(/\s+/g, ' ') === inUnits ? '' : ` (${measured.written})`
+  const within = `${measured.ok ? 'within' : 'outside'} ±${Number((measured.tolerance * 100).toPrecision(3))} %`
+  const mark = measured.ok ? style.green(within) : style.red(within)
+  return [
+    `measured ${measured.key} ${inUnits}${written}${how}: computed ${formatSize(measured.computed, units)} ${units}, ratio ${measured.ratio.toFixed(2)} ${mark}`,
+    ...(measured.source === undefined ? [] : [style.dim(`source: ${measured.source}`)]),
+  ].join('\n')
 }

@@ -60,6 +60,12 @@ export {toContractJson} from './output/contract.js'
 export type {Diagnostic, Point, RuleId, Span, YamlPath} from './output/diagnostics.js'
 export {closest, VramInputError} from './output/diagnostics.js'
 export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './output/evaluate.js'
+export {
+  defaultMeasuredTolerance,
+  measurableKeys,
+  measuredHowLabels,
+  measuredHows,
+} from './output/measured.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './output/reference.js'
 export {solve} from './output/solve.js'
 export {article, type CitationStyle, citation, modelSource} from './output/sources.js'

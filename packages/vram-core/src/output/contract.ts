@@ -57,5 +57,16 @@ export function toContractJson(block: BlockResult): Record<string, unknown> {
       })),
     }
   }
-  return resultJson(block.result as Result, block.solved)
+  const out = resultJson(block.result as Result, block.solved)
+  const measured = block.measured
+  // Spec §8: the measured figure under its own name (`total`, `kv_cache`) and computed / measured.
+  if (measured)
+    out.measured = {
+      [measured.key]: measured.measured,
+      ratio: measured.ratio,
+      tolerance: measured.tolerance,
+      ...(measured.how === undefined ? {} : {how: measured.how}),
+      ...(measured.source === undefined ? {} : {source: measured.source}),
+    }
+  return out
 }

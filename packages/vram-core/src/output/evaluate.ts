@@ -23,6 +23,7 @@ import {
   VramInputError,
   type YamlPath,
 } from './diagnostics.js'
+import {checkMeasured} from './measured.js'
 import {solve} from './solve.js'
 
 export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
@@ -155,6 +156,7 @@ export function evaluateBlock(raw: unknown, context: ReadContext = {}): Evaluati
     )
     if (errors()) return {diagnostics}
     checkExpectations(block, options, diagnostics)
+    checkMeasured(block, options.measured, diagnostics)
     return {block, diagnostics}
   }
   if (!scenario || errors()) return {diagnostics}
@@ -179,6 +181,7 @@ export function evaluateBlock(raw: unknown, context: ReadContext = {}): Evaluati
     block.advice = advise(scenario)
   }
   checkExpectations(block, options, diagnostics)
+  checkMeasured(block, options.measured, diagnostics)
   return {block, diagnostics}
 }
 
