@@ -166,9 +166,11 @@ export const gpuRecords: readonly GpuRecord[] = [
     'A10G',
     23028,
     '24 GB GDDR6 (ECC)',
-    ['a10', 'a10g-24gb'],
-    `${smiRows('NVIDIA A10G', 23028)}; A10: ${modalList}`,
+    ['a10g-24gb'],
+    smiRows('NVIDIA A10G', 23028),
   ),
+  // The A10 (PCIe) is its own card, printed as such: the same 24 GB GDDR6 and total as the A10G.
+  card('a10', 'A10', 23028, '24 GB GDDR6 (ECC)', ['a10-24gb'], modalList),
   card('l4', 'L4', 23034, '24 GB GDDR6 (ECC)', ['l4-24gb'], modalList),
   card('t4', 'Tesla T4', 15360, '16 GB GDDR6 (ECC)', ['t4-16gb'], modalList),
   card(
