@@ -39,7 +39,13 @@ function resultJson(result: Result, solved?: Solved) {
     if (result.capacity === undefined && result.hostCapacity !== undefined)
       out.fits = result.host.total <= result.hostCapacity
   }
-  if (solved) out.solved = {[solved.target]: solved.value ?? null}
+  // `null` says nothing fits (or the search stopped); `reason` says which, and `note` why a value is a bound.
+  if (solved)
+    out.solved = {
+      [solved.target]: solved.value ?? null,
+      ...(solved.value === undefined && solved.reason !== undefined ? {reason: solved.reason} : {}),
+      ...(solved.note === undefined ? {} : {note: solved.note}),
+    }
   if (result.serving) out.serving = servingJson(result.serving)
   return out
 }
