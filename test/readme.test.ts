@@ -46,7 +46,7 @@ function gpusTable(): string {
   const rows = gpuPresets.map((gpu) => {
     const mib = gpu.capacity / 2 ** 20
     const cuda = gpu.cudaTotalBytes ? `${group(gpu.cudaTotalBytes)} B (${gpu.cudaTotalSource})` : ''
-    const usable = gpu.usable ? `${gpu.usable * 100} % (wired)` : ''
+    const usable = gpu.usable ? `${Number((gpu.usable * 100).toFixed(1))} % (wired)` : ''
     return `| \`${gpu.id}\` | ${gpu.name} | ${gpu.marketing} | ${group(mib)} MiB = ${(gpu.capacity / 1e9).toFixed(2)} GB | ${cuda} | ${usable} | ${gpu.source} |`
   })
   return [

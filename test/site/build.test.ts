@@ -210,3 +210,30 @@ describe('the fine-tuning page beyond the article', () => {
     expect(en).not.toMatch(/More TP \/ PP|Enable ZeRO/)
   })
 })
+
+describe('the local-inference page beyond the article', () => {
+  let pages: Array<[string, string]> = []
+  beforeAll(() => {
+    pages = [
+      ['en', text(readDist('en/local/index.html'))],
+      ['zh', text(readDist('zh/local/index.html'))],
+    ]
+  })
+
+  it('is linked from the index in both languages and leaves no source behind', () => {
+    expect(index).toContain('href="/en/local/"')
+    expect(index).toContain('href="/zh/local/"')
+    for (const [, body] of pages) {
+      expect(body).not.toMatch(/vram:|arch:|```|\bNaN\b|Infinity|undefined/)
+    }
+  })
+
+  it('shows the engine rows and a host column, and advises no sharding', () => {
+    const [[, en], [, zh]] = pages as [[string, string], [string, string]]
+    for (const label of ['Compute buffer', 'Host (GB)', 'Most layers on the GPU'])
+      expect(en).toContain(label)
+    for (const label of ['计算缓冲区', '主机内存（GB）']) expect(zh).toContain(label)
+    expect(en).toContain('Quantize the KV cache')
+    expect(en).not.toMatch(/More TP \/ PP|Enable ZeRO/)
+  })
+})

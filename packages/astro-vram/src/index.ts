@@ -10,7 +10,12 @@ import {fileURLToPath} from 'node:url'
 import type {AstroIntegration} from 'astro'
 import rehypeKatex from 'rehype-katex'
 import remarkMath from 'remark-math'
-import remarkVram, {type Options as RemarkVramOptions, version} from 'remark-vram'
+import remarkVram, {
+  documentsReading,
+  onConfigRead,
+  type Options as RemarkVramOptions,
+  version,
+} from 'remark-vram'
 import type {Pluggable, PluggableList} from 'unified'
 
 /** How the mermaid diagrams (the `advice` chart, and your own ```` ```mermaid ````) are drawn. */
@@ -124,6 +129,21 @@ export default function vram(options?: Readonly<Options> | null | undefined): As
                 : {}),
           } as never,
         })
+      },
+      // A page is rendered again when a file its blocks read changes or appears
+      // (a `.gguf` downloaded after the page showed "no such file").
+      'astro:server:setup': ({server}) => {
+        onConfigRead((path) => server.watcher.add(path))
+        const reload = (path: string) => {
+          const documents = documentsReading(path)
+          if (documents.length === 0) return
+          for (const document of documents)
+            for (const module of server.moduleGraph.getModulesByFile(document) ?? [])
+              server.moduleGraph.invalidateModule(module)
+          server.ws.send({type: 'full-reload'})
+        }
+        server.watcher.on('change', reload)
+        server.watcher.on('add', reload)
       },
     },
   }

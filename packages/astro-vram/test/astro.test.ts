@@ -3,8 +3,8 @@
  * is `integrations: [vram()]` (test/fixtures/basic), built with the astro CLI,
  * then read as HTML.
  */
-import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -83,4 +83,58 @@ describe.skipIf(!haveChromium)("astro-vram with `diagrams: 'svg'`", () => {
     expect(page).not.toContain('<pre class="mermaid">')
     expect(page).not.toContain('<script')
   }, 180_000)
+})
+
+/**
+ * Issue 25: a hostile page (a FIFO named `*.gguf` in prose, in a ```yaml block
+ * and in a vram block; a block reading `/proc/self/environ`) once hung the
+ * build forever. It must end: failing with positioned messages, or with
+ * `errors: 'warn'` building the page with visible notices that quote nothing
+ * of the environment. The FIFO is made here (git holds no FIFOs).
+ */
+describe('astro-vram on a hostile page', () => {
+  const hostile = (name: string) => {
+    const root = fileURLToPath(new URL(`fixtures/${name}/`, import.meta.url))
+    const fifo = join(root, 'src/pages/fifo.gguf')
+    rmSync(fifo, {force: true})
+    execFileSync('mkfifo', [fifo])
+    rmSync(join(root, 'dist'), {recursive: true, force: true})
+    const run = spawnSync(process.execPath, [astroBin, 'build', '--root', root], {
+      env: {...process.env, ASTRO_TELEMETRY_DISABLED: '1', VRAM_CANARY: 'canary-5b1d0e77'},
+      encoding: 'utf8',
+      // The hang detector: the page builds in seconds once Astro is up.
+      timeout: 280_000,
+    })
+    rmSync(fifo, {force: true})
+    return {run, root}
+  }
+
+  test('errors: fatal fails the build with the positioned message', () => {
+    const {run} = hostile('hostile')
+    expect(run.signal).toBeNull()
+    expect(run.status).not.toBe(0)
+    const output = run.stdout + run.stderr
+    expect(output).toContain(
+      'Cannot read `/proc/self/environ`: system files (/proc, /sys, /dev) are never read',
+    )
+    // The message's place in the page (Astro prints the VFileMessage).
+    expect(output).toContain('src/pages/index.md')
+    expect(output).toMatch(/start: \{ line: 11, column: 17/)
+    expect(output).not.toContain('canary-5b1d0e77')
+  }, 300_000)
+
+  test("errors: 'warn' builds the page with a visible notice per bad block", () => {
+    const {run, root} = hostile('hostile-warn')
+    expect(run.signal).toBeNull()
+    expect(run.status).toBe(0)
+    const page = readFileSync(join(root, 'dist', 'index.html'), 'utf8')
+    expect(page).toContain(
+      'remark-vram: Cannot read <code>/proc/self/environ</code>: system files (/proc, /sys, /dev) are never read; point <code>config</code> at a Hugging Face config.json file (11:17)',
+    )
+    expect(page).toContain(
+      'remark-vram: Cannot read <code>./fifo.gguf</code>: not a regular file (a device, FIFO or socket); point <code>config</code> at a Hugging Face config.json file (16:11)',
+    )
+    expect(page).toContain('17.6 GB in total')
+    expect(page).not.toContain('canary-5b1d0e77')
+  }, 300_000)
 })

@@ -26,6 +26,11 @@ const enMessages = {
   'component.activations': 'Activations',
   'component.kvCache': 'KV cache',
   'component.buffers': 'Buffers',
+  'component.computeBuffer': 'Compute buffer',
+  'component.engineReserve': 'Engine reserve',
+  'table.host': 'Host ({unit})',
+  'caption.engine': '{engine}: {settings}',
+  'summary.host': '{host} in host memory[ of {capacity}]',
   'metric.total': 'Total',
   'metric.params': 'Parameters',
 
@@ -109,6 +114,14 @@ const enMessages = {
   'solve.header.batch': 'Max batch',
   'solve.header.seq': 'Max sequence',
   'solve.header.gpus': 'Min GPUs',
+  'solve.ctx': 'Longest context that fits: {value} tokens[ ({total} per device)]',
+  'solve.layers': 'Most layers on the GPU: {value}[ ({total} on the GPU)]',
+  'solve.none.ctx': 'No context fits on this GPU',
+  'solve.none.layers': 'Even with every layer on the CPU the block does not fit',
+  'solve.over.ctx': 'More than {value} tokens fit; the search stops there',
+  'solve.over.layers': 'Every layer fits',
+  'solve.header.ctx': 'Max context',
+  'solve.header.layers': 'GPU layers',
   'solve.missing': '—',
 
   // Sweeps.
@@ -223,6 +236,12 @@ const enMessages = {
   'advice.change.offload': '{value} offloaded to CPU',
   'advice.change.adapter': '{value}',
   'advice.change.gpus': '{value} GPUs',
+  'advice.change.ctx': 'context {value}',
+  'advice.change.gpuLayers': '{value} GPU layers',
+  'advice.localKv': 'Quantize the KV cache[ ({type})]',
+  'advice.localCtx': 'Shorter context[ ({ctx} tokens)]',
+  'advice.localLayers': 'Fewer layers on the GPU, the rest on the CPU[ ({layers})]',
+  'advice.localQuant': 'A smaller quant of the weights[ ({dtype})]',
 
   // Serving (`serve:`): vLLM's own budget.
   'serving.activations': 'Activation peak (profile run)',
@@ -289,6 +308,11 @@ export const zh: LocaleDictionary = {
   'component.activations': '激活值',
   'component.kvCache': 'KV 缓存',
   'component.buffers': '临时缓冲区',
+  'component.computeBuffer': '计算缓冲区',
+  'component.engineReserve': '引擎预留',
+  'table.host': '主机内存（{unit}）',
+  'caption.engine': '{engine}：{settings}',
+  'summary.host': '主机内存 {host}[ / {capacity}]',
   'metric.total': '合计',
   'metric.params': '参数量',
   'caption.inference': '推理',
@@ -362,6 +386,14 @@ export const zh: LocaleDictionary = {
   'solve.header.batch': '最大批大小',
   'solve.header.seq': '最长序列',
   'solve.header.gpus': '最少 GPU',
+  'solve.ctx': '装得下的最长上下文：{value} 个 token[（每卡 {total}）]',
+  'solve.layers': '能放上 GPU 的最多层数：{value}[（GPU 上 {total}）]',
+  'solve.none.ctx': '这张 GPU 上任何上下文长度都装不下',
+  'solve.none.layers': '即使所有层都留在 CPU 上也装不下',
+  'solve.over.ctx': '装得下超过 {value} 个 token，搜索到此为止',
+  'solve.over.layers': '所有层都放得下',
+  'solve.header.ctx': '最长上下文',
+  'solve.header.layers': 'GPU 层数',
   'solve.missing': '—',
   'serving.activations': '激活峰值（profile 运行）',
   'serving.kvCache': 'KV 缓存块',
@@ -475,6 +507,12 @@ export const zh: LocaleDictionary = {
   'advice.change.offload': '{value} 卸载到 CPU',
   'advice.change.adapter': '{value}',
   'advice.change.gpus': '{value} 张 GPU',
+  'advice.change.ctx': '上下文 {value}',
+  'advice.change.gpuLayers': 'GPU 上 {value} 层',
+  'advice.localKv': '量化 KV 缓存[（{type}）]',
+  'advice.localCtx': '缩短上下文[（{ctx} 个 token）]',
+  'advice.localLayers': '少放几层到 GPU，其余留在 CPU[（{layers} 层）]',
+  'advice.localQuant': '换更小的量化[（{dtype}）]',
   'notice.prefix': 'remark-vram：',
   'measured.line':
     '实测{name}：{measured}[（原文 {written}）][，测量方式 {how}]；计算值 {computed}，比值 {ratio}（计算值 / 实测值，{verdict}）',
@@ -537,8 +575,32 @@ export function resolveLocale(
   const pick = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
     Object.hasOwn(table, key) ? table[key] : undefined
   const base = pick(locales, name) ?? pick(locales, language) ?? en
-  const added = pick(extra, name) ?? pick(extra, language)
-  return added ? {...en, ...base, ...added} : base
+  const added = addedLabels(extra, name)
+  return added ? {...en, ...base, ...added.labels} : base
+}
+
+/**
+ * The labels `extra` gives for `name` (or its language) that are strings, and
+ * the keys of those that are not (`null`, a number): those keep the built-in
+ * label, and the plugin warns about them.
+ */
+export function addedLabels(
+  extra: Readonly<Record<string, unknown>>,
+  name: string,
+): {locale: string; labels: Partial<LocaleDictionary>; invalid: string[]} | undefined {
+  const language = name.split('-')[0] ?? name
+  const locale = Object.hasOwn(extra, name) ? name : Object.hasOwn(extra, language) ? language : ''
+  if (locale === '') return undefined
+  const given = extra[locale]
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    return {locale, labels: {}, invalid: ['']}
+  const labels: Record<string, string> = {}
+  const invalid: string[] = []
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value === 'string') labels[key] = value
+    else invalid.push(key)
+  }
+  return {locale, labels: labels as Partial<LocaleDictionary>, invalid}
 }
 
 /**

@@ -49,6 +49,9 @@ export function describeChange(
     optimizer: 'advice.change.optimizer',
     'parallel.offload': 'advice.change.offload',
     adapter: 'advice.change.adapter',
+    'serve.cache_type': 'advice.change.kvDtype',
+    'serve.ctx_size': 'advice.change.ctx',
+    'serve.n_gpu_layers': 'advice.change.gpuLayers',
   }
   const parts: string[] = []
   for (const [key, value] of Object.entries(change)) {

@@ -18,7 +18,7 @@ import {
   type YamlPath,
 } from 'vram-core'
 import {Formatter} from './format.js'
-import {resolveLocale} from './locale.js'
+import {addedLabels, resolveLocale} from './locale.js'
 import {paragraph, text} from './mdast.js'
 import {measuredLine} from './measured.js'
 import {flowchart, mermaidNode} from './mermaid.js'
@@ -98,7 +98,7 @@ export interface Platform {
    * the headers of the `.gguf` files it names). `undefined` when there is
    * none: the transform then stays synchronous (`processSync` works).
    */
-  prepare?: ((file: VFile) => Promise<void> | undefined) | undefined
+  prepare?: ((file: VFile, tree: Root) => Promise<void> | undefined) | undefined
   /**
    * The pins a file sees (Node: the pin file at `path`, else the nearest
    * `vram.models.json` above the file). The browser has none of its own.
@@ -178,6 +178,17 @@ class Run {
     this.lines = new Lines(file)
     const locale = settings.getLocale?.(file) ?? settings.locale
     let dictionary = resolveLocale(locale, settings.locales)
+    const added = addedLabels(settings.locales, locale)
+    for (const key of added?.invalid ?? []) {
+      const name = added?.locale ?? locale
+      const message = file.message(
+        key === ''
+          ? `The option \`locales.${name}\` is not a mapping of labels; the built-in labels are used`
+          : `The option \`locales.${name}[${JSON.stringify(key)}]\` is not a string; the built-in label is used`,
+        {ruleId: 'invalid-option', source: 'remark-vram'},
+      )
+      message.url = `${docsUrl}#invalid-option`
+    }
     try {
       new Intl.NumberFormat(dictionary.intl)
     } catch {
@@ -511,7 +522,7 @@ export function createRemarkVram(platform: Platform) {
       }
     }
     return (tree: Root, file: VFile) => {
-      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file)
+      const pending = settings.readConfig === false ? undefined : platform.prepare?.(file, tree)
       return pending ? pending.then(() => transform(tree, file)) : transform(tree, file)
     }
   }

@@ -116,10 +116,23 @@ function settingsOf(result: Result, format: Formatter): Setting[] {
     key: 'kv_dtype',
     phrase: training ? '' : fill(d['caption.kvDtype'], {dtype: s.kvDtype.name}),
     cell: kv,
-    shown: !training && s.kvDtype.name !== s.dtype.name,
+    shown: !training && s.kvDtype.name !== s.dtype.name && s.engine === undefined,
   })
-  // A served model has no batch or sequence of its own: vLLM's settings say what it serves.
-  const served = s.serve !== undefined
+  // A served model has no batch or sequence of its own: the engine's settings say what it serves.
+  const served = s.serve !== undefined || s.engine !== undefined
+  if (result.engine) {
+    // The settings the writer gave, and where the layers went.
+    const given = result.engine.settings.defaulted
+    const settings = Object.entries(result.engine.named)
+      .filter(([key]) => !given.includes(key) || key === 'n_gpu_layers' || key === 'num_gpu')
+      .map(
+        ([key, value]) =>
+          `${key} ${typeof value === 'number' ? format.integer(value) : String(value)}`,
+      )
+      .join(', ')
+    const phrase = fill(d['caption.engine'], {engine: result.engine.engine, settings})
+    out.push({key: 'serve', phrase, cell: phrase, shown: true})
+  }
   const batch = format.integer(s.batch)
   out.push({
     key: 'batch',
@@ -325,6 +338,15 @@ export function breakdown(
   })
   const header: CellContent[] = [d['table.component'], sizeHeader]
   const align: AlignType[] = ['left', 'right']
+  // What stays in CPU memory gets its own column when anything does.
+  const host =
+    result.host !== undefined &&
+    result.host.total > 0 &&
+    result.components.some((component) => component.host !== undefined)
+  if (host) {
+    header.push(fill(d['table.host'], {unit: format.units}))
+    align.push('right')
+  }
   if (formulas) {
     header.push(d['table.formula'], d['table.substituted'])
     align.push('left', 'left')
@@ -335,6 +357,7 @@ export function breakdown(
       componentLabel(component.label ?? component.key, format, result.serving !== undefined),
       format.size(component.bytes),
     ]
+    if (host) cells.push(format.size(component.host ?? 0))
     if (formulas) {
       cells.push(inlineMath(component.formula.symbolic), inlineMath(component.formula.substituted))
     }
@@ -348,6 +371,7 @@ export function breakdown(
       ? [strong(totalSize), text(fitSuffix(result.fits, format))]
       : strong(totalSize),
   ]
+  if (host) total.push(strong(format.size(result.host?.total ?? 0)))
   if (formulas) {
     const symbols = result.components.map((component) => formulaSymbol(component.formula.symbolic))
     total.push(inlineMath(`M_{total} = ${symbols.join(' + ')}`), '')
@@ -473,6 +497,10 @@ export function summary(result: Result, format: Formatter): Paragraph {
   }
   if (result.offloaded > 0) {
     line += `${d['caption.semicolon']}${fill(d['summary.offloaded'], {size: format.sizeWithUnit(result.offloaded)})}`
+  } else if (result.host && result.host.total > 0) {
+    const capacity =
+      result.hostCapacity === undefined ? undefined : format.sizeWithUnit(result.hostCapacity)
+    line += `${d['caption.semicolon']}${fill(d['summary.host'], {host: format.sizeWithUnit(result.host.total), capacity})}`
   }
   return paragraph([text(`${line}${d['caption.end']}`)])
 }

@@ -248,7 +248,7 @@ function generatedText(tree: Root): string {
 }
 
 /** How the documents ended, so the test can tell it exercised both paths. */
-const seen = {documents: 0, rendered: 0, reported: 0}
+const seen = {documents: 0, rendered: 0, reported: 0, zero3: 0, longerContext: 0}
 
 function checkDocument(value: string): void {
   seen.documents++
@@ -285,6 +285,53 @@ function checkDocument(value: string): void {
     expect(performance.now() - started).toBeLessThan(timeBound)
     expect(block !== undefined || diagnostics.length > 0).toBe(true)
     expect(nonFinite(block)).toBeUndefined()
+    if (block?.result) checkInvariants(parsed.value as Record<string, unknown>, block.result)
+  }
+}
+
+type Result = NonNullable<NonNullable<ReturnType<typeof evaluateBlock>['block']>['result']>
+
+/** The result of `raw` with `patch` over it, or `undefined` when that block is invalid. */
+function variant(raw: Record<string, unknown>, patch: Record<string, unknown>): Result | undefined {
+  return evaluateBlock({...raw, ...patch}).block?.result
+}
+
+/**
+ * Numbers that are finite can still be silently wrong: each result is held to
+ * invariants any correct model obeys. No component exceeds the total (on every
+ * pipeline stage); a longer context never shrinks the KV cache; under ZeRO-3
+ * more data-parallel GPUs never raise a GPU's share of the model states.
+ */
+function checkInvariants(raw: Record<string, unknown>, result: Result): void {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return
+  if (result.missing === undefined)
+    for (const stage of [result.perDevice, ...(result.stages ?? [])])
+      for (const [key, value] of Object.entries(stage))
+        if (key !== 'total') expect(value ?? 0).toBeLessThanOrEqual(stage.total)
+  const seq = result.scenario.seq
+  if (raw.serve === undefined && Number.isInteger(seq) && seq * 2 <= 1_073_741_824) {
+    const longer = variant(raw, {seq: seq * 2})
+    if (longer) {
+      seen.longerContext++
+      expect(longer.perDevice.kvCache).toBeGreaterThanOrEqual(result.perDevice.kvCache)
+    }
+  }
+  const parallel = raw.parallel
+  if (
+    result.scenario.parallel.zero === 3 &&
+    typeof parallel === 'object' &&
+    parallel !== null &&
+    !Array.isArray(parallel)
+  ) {
+    const dp = result.scenario.parallel.dp
+    const wider = variant(raw, {
+      parallel: {...parallel, dp: dp * 2},
+      batch: result.scenario.batch * 2,
+    })
+    if (wider) seen.zero3++
+    if (wider)
+      for (const key of ['weights', 'gradients', 'optimizer'] as const)
+        expect(wider.perDevice[key]).toBeLessThanOrEqual(result.perDevice[key])
   }
 }
 
@@ -322,7 +369,13 @@ describe(`fuzzing (${long ? 'long run' : 'short run'}, seed ${seed})`, () => {
       '```vram id=__proto__\nmodel: llama-2-7b\n```\n\n`vram:__proto__.total` `vram:constructor.total`',
       `\`\`\`vram\nmodel: llama-2-7b\nshow: ${'['.repeat(10_000)}\n\`\`\``,
       '```vram\nmodel: llama-2-7b\nseq: 1073741824\nbatch: 16777216\nparallel: {dp: 16777216}\nmode: training\n```',
+      // Invariants hold here: ZeRO-3 over more GPUs, a longer context.
+      '```vram\nmodel: mixtral-8x7b\nmode: training\nseq: 4096\nbatch: 8\nparallel: {dp: 8, zero: 3}\n```',
+      '```vram\nmodel: gemma-2-9b\nseq: 8192\nbatch: 4\nparallel: {pp: 2}\n```',
     ])
       checkDocument(value)
+    // Not vacuous: the invariants ran.
+    expect(seen.zero3).toBeGreaterThan(0)
+    expect(seen.longerContext).toBeGreaterThan(0)
   })
 })

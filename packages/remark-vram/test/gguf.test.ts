@@ -1,8 +1,8 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {llama2Q4KMHeader} from '../../vram-core/test/gguf-header.js'
+import {writeLlama2Q4KM} from '../../vram-core/test/gguf-header.js'
 import {
   remarkGfm,
   remarkMath,
@@ -16,7 +16,7 @@ import {
 let folder: string
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'remark-vram-gguf-'))
-  writeFileSync(join(folder, 'model.gguf'), llama2Q4KMHeader())
+  writeLlama2Q4KM(join(folder, 'model.gguf'))
 })
 afterAll(() => rmSync(folder, {recursive: true, force: true}))
 

@@ -18,10 +18,14 @@ import {
 describe('remark-vram', () => {
   test('should expose the public api', async () => {
     const api = await import('remark-vram')
+    // The Node entry (Node resolves `remark-vram` to it): the browser entry's
+    // exports plus what a dev server needs to reload pages on a file change.
     expect(Object.keys(api).sort()).toEqual([
       'default',
+      'documentsReading',
       'en',
       'locales',
+      'onConfigRead',
       'remarkVram',
       'sameInEveryLanguage',
       'version',

@@ -51,7 +51,7 @@ export async function calc(args: string[], options: CalcOptions = {}): Promise<n
     }
     const text = await readInput(path)
     // `.gguf` headers are read asynchronously before the block is computed.
-    await preloadGgufFiles(text, path === '-' ? process.cwd() : dirname(resolve(path)))
+    await preloadGgufFiles([text], path === '-' ? process.cwd() : dirname(resolve(path)))
     source = parseBlockSource(text)
     base = source.value
   }

@@ -19,6 +19,7 @@ import {
   type PluginOptions,
   planSync,
   renderMarkdown,
+  vramBlocks,
 } from './markdown.js'
 
 const pluginFlags = {
@@ -114,7 +115,7 @@ export async function render(args: string[]): Promise<number> {
       continue
     }
     const name = file === '-' ? '<stdin>' : file
-    await preloadGgufFiles(text, file === '-' ? process.cwd() : dirname(resolve(file)))
+    await preloadGgufFiles(vramBlocks(text), file === '-' ? process.cwd() : dirname(resolve(file)))
     const result = renderMarkdown(text, file === '-' ? undefined : file, options)
     for (const message of result.messages) err(formatMessage(name, message))
     status = Math.max(status, statusOf(result.messages))
@@ -148,7 +149,7 @@ async function eachPlan(
       status = Math.max(status, exit.invalid)
       continue
     }
-    await preloadGgufFiles(read.text, dirname(resolve(file)))
+    await preloadGgufFiles(vramBlocks(read.text), dirname(resolve(file)))
     const plan = planSync(read.text, file, options)
     for (const message of plan.messages) err(formatMessage(file, message))
     const fileStatus = statusOf(plan.messages)
@@ -163,12 +164,38 @@ async function eachPlan(
  * as it is.
  */
 export function sync(args: string[]): Promise<number> {
-  return eachPlan('sync', args, (file, {text, bom, bytes}, plan) => {
+  const force = args.includes('--force')
+  const rest = args.filter((arg) => arg !== '--force')
+  return eachPlan('sync', rest, (file, {text, bom, bytes}, plan) => {
     if (statusOf(plan.messages) !== exit.ok) {
       err(`vram: ${file} not written (fix the problems above)`)
       return exit.ok
     }
     if (plan.text === text) return exit.ok
+    const handEdited = plan.regions.filter((region) => region.status === 'edited')
+    if (handEdited.length > 0 && !force) {
+      // As cog does: a region whose checksum no longer matches was edited by hand; keep it.
+      for (const region of handEdited) {
+        err(
+          `${file}:${region.edit?.line ?? region.line}:1: the generated region of block \`${region.id}\` (line ${region.line}) was edited by hand; not overwritten [vram-edited]`,
+        )
+        if (region.edit)
+          out(
+            createTwoFilesPatch(
+              `${file} (${region.id}, edited)`,
+              `${file} (${region.id}, generated)`,
+              region.edit.before,
+              region.edit.after,
+              'now',
+              'after vram sync --force',
+            ),
+          )
+      }
+      err(
+        `vram: ${file} not written; move your edits into the block (or out of the region), or replace them with:\n  vram sync --force ${quote(file)}`,
+      )
+      return exit.failed
+    }
     try {
       writeAtomic(file, encodeMarkdown(plan.text, bom), {original: bytes})
     } catch (error) {

@@ -71,7 +71,8 @@ export interface WriteOptions {
  * never redirects it. It gets the original's mode (and owner, when run as
  * root), is flushed to disk, and is renamed over the target only if the target
  * still holds `options.original`. A symlinked markdown file is followed, so
- * the link stays a link. A file with no write permission bits is refused, even
+ * the link stays a link; a hard-linked file (more than one name) is written in
+ * place once the copy is on disk, so every name keeps seeing one file. A file with no write permission bits is refused, even
  * for root. On any failure the temporary file is removed and the original is
  * untouched.
  */
@@ -115,6 +116,15 @@ export function writeAtomic(file: string, bytes: Uint8Array, options: WriteOptio
         )
       }
     }
+    if (stat.nlink > 1) {
+      // A rename would give this name a new file and break the hard link: write
+      // the file in place instead, now that a complete copy is safe on disk.
+      // Kept (not removed on failure) from here: it may hold the only complete new text.
+      created = false
+      writeInPlace(file, target, temporary, bytes)
+      fs.unlinkSync(temporary)
+      return
+    }
     fs.renameSync(temporary, target)
   } catch (error) {
     if (created) {
@@ -129,10 +139,39 @@ export function writeAtomic(file: string, bytes: Uint8Array, options: WriteOptio
   }
 }
 
+/**
+ * Overwrites the hard-linked `target` with `bytes` (every name of the file
+ * sees the new text). Should that fail midway, the complete new text stays in
+ * `temporary`, and the error names it.
+ */
+function writeInPlace(file: string, target: string, temporary: string, bytes: Uint8Array): void {
+  let descriptor: number
+  try {
+    descriptor = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW)
+  } catch (error) {
+    throw new WriteError(file, errorCode(error))
+  }
+  try {
+    fs.writeSync(descriptor, bytes, 0, bytes.length, 0)
+    fs.ftruncateSync(descriptor, bytes.length)
+    fs.fsyncSync(descriptor)
+  } catch (error) {
+    throw new WriteError(
+      file,
+      `${errorCode(error)} while writing the hard-linked file in place; the new text is in ${temporary}`,
+    )
+  } finally {
+    fs.closeSync(descriptor)
+  }
+}
+
 /** `.NAME.vram-tmp-RANDOM` next to `target`: hidden, and not guessable in advance. */
 function randomTemporaryName(target: string): string {
   return join(dirname(target), `.${basename(target)}.vram-tmp-${randomBytes(8).toString('hex')}`)
 }
+
+/** The largest markdown file read, as for stdin: a document, not a disk image. */
+const maxMarkdownBytes = 64 * 2 ** 20
 
 const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 
@@ -154,9 +193,20 @@ export interface MarkdownFile {
 export function readMarkdownFile(file: string): MarkdownFile {
   let bytes: Buffer
   try {
-    const stat = fs.statSync(file)
-    if (!stat.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`)
-    bytes = fs.readFileSync(file)
+    // Opened without waiting and checked on the descriptor: a FIFO put in the
+    // file's place after a `stat` could otherwise block the read forever.
+    const descriptor = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)
+    try {
+      const stat = fs.fstatSync(descriptor)
+      if (!stat.isFile()) throw new UsageError(`cannot read ${file}: not a regular file`)
+      if (stat.size > maxMarkdownBytes)
+        throw new UsageError(
+          `cannot read ${file}: it is larger than ${maxMarkdownBytes / 2 ** 20} MiB`,
+        )
+      bytes = fs.readFileSync(descriptor)
+    } finally {
+      fs.closeSync(descriptor)
+    }
   } catch (error) {
     if (error instanceof UsageError) throw error
     throw new UsageError(`cannot read ${file}: ${errorCode(error)}`)

@@ -1,6 +1,7 @@
 const exitCodes = `Exit status:
   0  success
-  1  a check failed: a generated region is stale or an \`expect\` does not match
+  1  a check failed: a generated region is stale or an \`expect\` does not match;
+     sync left a file alone because a region in it was edited by hand
   2  invalid input (printed as FILE:LINE:COLUMN: message [ruleId]) or a usage error
   3  internal error (a bug in vram; please report it)`
 
@@ -172,9 +173,16 @@ so the source stays editable and GitHub shows the table. An existing region
 right after a block is replaced; text outside the markers is never touched
 (line endings and the final newline included). Re-running changes nothing.
 Each file is written atomically (a temporary file in the same folder, then a
-rename, keeping the mode). A file with a diagnostic (or an \`expect\`
-mismatch), or a read-only file, is not written at all. A FOLDER means its
-**/*.{md,markdown,mdx} files; globs skip node_modules and .git.
+rename, keeping the mode; a hard-linked file is written in place once the copy
+is on disk, so its links stay). A file with a diagnostic (or an \`expect\`
+mismatch), or a read-only file, is not written at all. A region edited by
+hand (its text no longer matches the hash in its begin marker) is not
+overwritten: vram names it, prints the diff, leaves the file as it is and
+exits 1, unless --force. A FOLDER means its **/*.{md,markdown,mdx} files;
+globs skip node_modules and .git.
+
+Options:
+  --force               overwrite generated regions that were edited by hand
 
 ${pluginOptions}
 

@@ -409,6 +409,8 @@ export interface RegionReport {
   id: string
   line: number
   status: RegionStatus
+  /** An `edited` region: its text now, and what `vram sync` would write instead. */
+  edit?: {before: string; after: string; line: number} | undefined
 }
 
 export interface Plan {
@@ -472,7 +474,14 @@ export function planSync(
         })
         return {text, messages, regions: []}
       }
-      regions.push({id, line, status})
+      regions.push({
+        id,
+        line,
+        status,
+        ...(status === 'edited'
+          ? {edit: {before: old, after: region, line: lineOf(text, fence.region.start)}}
+          : {}),
+      })
       if (status !== 'fresh')
         edits.push({start: fence.region.start, end: fence.region.end, text: region})
     } else {
@@ -490,4 +499,15 @@ export function planSync(
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end)
   }
   return {text: out, messages, regions}
+}
+
+/** The text of every vram block in a markdown file (what `.gguf` headers are read for). */
+export function vramBlocks(text: string): string[] {
+  const blocks: string[] = []
+  const visit = (node: unknown): void => {
+    if (isVramFence(node)) blocks.push(node.value)
+    for (const child of (node as Parent).children ?? []) visit(child)
+  }
+  visit(parser().parse(text))
+  return blocks
 }

@@ -26,6 +26,8 @@ const labelVariants: Record<string, string> = {
   frozenWeights: 'frozen base weights',
   adapterGradients: 'adapter gradients',
   adapterOptimizer: 'adapter optimizer states',
+  computeBuffer: 'compute buffer',
+  engineReserve: 'engine reserve',
 }
 
 /** A size in `units` with 3 significant digits: `15.2`, `2.00`, `0.0150`, `1,230`. */
@@ -93,7 +95,7 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
   const s = result.scenario
   const training = s.mode === 'training'
   const dtype =
-    training || s.kvDtype.name === s.dtype.name
+    training || s.kvDtype.name === s.dtype.name || s.engine !== undefined
       ? s.dtype.name
       : `${s.dtype.name} (KV ${s.kvDtype.name})`
   let batch = `B=${formatInteger(s.batch)}`
@@ -129,10 +131,25 @@ function captionParts(result: Result): Array<[header: string, text: string]> {
             `vLLM max_model_len=${s.serve.maxModelLen} gpu_memory_utilization=${s.serve.gpuMemoryUtilization}`,
           ],
         ]
-      : [
-          ['batch', batch],
-          ['seq', `N=${formatInteger(s.seq)}`],
-        ]) as Array<[string, string]>),
+      : result.engine
+        ? [
+            [
+              'serve',
+              `${result.engine.engine} ${Object.entries(result.engine.named)
+                .filter(
+                  ([key]) =>
+                    !result.engine?.settings.defaulted.includes(key) ||
+                    key === 'n_gpu_layers' ||
+                    key === 'num_gpu',
+                )
+                .map(([key, value]) => `${key}=${value}`)
+                .join(' ')}`,
+            ],
+          ]
+        : [
+            ['batch', batch],
+            ['seq', `N=${formatInteger(s.seq)}`],
+          ]) as Array<[string, string]>),
     ['layout', layoutLabel(result)],
   ]
 }
@@ -233,7 +250,11 @@ export function solvedLine(solved: Solved): string {
       ? 'largest batch that fits'
       : solved.target === 'seq'
         ? 'longest sequence that fits'
-        : `fewest GPUs that fit${solved.axis ? ` (${solved.axis})` : ''}`
+        : solved.target === 'ctx'
+          ? 'longest context that fits'
+          : solved.target === 'layers'
+            ? 'most layers on the GPU'
+            : `fewest GPUs that fit${solved.axis ? ` (${solved.axis})` : ''}`
   if (solved.value === undefined) return `${what}: none (${solved.reason ?? 'nothing fits'})`
   return `${what}: ${solved.value}${solved.note ? ` (${solved.note})` : ''}`
 }

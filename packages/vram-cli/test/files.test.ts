@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   readdirSync,
   readFileSync,
@@ -208,13 +209,60 @@ describe('ambiguous regions', () => {
     )
   })
 
-  it('a region edited in place (same blocks) is still replaced, as documented', () => {
+  it('a region edited by hand is kept, named and shown as a diff (as cog does); --force replaces it', () => {
     const file = writeTemp(dir, 'edited.md', doc)
     expect(vram(['sync', file]).status).toBe(0)
-    writeFileSync(file, readFileSync(file, 'utf8').replace('| Weights', '| Weightz'))
-    const run = vram(['sync', file])
-    expect(run.status).toBe(0)
-    expect(run.stderr).toContain('replaced hand edits in block-1')
+    const edited = readFileSync(file, 'utf8').replace('| Weights', '| Weightz')
+    writeFileSync(file, edited)
+    const refused = vram(['sync', file])
+    expect(refused.status).toBe(1)
+    expect(readFileSync(file, 'utf8')).toBe(edited)
+    const regionLine = edited.slice(0, edited.indexOf('<!-- vram:begin')).split('\n').length
+    expect(regionLine).toBe(7)
+    expect(refused.stderr).toBe(
+      `${file}:7:1: the generated region of block \`block-1\` (line 3) was edited by hand; not overwritten [vram-edited]\n` +
+        `vram: ${file} not written; move your edits into the block (or out of the region), or replace them with:\n  vram sync --force ${file}\n`,
+    )
+    expect(refused.stdout).toContain(`--- ${file} (block-1, edited)\tnow`)
+    expect(refused.stdout).toContain(`+++ ${file} (block-1, generated)\tafter vram sync --force`)
+    expect(refused.stdout).toMatch(/^-\| Weightz/m)
+    expect(refused.stdout).toMatch(/^\+\| Weights/m)
+    // `check` reports it too; `--force` replaces it.
+    expect(vram(['check', file]).status).toBe(1)
+    const forced = vram(['sync', '--force', file])
+    expect(forced.status).toBe(0)
+    expect(forced.stderr).toContain('replaced hand edits in block-1')
+    expect(readFileSync(file, 'utf8')).not.toContain('Weightz')
+  })
+
+  it('a hard-linked file keeps its links: every name sees the synced text', () => {
+    const file = writeTemp(dir, 'linked.md', doc)
+    const other = join(dir, 'linked-too.md')
+    linkSync(file, other)
+    expect(vram(['sync', file]).status).toBe(0)
+    expect(statSync(file).ino).toBe(statSync(other).ino)
+    expect(statSync(file).nlink).toBe(2)
+    expect(readFileSync(other, 'utf8')).toContain('<!-- vram:end -->')
+    expect(readFileSync(other, 'utf8')).toBe(readFileSync(file, 'utf8'))
+  })
+
+  it('a CR-only file is synced with CR line endings, and mixed endings stay byte for byte', () => {
+    /** The file with the inserted region (from the blank line before its begin marker) taken out. */
+    const withoutRegion = (after: string, before: string) => {
+      const start = after.indexOf('<!-- vram:begin') - 2
+      return after.slice(0, start) + after.slice(start + after.length - before.length)
+    }
+    const crText = doc.replaceAll('\n', '\r')
+    const cr = writeTemp(dir, 'cr.md', crText)
+    expect(vram(['sync', cr]).status).toBe(0)
+    const written = readFileSync(cr, 'utf8')
+    expect(written).toContain('<!-- vram:end -->')
+    expect(written).not.toContain('\n')
+    expect(withoutRegion(written, crText)).toBe(crText)
+    const mixedText = `${doc.replace('\n', '\r\n')}tail\r`
+    const mixed = writeTemp(dir, 'mixed.md', mixedText)
+    expect(vram(['sync', mixed]).status).toBe(0)
+    expect(withoutRegion(readFileSync(mixed, 'utf8'), mixedText)).toBe(mixedText)
   })
 })
 
@@ -251,7 +299,7 @@ describe('exit statuses', () => {
     const run = vram(['calc', '/dev/zero'])
     expect(run.status).toBe(2)
     expect(run.stderr).toBe(
-      'vram: cannot read /dev/zero: not a regular file (a device, FIFO or socket)\n',
+      'vram: cannot read /dev/zero: system files (/proc, /sys, /dev) are never read\n',
     )
   })
 

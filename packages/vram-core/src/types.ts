@@ -13,6 +13,9 @@ export type {Units} from './input/units.js'
 // so that `types.js` stays the one place every stage imports its types from.
 export type {Dtype, QuantizeScope} from './model/architecture.js'
 
+import type {EngineSettings} from './engines/index.js'
+import type {EngineBudget} from './engines/types.js'
+
 export type Mode = 'inference' | 'training'
 export type Precision = 'mixed' | 'bf16' | 'fp32'
 export type Optimizer =
@@ -125,6 +128,8 @@ export interface Scenario {
   serve?: VllmSettings | undefined
   /** A PEFT adapter on a frozen base: LoRA, or QLoRA / LLM.int8() LoRA with a quantized base. */
   adapter?: Adapter | undefined
+  /** A local engine's settings (`serve: {engine: llama.cpp | ollama | sglang}`), resolved. */
+  engine?: EngineSettings | undefined
   /** `host_memory:`: bytes of host (CPU) RAM that `fits` checks `host.total` against. */
   hostMemory?: number | undefined
 }
@@ -175,6 +180,8 @@ export interface Component {
   label?: string | undefined
   /** A sentence on what is included, for footnotes. */
   note?: string | undefined
+  /** Bytes the same term keeps in host (CPU) memory (an engine's CPU-side layers and buffers). */
+  host?: number | undefined
 }
 
 /** Bytes per component; `adapter` only when the block trains an adapter. */
@@ -219,9 +226,11 @@ export interface Result {
   missing?: Partial<Record<ComponentKey, string[]>> | undefined
   /** With `serve:`: the engine's budget, KV capacity and concurrency. */
   serving?: ServingResult | undefined
+  /** With `serve:` naming llama.cpp, Ollama or SGLang: that engine's budget per device. */
+  engine?: EngineBudget | undefined
 }
 
-export type SolveTarget = 'batch' | 'seq' | 'gpus'
+export type SolveTarget = 'batch' | 'seq' | 'gpus' | 'ctx' | 'layers'
 
 export interface Solved {
   target: SolveTarget

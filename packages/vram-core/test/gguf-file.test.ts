@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -7,13 +7,13 @@ import {architectureFromInput} from '../src/model/input.js'
 import {paramInventory} from '../src/model/params.js'
 import {nodeReadConfig, preloadGgufFiles, readGgufSummary} from '../src/node.js'
 import {evaluateBlock} from '../src/output/evaluate.js'
-import {llama2Q4KMHeader} from './gguf-header.js'
+import {writeLlama2Q4KM} from './gguf-header.js'
 
 let folder: string
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'gguf-'))
-  writeFileSync(join(folder, 'llama-2-7b.Q4_K_M.gguf'), llama2Q4KMHeader())
+  writeLlama2Q4KM(join(folder, 'llama-2-7b.Q4_K_M.gguf'))
 })
 afterAll(() => rmSync(folder, {recursive: true, force: true}))
 
@@ -27,7 +27,7 @@ describe('a local .gguf file', () => {
   it('computes the file’s tensor bytes as the weights, and its shape', async () => {
     const doc = 'model:\n  config: ./llama-2-7b.Q4_K_M.gguf\nseq: 4096\n'
     const base = join(folder, 'post.md')
-    await preloadGgufFiles(doc, folder)
+    await preloadGgufFiles([doc], folder)
     const {block, diagnostics} = evaluateBlock(
       {model: {config: './llama-2-7b.Q4_K_M.gguf'}, seq: 4096},
       {readConfig: nodeReadConfig(base)},
@@ -52,7 +52,37 @@ describe('a local .gguf file', () => {
     expect(result.perDevice.kvCache).toBe(2 * 32 * 4096 * 4096 * 2)
   })
 
+  it('places the file’s own tensors for llama.cpp: embedding on the CPU, the last blocks on the GPU', async () => {
+    const doc = 'model:\n  config: ./llama-2-7b.Q4_K_M.gguf\n'
+    await preloadGgufFiles(doc, folder)
+    const readConfig = nodeReadConfig(join(folder, 'post.md'))
+    const serve = (layers: number) =>
+      evaluateBlock(
+        {
+          model: {config: './llama-2-7b.Q4_K_M.gguf'},
+          gpu: 'rtx-4090',
+          serve: {engine: 'llama.cpp', ctx_size: 4096, n_gpu_layers: layers},
+        },
+        {readConfig},
+      ).block?.result
+    const all = serve(33)
+    const half = serve(16)
+    if (!all?.host || !half?.host) throw new Error('no result')
+    // Token embedding (Q4_K, 32000 × 4096) stays on the CPU whatever the split.
+    const embedding = ((32000 * 4096) / 256) * 144
+    expect(all.host.weights).toBe(embedding)
+    // GPU + CPU = the file's tensor data, for any split.
+    const preset = architectureFromInput('llama-2-7b', ['model']).architecture
+    if (!preset) throw new Error('no preset')
+    const file = ggufWeights(preset, paramInventory(preset), 'q4_k_m').bytes
+    expect(all.perDevice.weights + all.host.weights).toBe(file)
+    expect(half.perDevice.weights + half.host.weights).toBe(file)
+    // 16 of 32 blocks on the GPU, no output layer: the KV of the other 16 on the CPU.
+    expect(half.host.kvCache).toBe(16 * 4096 * 2 * 4096 * 2)
+  })
+
   it('says why when the header was not read first', () => {
+    writeLlama2Q4KM(join(folder, 'other.gguf'))
     const {diagnostics} = evaluateBlock(
       {model: {config: './other.gguf'}},
       {readConfig: nodeReadConfig(join(folder, 'post.md'))},

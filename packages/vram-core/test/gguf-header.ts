@@ -1,3 +1,5 @@
+import {truncateSync, writeFileSync} from 'node:fs'
+
 /** ggml type ids (ggml.h `enum ggml_type`). */
 const F32 = 0
 const Q4_K = 12
@@ -69,6 +71,8 @@ export function llama2Q4KMHeader(): Buffer {
       str(value as string)
     }
   }
+  // Each tensor's data at its offset from the data section, padded to the
+  // alignment (32), as gguf.cpp lays them out.
   let offset = 0
   for (const [name, dims, type] of tensors) {
     str(name)
@@ -76,8 +80,70 @@ export function llama2Q4KMHeader(): Buffer {
     for (const dim of dims) u64(dim)
     u32(type)
     u64(offset)
-    offset += 1 // offsets are not read by the engine
+    const [blockSize, blockBytes] = ggmlBlock[type] as [number, number]
+    const elements = dims.reduce((product, dim) => product * dim, 1)
+    offset += Math.ceil((Math.ceil(elements / blockSize) * blockBytes) / 32) * 32
   }
+  dataBytes = offset
   const header = Buffer.concat(parts)
   return Buffer.concat([header, Buffer.alloc(32 - (header.length % 32))])
+}
+
+/** ggml type → [elements per block, bytes per block] (ggml.c `type_traits`, ggml-org/ggml@d99724f). */
+const ggmlBlock: Record<number, [number, number]> = {
+  [F32]: [1, 4],
+  [Q4_K]: [256, 144],
+  [Q6_K]: [256, 210],
+}
+
+/** Bytes of tensor data after `llama2Q4KMHeader()` (set when it is built). */
+let dataBytes = 0
+
+/**
+ * Writes the whole `.gguf` file: the header, then its tensor data as a hole
+ * (a sparse file: 3.8 GB long, no disk used), so the file is as long as its
+ * header says.
+ */
+export function writeLlama2Q4KM(path: string): void {
+  const header = llama2Q4KMHeader()
+  writeFileSync(path, header)
+  truncateSync(path, header.length + dataBytes)
+}
+
+/**
+ * A GGUF v3 header (no tensor data) with `keys` (numbers as uint32, strings as
+ * strings) and `tensors`, for hostile headers written by hand.
+ */
+export function ggufHeader(
+  keys: ReadonlyArray<readonly [string, number | string]>,
+  tensors: ReadonlyArray<{name: string; dims: readonly bigint[]; type: number}>,
+): Buffer {
+  const parts: Buffer[] = [Buffer.from('GGUF')]
+  const u32 = (n: number) => parts.push(Buffer.from(new Uint32Array([n]).buffer))
+  const u64 = (n: bigint) => parts.push(Buffer.from(new BigUint64Array([n]).buffer))
+  const str = (text: string) => {
+    u64(BigInt(Buffer.byteLength(text)))
+    parts.push(Buffer.from(text))
+  }
+  u32(3)
+  u64(BigInt(tensors.length))
+  u64(BigInt(keys.length))
+  for (const [key, value] of keys) {
+    str(key)
+    if (typeof value === 'number') {
+      u32(4) // GGUF_TYPE_UINT32
+      u32(value)
+    } else {
+      u32(8) // GGUF_TYPE_STRING
+      str(value)
+    }
+  }
+  for (const tensor of tensors) {
+    str(tensor.name)
+    u32(tensor.dims.length)
+    for (const dim of tensor.dims) u64(dim)
+    u32(tensor.type)
+    u64(0n) // every tensor at the start of the data: enough for one
+  }
+  return Buffer.concat(parts)
 }

@@ -79,6 +79,36 @@ describe('llama.cpp mixes against published GGUF files', () => {
   })
 })
 
+describe('IQ mixes against published GGUF files', () => {
+  // bartowski's Llama-3.1-Nemotron-70B-Instruct-HF GGUF files (Llama 3.1 70B's shape), sizes in GB
+  // as its model card lists them (quoted by https://ozeki.chat/p_8590-understanding-ai-model-files.html).
+  // The IQ mixes follow llama_tensor_get_type_impl (llama.cpp@007dbbf src/llama-quant.cpp).
+  const files: Array<[Parameters<typeof ggufWeights>[2], number, number]> = [
+    ['q8_0', 74.98, 0.001],
+    ['q6_k', 57.89, 0.001],
+    ['q5_k_m', 49.95, 0.001],
+    ['q3_k_m', 34.27, 0.001],
+    ['iq3_m', 31.94, 0.001],
+    // Made with an importance matrix, which keeps the first eighth of ffn_down in IQ4_XS;
+    // without one (what a `dtype: iq4_xs` block counts) llama-quantize raises them to Q5_K.
+    ['iq4_xs', 37.9, 0.01],
+  ]
+  for (const [ftype, gb, tolerance] of files)
+    it(`llama-3.1-70b ${ftype}: ${gb} GB`, () => {
+      const computed = weights('llama-3.1-70b', ftype).bytes / 1e9
+      expect(Math.abs(computed / gb - 1)).toBeLessThan(tolerance)
+    })
+
+  it('1- and 2-bit mixes keep attn_v, the first ffn_down and the output wider', () => {
+    // Llama 3.1 8B (GQA 4): attn_v Q4_K, output Q5_K, token_embd Q2_K (IQ2_XXS), ffn_down of
+    // the first 4 of 32 layers Q2_K; the rest IQ2_XXS.
+    const mix = weights('llama-3.1-8b', 'iq2_xxs')
+    expect(mix.byType.q5_k).toBe(128256 * 4096)
+    expect(mix.byType.q4_k).toBe(32 * 1024 * 4096)
+    expect(mix.byType.q2_k).toBe(128256 * 4096 + 4 * 4096 * 14336)
+  })
+})
+
 describe('GGUF types as dtype', () => {
   it('weights of `dtype: Q4_K_M` follow the mix of the model', () => {
     const result = run({model: 'llama-3.1-8b', dtype: 'Q4_K_M', seq: 1024})
@@ -94,5 +124,14 @@ describe('GGUF types as dtype', () => {
   it('suggests the GGUF spelling', () => {
     const {diagnostics} = evaluateBlock({model: 'llama-2-7b', dtype: 'q4km'})
     expect(diagnostics[0]?.suggestion).toBe('did you mean `q4_k_m`?')
+  })
+})
+
+describe('GGUF sources', () => {
+  it('cites llama.cpp for a GGUF dtype’s weights', () => {
+    const result = run({model: 'llama-3.1-8b', dtype: 'iq3_m', show: []})
+    expect(result.components.find((entry) => entry.key === 'weights')?.source.short).toBe(
+      'llama.cpp',
+    )
   })
 })

@@ -112,6 +112,51 @@ describe('properties', () => {
         {numRuns: 150},
       )
     })
+  it('no component exceeds the total, on any pipeline stage', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const r = result(toBlock(input))
+        if (!r) return
+        for (const stage of [r.perDevice, ...(r.stages ?? [])])
+          for (const [key, value] of Object.entries(stage))
+            if (key !== 'total') expect(value ?? 0).toBeLessThanOrEqual(stage.total)
+      }),
+      {numRuns: 200},
+    )
+  })
+
+  it('under ZeRO-3, more data-parallel GPUs never raise a GPU’s share of the model states', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        let previous: Result | undefined
+        for (const dp of [1, 2, 4, 8, 16]) {
+          const r = result(toBlock({...input, mode: 'training'}, {zero: 3, dp: dp as Input['dp']}))
+          if (!r) continue
+          if (previous)
+            for (const key of ['weights', 'gradients', 'optimizer'] as const)
+              expect(r.perDevice[key]).toBeLessThanOrEqual(previous.perDevice[key])
+          previous = r
+        }
+      }),
+      {numRuns: 100},
+    )
+  })
+
+  it('a longer context never shrinks the KV cache', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        let previous: number | undefined
+        for (const seq of [512, 1024, 4096, 8192, 32_768]) {
+          const r = result(toBlock({...input, mode: 'inference'}, {seq: seq as Input['seq']}))
+          if (!r) continue
+          if (previous !== undefined) expect(r.perDevice.kvCache).toBeGreaterThanOrEqual(previous)
+          previous = r.perDevice.kvCache
+        }
+      }),
+      {numRuns: 100},
+    )
+  })
+
   monotone('tp', [1, 2, 4, 8])
   monotone('pp', [1, 2, 4])
   monotone('zero', [0, 1, 2, 3])

@@ -397,7 +397,7 @@ describe('serve: settings, defaults and diagnostics', () => {
     ],
     [
       'other engine',
-      {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'sglang'}},
+      {model: 'llama-3.1-8b', gpu: 'h100', serve: {engine: 'tensorrt-llm'}},
       'invalid-value',
       ['serve', 'engine'],
     ],

@@ -35,7 +35,7 @@ export const badInputs: BadInput[] = [
     what: 'a config file that never ends',
     body: 'model: {config: /dev/zero}',
     messages: [
-      '2:17 [config-read] Cannot read `/dev/zero`: not a regular file (a device, FIFO or socket); point `config` at a Hugging Face config.json file',
+      '2:17 [config-read] Cannot read `/dev/zero`: system files (/proc, /sys, /dev) are never read; point `config` at a Hugging Face config.json file',
     ],
   },
   {
@@ -137,7 +137,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference to `valueOf`',
     markdown: '```vram id=a\nmodel: llama-2-7b\n```\n\nTotal: `vram:a.valueOf`.\n',
     messages: [
-      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency',
+      '5:8 [unknown-reference] Unknown reference path `valueOf`; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency, gpu_layers, compute_buffer, host',
     ],
   },
   {
@@ -697,7 +697,7 @@ export const badInputs: BadInput[] = [
     what: 'an inline reference with a 100,000-character path',
     markdown: `\`\`\`vram id=a\nmodel: llama-2-7b\n\`\`\`\n\nTotal: \`vram:a.${'x'.repeat(100_000)}\`.\n`,
     messages: [
-      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency',
+      '5:8 [unknown-reference] A reference path of 100000 characters is not one vram knows; use one of total, weights, gradients, optimizer, activations, kv_cache, buffers, params, adapter, trainable_params, trainable_percent, active_params, devices, model, capacity, usable, headroom, utilization, fits, offloaded, solved, kv_tokens, max_concurrency, gpu_layers, compute_buffer, host',
     ],
   },
   {
@@ -714,6 +714,116 @@ export const badInputs: BadInput[] = [
     markdown: '```vram id=a.b\nmodel: llama-2-7b\n```\n',
     messages: [
       '1:9 [invalid-value] The fence’s `id=` must be a name of letters, digits, `_` and `-`; for example `id=qwen`',
+    ],
+  },
+  {
+    name: 'config-proc-environ',
+    what: 'the build’s environment as a config (a “regular file” to stat)',
+    body: 'model: {config: /proc/self/environ}',
+    messages: [
+      '2:17 [config-read] Cannot read `/proc/self/environ`: system files (/proc, /sys, /dev) are never read; point `config` at a Hugging Face config.json file',
+    ],
+  },
+  {
+    name: 'serve-tp-string',
+    what: '`tensor_parallel_size: "2"` quoted (once silently 1 GPU)',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  tensor_parallel_size: "2"',
+    messages: [
+      '7:25 [invalid-value] `tensor_parallel_size` must be a number, not the string "2"; remove the quotes: `tensor_parallel_size: 2`',
+    ],
+  },
+  {
+    name: 'serve-tp-fraction',
+    what: '`tensor_parallel_size: 1.5`',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  tensor_parallel_size: 1.5',
+    messages: [
+      '7:25 [invalid-value] `tensor_parallel_size` must be a whole number ≥ 1, not `1.5`; use a whole number such as 2',
+    ],
+  },
+  {
+    name: 'serve-tp-zero',
+    what: '`tensor_parallel_size: 0`',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  tensor_parallel_size: 0',
+    messages: ['7:25 [invalid-value] `tensor_parallel_size` must be a whole number ≥ 1, not `0`'],
+  },
+  {
+    name: 'serve-pp-string',
+    what: '`pipeline_parallel_size: "2"` quoted',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  pipeline_parallel_size: "2"',
+    messages: [
+      '7:27 [invalid-value] `pipeline_parallel_size` must be a number, not the string "2"; remove the quotes: `pipeline_parallel_size: 2`',
+    ],
+  },
+  {
+    name: 'serve-max-num-seqs-huge',
+    what: '`max_num_seqs: 1e300` (once 300-digit cells)',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  max_num_seqs: 1e300',
+    messages: [
+      '7:17 [invalid-value] `max_num_seqs` (1e+300) is past the plausible limit of 16,777,216; use a whole number from 1 to 16,777,216; the README lists every limit',
+    ],
+  },
+  {
+    name: 'serve-batched-tokens-huge',
+    what: '`max_num_batched_tokens: 1e300`',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  max_num_batched_tokens: 1e300',
+    messages: [
+      '7:27 [invalid-value] `max_num_batched_tokens` (1e+300) is past the plausible limit of 1,073,741,824; use a whole number from 1 to 1,073,741,824; the README lists every limit',
+    ],
+  },
+  {
+    name: 'serve-max-model-len-huge',
+    what: '`max_model_len: 1e300` (once a 301-digit caption)',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 1e300',
+    messages: [
+      '6:18 [invalid-value] `max_model_len` (1e+300) is past the plausible limit of 1,073,741,824; use a whole number from 1 to 1,073,741,824; the README lists every limit',
+    ],
+  },
+  {
+    name: 'serve-kv-cache-dtype-constructor',
+    what: '`kv_cache_dtype: constructor` (once “figures overflow”)',
+    body: 'model: Qwen/Qwen2.5-7B\ngpu: a100-80gb\nserve:\n  engine: vllm\n  max_model_len: 16384\n  kv_cache_dtype: constructor',
+    messages: [
+      '7:19 [invalid-value] `kv_cache_dtype` must be one of auto, bfloat16, fp8, fp8_e4m3, fp8_e5m2, fp8_inc, fp8_ds_mla; vLLM’s default is `auto`',
+    ],
+  },
+  {
+    name: 'kv-dtype-weight-mix',
+    what: '`kv_dtype: q4_k_m`: a GGUF weight mix, no cache type',
+    body: 'model: llama-2-7b\nkv_dtype: q4_k_m',
+    messages: [
+      "3:11 [invalid-value] `kv_dtype: q4_k_m` is a GGUF weight mix, not a KV-cache type; use fp32, bf16, fp16, fp8, int8, int4, nf4, fp4, mxfp4 or one of llama.cpp's cache types: q8_0, q5_0, q5_1, q4_0, q4_1, iq4_nl",
+    ],
+  },
+  {
+    name: 'adapter-bnb-version-unquoted',
+    what: '`bnb_version: 0.50` unquoted (YAML reads 0.5)',
+    body: 'model: llama-2-7b\nmode: training\ndtype: nf4\nadapter: {rank: 16, bnb_version: 0.50}',
+    messages: [
+      '5:34 [invalid-value] `adapter.bnb_version` is a version, which YAML reads as the number 0.5 when unquoted (`0.50` would become 0.5); quote the version as you wrote it, e.g. `bnb_version: "0.45.0"`',
+    ],
+  },
+  {
+    name: 'adapter-rank-string',
+    what: '`adapter.rank: "16"` quoted',
+    body: 'model: llama-2-7b\nmode: training\nadapter: {rank: "16"}',
+    messages: [
+      '4:17 [invalid-value] `adapter.rank` must be a number, not the string "16"; remove the quotes: `rank: 16`',
+    ],
+  },
+  {
+    name: 'adapter-rank-fraction',
+    what: '`adapter.rank: 1.5`',
+    body: 'model: llama-2-7b\nmode: training\nadapter: {rank: 1.5}',
+    messages: [
+      '4:17 [invalid-value] `adapter.rank` must be a whole number between 1 and 65,536, not `1.5`; for example `rank: 16`',
+    ],
+  },
+  {
+    name: 'adapter-rank-huge',
+    what: '`adapter.rank: 1e9`',
+    body: 'model: llama-2-7b\nmode: training\nadapter: {rank: 1000000000}',
+    messages: [
+      '4:17 [invalid-value] `adapter.rank` must be a whole number between 1 and 65,536, not `1000000000`; for example `rank: 16`',
     ],
   },
 ]

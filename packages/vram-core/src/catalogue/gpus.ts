@@ -52,14 +52,23 @@ function card(
 }
 
 /**
- * Metal's default GPU working set on Apple silicon is 3/4 of RAM from 64 GB up
- * (llama.cpp `ggml_metal_device_init` logs: `recommendedMaxWorkingSetSize =
- * 51539.61 MB` on a 64 GB M2 Max, 103079.22 MB on 128 GB; 2/3 on 16–24 GB).
- * `sudo sysctl iogpu.wired_limit_mb=<MiB>` (macOS 14+) raises it until reboot.
+ * Metal's default GPU working set on Apple silicon (`MTLDevice
+ * .recommendedMaxWorkingSetSize`, which llama.cpp reports as the device's
+ * memory and Ollama fits layers against): 2/3 of the RAM up to 32 GB, 3/4
+ * above, as llama.cpp's `ggml_metal_init` logs print it (MiB): 10922.67 on
+ * 16 GB (abetlen/llama-cpp-python#687; the ggml-org/ci M4 log: 11453.25 MB of
+ * 10^6 B), 21845.34 on 32 GB (ggml-org/llama.cpp#2011), 49152 on 64 GB
+ * (51539.61 MB), 73728.00 on a 96 GB M2 Max (ggml-org/llama.cpp#3213), 98304
+ * on 128 GB (103079.22 MB). macOS 26 raises it on some machines (107.52 GiB of
+ * 128 GiB on an M5 Max, antirez/ds4#893). `sudo sysctl
+ * iogpu.wired_limit_mb=<MiB>` (macOS 14+) raises it until reboot. A Mac's
+ * "96 GB" is 96 GiB.
  */
-const appleWiredShare = 0.75
+export function appleWorkingSetShare(ramGiB: number): number {
+  return ramGiB <= 32 ? 2 / 3 : 3 / 4
+}
 const appleSource =
-  'unified RAM (Apple tech specs); GPU share = Metal recommendedMaxWorkingSetSize, 3/4 of RAM from 64 GB (llama.cpp ggml_metal logs: 51539.61 MB on a 64 GB M2 Max); raise with `sudo sysctl iogpu.wired_limit_mb=<MiB>`'
+  'unified RAM (Apple tech specs, binary GB); GPU share = Metal recommendedMaxWorkingSetSize: 2/3 of RAM up to 32 GB, 3/4 above (llama.cpp ggml_metal_init logs: 10922.67 MiB on 16 GB, 21845.34 MiB on 32 GB, 73728 MiB on 96 GB, 51539.61 MB on 64 GB); raise with `sudo sysctl iogpu.wired_limit_mb=<MiB>`'
 
 function apple(chip: string, ramGiB: number, aliases: string[] = []): GpuRecord {
   const id = `${chip.toLowerCase().replace(/\s+/g, '-')}-${ramGiB}gb`
@@ -67,7 +76,7 @@ function apple(chip: string, ramGiB: number, aliases: string[] = []): GpuRecord 
     id,
     name: `Apple ${chip} ${ramGiB}GB`,
     capacity: ramGiB * GiB,
-    usable: appleWiredShare,
+    usable: appleWorkingSetShare(ramGiB),
     memory: 'unified',
     marketing: `${ramGiB} GB unified memory`,
     aliases,
@@ -332,6 +341,11 @@ export const gpuRecords: readonly GpuRecord[] = [
     'vendor label read as GiB; no hl-smi figure published',
   ),
   // Apple silicon (unified memory).
+  apple('M4', 16),
+  apple('M4', 24),
+  apple('M4 Pro', 48),
+  apple('M1 Max', 32),
+  apple('M3 Max', 36),
   apple('M2 Max', 64),
   apple('M2 Max', 96),
   apple('M2 Ultra', 192),

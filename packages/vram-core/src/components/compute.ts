@@ -4,8 +4,10 @@
  */
 
 import {adapterComponents, adapterSource} from '../engines/adapter/memory.js'
+import {withEngine} from '../engines/index.js'
 import {withServing} from '../engines/serving/vllm.js'
 import type {ParamInventory} from '../model/architecture.js'
+import {ggufSource, isGgufWeights} from '../model/gguf.js'
 import {paramInventory} from '../model/params.js'
 import {VramInputError} from '../output/diagnostics.js'
 import {absent, type ComponentMemory} from '../output/formula.js'
@@ -74,7 +76,11 @@ function stageMemory(
   const params = stageParams(scenario, inventory, stage, stages)
   const gather = zero3Gather(scenario, params.shares, inventory.given === true)
   const components: Record<ComponentKey, StageComponent> = {
-    weights: weightsMemory(scenario, params, gather),
+    // A GGUF file's weights cite llama.cpp, whose quantizer decides them.
+    weights: {
+      ...weightsMemory(scenario, params, gather),
+      ...(isGgufWeights(scenario.dtype) ? {source: ggufSource} : {}),
+    },
     adapter: absent('M_{adapter}'),
     gradients: gradientsMemory(scenario, params, gather),
     optimizer: optimizerMemory(scenario, params),
@@ -215,5 +221,6 @@ export function compute(scenario: Scenario, options: {partial?: boolean} = {}): 
         fitsHost(memory.host, scenario.hostMemory)
   }
   // With `serve:`, the engine's own budget decides the KV cache (serving/vllm.ts).
+  if (scenario.engine) return withEngine(result)
   return scenario.serve ? withServing(result) : result
 }

@@ -46,7 +46,7 @@ export const limitTable = {
   },
   seq: {
     value: 1_073_741_824,
-    applies: '`seq`',
+    applies: '`seq`, `serve.max_model_len`, `serve.max_num_batched_tokens`',
     why: 'the longest published context is 10M tokens',
   },
   positions: {
@@ -56,17 +56,17 @@ export const limitTable = {
   },
   batch: {
     value: 16_777_216,
-    applies: '`batch`, `micro_batch`, `grad_accum`',
+    applies: '`batch`, `micro_batch`, `grad_accum`, `serve.max_num_seqs`',
     why: '1,000 × a large pre-training batch',
   },
   parallel: {
     value: 16_777_216,
-    applies: '`dp`, `tp`, `ep`, `etp`, `cp`',
+    applies: '`dp`, `tp`, `ep`, `etp`, `cp`, `serve.tensor_parallel_size`',
     why: 'more than every GPU ever built',
   },
   pipeline: {
     value: 1_024,
-    applies: '`pp`',
+    applies: '`pp`, `serve.pipeline_parallel_size`',
     why: 'the deepest published pipelines use 16–32 stages (Llama 3 405B: pp 16)',
   },
   virtualStages: {
@@ -77,7 +77,7 @@ export const limitTable = {
   mtp: {value: 1_024, applies: '`mtp`', why: 'DeepSeek-V3 has 1 MTP module'},
   params: {
     value: 1e15,
-    applies: '`params`, `model: 7e9`',
+    applies: '`params`, `model: 7e9`, the elements of a `.gguf` file’s tensors',
     why: '500 × the largest model announced (~2T)',
   },
   bytes: {
@@ -115,6 +115,37 @@ export const limitTable = {
     value: 4 * 2 ** 20,
     applies: 'bytes of a local `config.json` (`model: {config: …}`), a regular file only',
     why: 'real ones are < 10 KB',
+  },
+  ggufHeaderBytes: {
+    value: 50_000_000,
+    applies:
+      'bytes of a `.gguf` file’s header (metadata and tensor infos) that are read, a regular file only',
+    why: 'headers with a 256K-token vocabulary are < 15 MB; @huggingface/gguf reads at most 50 MB',
+  },
+  ggufTensors: {
+    value: 65_536,
+    applies: 'tensors of a `.gguf` file',
+    why: 'published GGUF models hold < 2,000 tensors (Llama 3.1 405B: 1,138)',
+  },
+  ggufReadSeconds: {
+    value: 10,
+    applies: 'seconds to read one `.gguf` header',
+    why: 'a local header reads in milliseconds',
+  },
+  refBytes: {
+    value: 4_096,
+    applies: 'bytes of a Hugging Face cache `refs/main`, a regular file only',
+    why: 'it holds one 40-character commit hash',
+  },
+  adapterRank: {
+    value: 65_536,
+    applies: '`adapter.rank`',
+    why: 'no layer is wider (published LoRA ranks are ≤ 1,024)',
+  },
+  adapterAlpha: {
+    value: 1_000_000,
+    applies: '`adapter.alpha`',
+    why: 'published alphas are ≤ 2 × the rank',
   },
 } as const
 

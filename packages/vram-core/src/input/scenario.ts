@@ -1,5 +1,6 @@
 import {bnbFormat} from '../engines/adapter/memory.js'
 import {readAdapter} from '../engines/adapter/read.js'
+import {engineKeys, localEngine, readEngine} from '../engines/index.js'
 import {
   readServe,
   serveOnlineFp8,
@@ -105,7 +106,7 @@ export const optimizers: readonly Optimizer[] = [
 export const attentions: readonly Attention[] = ['flash', 'eager']
 export const recomputes: readonly Recompute[] = ['none', 'selective', 'full', 'offload']
 export const showKinds: readonly ShowKind[] = ['breakdown', 'formulas', 'summary', 'advice']
-export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus']
+export const solveTargets: readonly SolveTarget[] = ['batch', 'seq', 'gpus', 'ctx', 'layers']
 export const accountings: readonly Accounting[] = ['deepspeed', 'paper']
 export const quantizeScopes: readonly QuantizeScope[] = ['all', 'linear', 'experts']
 export const metrics: readonly Metric[] = [
@@ -228,6 +229,32 @@ function dtypeValue(
       `\`${key}\` must be one of ${dtypeNames.join(', ')}, a GGUF type such as \`q4_k_m\` or \`q8_0\`, or bits per weight such as \`4.5bpw\``,
       [...base, key],
       {suggestion: guess ? `did you mean \`${guess}\`?` : undefined},
+    ),
+  )
+  return undefined
+}
+
+/**
+ * llama.cpp's KV-cache types (`--cache-type-k`/`-v`, `kv_cache_types` in
+ * common/arg.cpp): row quantizations only. A GGUF file type such as `q4_k_m`
+ * mixes K-quants per tensor and is no cache type.
+ */
+const ggufCacheTypes = ['q8_0', 'q5_0', 'q5_1', 'q4_0', 'q4_1', 'iq4_nl']
+
+/** `kv_dtype`: a dtype, bits per weight, or one of llama.cpp's cache types. */
+function kvDtypeValue(raw: Raw, out: Diagnostic[]): Dtype | undefined {
+  const value = raw.kv_dtype
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : ''
+  if (!ggufDtypeNames.includes(name) || ggufCacheTypes.includes(name))
+    return dtypeValue(raw, 'kv_dtype', out)
+  out.push(
+    diagnostic(
+      'invalid-value',
+      `\`kv_dtype: ${name}\` is a GGUF weight mix, not a KV-cache type`,
+      ['kv_dtype'],
+      {
+        suggestion: `use ${dtypeNames.filter((type) => type !== 'tf32').join(', ')} or one of llama.cpp's cache types: ${ggufCacheTypes.join(', ')}`,
+      },
     ),
   )
   return undefined
@@ -386,7 +413,13 @@ export function readScenario(
           (head === 'parallel' && !(parallelKeys as readonly string[]).includes(tail ?? '')) ||
           (head === 'serve' &&
             tail !== undefined &&
-            !(vllmKeys as readonly string[]).includes(tail.replace(/-/g, '_')))
+            !(
+              localEngine(raw.serve)
+                ? (engineKeys[
+                    localEngine(raw.serve) as keyof typeof engineKeys
+                  ] as readonly string[])
+                : (vllmKeys as readonly string[])
+            ).includes(tail.replace(/-/g, '_')))
         ) {
           const candidates = [
             ...knownTop,
@@ -452,7 +485,7 @@ export function readScenario(
   }
   const scenario = readCore(raw, context, out)
   // Keys vLLM's budget does not read: say so rather than ignore them silently.
-  if (raw.serve !== undefined && raw.serve !== null) {
+  if (raw.serve !== undefined && raw.serve !== null && !localEngine(raw.serve)) {
     const replacedBy: Record<string, string> = {
       batch: 'vLLM batches up to `serve.max_num_seqs` requests',
       micro_batch: 'vLLM batches up to `serve.max_num_seqs` requests',
@@ -472,7 +505,38 @@ export function readScenario(
     }
   }
   // vLLM sizes its own batch: the KV cache takes what is left, whatever `batch` or `seq` say.
-  if (raw.serve !== undefined && (options.solve === 'batch' || options.solve === 'seq'))
+  const engineName = localEngine(raw.serve)
+  if (
+    (options.solve === 'ctx' || options.solve === 'layers') &&
+    (!engineName || engineName === 'sglang')
+  )
+    out.push(
+      diagnostic(
+        'incompatible',
+        `\`solve: ${options.solve}\` solves a local engine’s ${options.solve === 'ctx' ? 'context' : 'layer split'}: the block needs \`serve: {engine: llama.cpp}\` or \`ollama\``,
+        ['solve'],
+        {suggestion: 'add `serve: {engine: llama.cpp}`, or use `solve: seq`'},
+      ),
+    )
+  if (engineName && (options.solve === 'batch' || options.solve === 'seq'))
+    out.push(
+      diagnostic(
+        'incompatible',
+        `\`solve: ${options.solve}\` does not apply to ${engineName}, which sizes its context and slots from its own settings`,
+        ['solve'],
+        {
+          suggestion:
+            engineName === 'sglang'
+              ? 'read `vram:ID.kv_tokens`'
+              : 'use `solve: ctx` (the longest context) or `solve: layers` (the most GPU layers)',
+        },
+      ),
+    )
+  if (
+    raw.serve !== undefined &&
+    !localEngine(raw.serve) &&
+    (options.solve === 'batch' || options.solve === 'seq')
+  )
     out.push(
       diagnostic(
         'incompatible',
@@ -597,7 +661,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     }
   }
   // The KV cache follows the activations (the checkpoint's FP8 weights are not FP8 KV).
-  const kvDtype = dtypeValue(raw, 'kv_dtype', out) ?? floatOr16(givenDtype ?? defaultWeightType)
+  const kvDtype = kvDtypeValue(raw, out) ?? floatOr16(givenDtype ?? defaultWeightType)
   const gradDtype =
     dtypeValue(raw, 'grad_dtype', out) ??
     (precision === 'fp32' ? dtype('fp32') : floatOr16(weightType))
@@ -877,7 +941,11 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
   if (model) checkModelFit(model, p, seq, out)
 
   let serve: Scenario['serve']
-  if (raw.serve !== undefined && raw.serve !== null && model) {
+  let engine: Scenario['engine']
+  if (raw.serve !== undefined && raw.serve !== null && model && localEngine(raw.serve)) {
+    // llama.cpp, Ollama and SGLang read their own names (engines/).
+    engine = readEngine(raw.serve as Raw, {model, weights: weightType, gpu, mode}, out)
+  } else if (raw.serve !== undefined && raw.serve !== null && model) {
     serve = readServe(raw.serve, {model, weights: weightType, gpu, mode}, out)
     for (const [key, axis] of Object.entries(serveParallelKeys) as Array<
       [keyof typeof serveParallelKeys, 'tp' | 'pp']
@@ -962,6 +1030,7 @@ export function readCore(raw: Raw, context: ReadContext, out: Diagnostic[]): Sce
     serve,
     ...(adapter ? {adapter} : {}),
     ...(hostMemory === undefined ? {} : {hostMemory}),
+    ...(engine ? {engine} : {}),
   }
 }
 

@@ -36,7 +36,10 @@ const coreTags = new Set(
 /** How many plain values aliases may expand to (`toJS`'s `maxAliasCount`). */
 const maxAliasCount = 100
 
-export function parseBlockSource(source: string): BlockSource {
+export function parseBlockSource(written: string): BlockSource {
+  // YAML's parser breaks lines at LF only; a lone CR (classic Mac OS files,
+  // which CommonMark reads) becomes LF, same length, so offsets still match.
+  const source = written.replace(/\r(?!\n)/g, '\n')
   const lineCounter = new LineCounter()
   const point = (offset: number): Point => {
     const {line, col} = lineCounter.linePos(offset)

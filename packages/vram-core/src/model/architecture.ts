@@ -83,6 +83,10 @@ export interface Architecture {
   visionOmitted?: string | undefined
   /** The vision encoder and projector, when counted (`vision: true`): weights only. */
   vision?: {type: string; params: number} | undefined
+  /** The vision encoder's shape, when the config has one (Ollama budgets its graph). */
+  visionShape?: import('./vision.js').VisionShape | undefined
+  /** A local GGUF file's tensors (name, ggml type id, elements): llama.cpp's real per-tensor mix. */
+  ggufTensors?: ReadonlyArray<{name: string; type: number; elements: number}> | undefined
   /** A hybrid model (Qwen3-Next, Nemotron-H): KV-cache layers and per-sequence recurrent state. */
   hybrid?: HybridState | undefined
 }

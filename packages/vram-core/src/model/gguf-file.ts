@@ -21,7 +21,7 @@ export interface GgufSummary {
 }
 
 /** ggml type id → [block size, bytes per block] (ggml `type_traits`, ggml-org/ggml@d99724f). */
-const ggmlBlocks: Readonly<Record<number, readonly [number, number]>> = {
+export const ggmlBlocks: Readonly<Record<number, readonly [number, number]>> = {
   0: [1, 4], // F32
   1: [1, 2], // F16
   2: [32, 18], // Q4_0
@@ -65,6 +65,12 @@ export function isGgufSummary(value: unknown): value is GgufSummary {
   )
 }
 
+/** Bytes of one tensor of ggml type `type` with `elements` elements, or `undefined` for an unknown type. */
+export function ggmlTensorBytes(type: number, elements: number): number | undefined {
+  const block = Object.hasOwn(ggmlBlocks, type) ? ggmlBlocks[type] : undefined
+  return block ? Math.ceil(elements / block[0]) * block[1] : undefined
+}
+
 /** Bytes of tensor data in the file (each tensor's blocks; alignment padding left out), or the unknown type. */
 export function ggufTensorBytes(summary: GgufSummary): {bytes: number} | {unknownType: number} {
   let bytes = 0
@@ -100,6 +106,40 @@ const modelTypes: Readonly<Record<string, string>> = {
   qwen3next: 'qwen3_next',
   rwkv6: 'rwkv',
   rwkv7: 'rwkv7',
+}
+
+/** The llama.cpp metadata key (after `<arch>.`) each Hugging Face field of `ggufConfig` is read from. */
+const ggufKeyOfField: Readonly<Record<string, string>> = {
+  num_hidden_layers: 'block_count',
+  hidden_size: 'embedding_length',
+  intermediate_size: 'feed_forward_length',
+  num_attention_heads: 'attention.head_count',
+  num_key_value_heads: 'attention.head_count_kv',
+  head_dim: 'attention.key_length',
+  vocab_size: 'vocab_size',
+  max_position_embeddings: 'context_length',
+  sliding_window: 'attention.sliding_window',
+  num_experts: 'expert_count',
+  num_experts_per_tok: 'expert_used_count',
+  moe_intermediate_size: 'expert_feed_forward_length',
+  n_shared_experts: 'expert_shared_count',
+  first_k_dense_replace: 'leading_dense_block_count',
+  kv_lora_rank: 'attention.kv_lora_rank',
+  q_lora_rank: 'attention.q_lora_rank',
+  qk_rope_head_dim: 'rope.dimension_count',
+  v_head_dim: 'attention.value_length',
+}
+
+/**
+ * A message about a Hugging Face field that came from a GGUF header, naming
+ * the header's key too (a writer with a `.gguf` file knows `llama.block_count`,
+ * not `num_hidden_layers`).
+ */
+export function withGgufKey(message: string, summary: GgufSummary): string {
+  return message.replace(/^`(\w+)`/, (whole, field: string) => {
+    const key = Object.hasOwn(ggufKeyOfField, field) ? ggufKeyOfField[field] : undefined
+    return key ? `\`${summary.architecture}.${key}\` in the GGUF header` : whole
+  })
 }
 
 /** The equivalent Hugging Face config of a GGUF header. */

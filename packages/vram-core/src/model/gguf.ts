@@ -7,19 +7,34 @@
  * `src/llama-quant.cpp`): `Q4_K_M` stores most matrices in Q4_K, the output
  * matrix in Q6_K, and `attn_v` / `ffn_down` in Q6_K in the layers where
  * `use_more_bits` holds (the first and last eighth, and every third layer in
- * between). 1-D tensors (norms, biases) and the MoE router stay F32. Block
+ * between). 1-D tensors (norms, biases) and the MoE router stay F32. The
+ * IQ mixes (`iq1_s` … `iq4_xs`) follow their own rules in the same function;
+ * IQ1, IQ2 and IQ3_XXS files need an importance matrix, whose branches apply. Block
  * sizes are ggml's (ggml-org/ggml@d99724f2b141fed9e1a9f402213506c081433465
  * `src/ggml-common.h`); GGUF aligns each tensor's data to 32 bytes.
  *
  * What is left out: the file's header, metadata and tokenizer (6–8 MB for a
- * 128K/152K vocabulary; weights = file − header), importance-matrix variants
- * (`IQ2`/`IQ1` mixes need one and are not offered), and a few per-architecture
- * exceptions (Falcon's Q8_0 output, fused `attn_qkv` of Phi-3).
+ * 128K/152K vocabulary; weights = file − header), and a few per-architecture
+ * exceptions (Falcon's Q8_0 output). A local `.gguf` file gives its real mix.
  */
 
-import type {Dtype} from '../types.js'
+import type {Dtype, Source} from '../types.js'
 import type {Architecture, ParamGroup, ParamInventory} from './architecture.js'
 import {paramInventory} from './params.js'
+
+/** Where a GGUF file's weights come from: llama-quantize's per-tensor mix and ggml's blocks. */
+export const ggufSource: Source = {
+  title:
+    'llama.cpp GGUF: llama-quantize per-tensor types (llama_tensor_get_type, src/llama-quant.cpp) and ggml block sizes (ggml-common.h), ggml-org/llama.cpp@007dbbf',
+  short: 'llama.cpp',
+  locator: 'src/llama-quant.cpp',
+  url: 'https://github.com/ggml-org/llama.cpp/blob/007dbbf3fd17eefe9b47fee45f48f7ba5e62b714/src/llama-quant.cpp',
+}
+
+/** Whether a dtype is a GGUF file's (a llama-quantize type, or a local file's own mix). */
+export function isGgufWeights(type: Dtype): boolean {
+  return type.name === 'gguf' || isGgufFileType(type.name)
+}
 
 /** A ggml storage type: `elements` weights in `bytes` bytes per block. */
 interface GgmlType {
@@ -43,6 +58,13 @@ export const ggmlTypes = {
   q6_k: {block: 256, bytes: 210},
   iq4_xs: {block: 256, bytes: 136},
   iq4_nl: {block: 32, bytes: 18},
+  iq3_s: {block: 256, bytes: 110},
+  iq3_xxs: {block: 256, bytes: 98},
+  iq2_s: {block: 256, bytes: 82},
+  iq2_xs: {block: 256, bytes: 74},
+  iq2_xxs: {block: 256, bytes: 66},
+  iq1_m: {block: 256, bytes: 56},
+  iq1_s: {block: 256, bytes: 50},
   mxfp4: {block: 32, bytes: 17},
 } as const satisfies Record<string, GgmlType>
 
@@ -75,6 +97,16 @@ export const ggufFileTypes = {
   q2_k: 'q2_k',
   iq4_xs: 'iq4_xs',
   iq4_nl: 'iq4_nl',
+  iq3_m: 'iq3_s',
+  iq3_s: 'iq3_s',
+  iq3_xs: 'iq3_s',
+  iq3_xxs: 'iq3_xxs',
+  iq2_m: 'iq2_s',
+  iq2_s: 'iq2_xs',
+  iq2_xs: 'iq2_xs',
+  iq2_xxs: 'iq2_xxs',
+  iq1_m: 'iq1_m',
+  iq1_s: 'iq1_s',
   mxfp4_moe: 'mxfp4',
 } as const satisfies Record<string, GgmlTypeName>
 
@@ -94,6 +126,7 @@ type Role =
   | 'attn_k'
   | 'attn_v'
   | 'attn_output'
+  | 'attn_qkv'
   | 'ffn_gate'
   | 'ffn_up'
   | 'ffn_down'
@@ -111,6 +144,8 @@ interface Tensor {
   of: number
   /** A routed-expert (3-D) tensor. */
   routed: boolean
+  /** The block (layer) it belongs to; `undefined` for the embedding, output and final norm. */
+  layer?: number | undefined
 }
 
 /** llama.cpp's `use_more_bits`: the first and last eighth of the layers, and every third between. */
@@ -124,6 +159,89 @@ interface MixContext {
   experts: number
   /** llama.cpp's `LLM_TYPE_70B` (80 layers): attn_v Q3_K/Q4_K becomes Q5_K. */
   seventyB: boolean
+  /** Blocks (for the per-layer rules of ffn_gate/ffn_up). */
+  layers: number
+}
+
+/** The 1- and 2-bit IQ mixes, which share one set of rules in `llama_tensor_get_type_impl`. */
+const lowIq = new Set(['iq2_xxs', 'iq2_xs', 'iq1_s', 'iq2_s', 'iq2_m', 'iq1_m'])
+
+/**
+ * The IQ mixes' own rules (llama.cpp@007dbbf `llama_tensor_get_type_impl`). IQ1,
+ * IQ2 and IQ3_XXS files need an importance matrix, so its branches are taken.
+ */
+function iqTensorType(
+  ftype: GgufFileType,
+  tensor: Tensor,
+  context: MixContext,
+): GgmlTypeName | undefined {
+  if (!ftype.startsWith('iq') || ftype === 'iq4_xs' || ftype === 'iq4_nl') return undefined
+  const base: GgmlTypeName = ggufFileTypes[ftype]
+  const {index: i, of: n} = tensor
+  const twoBitS = ftype === 'iq2_s' || ftype === 'iq2_m'
+  const oneBit = ftype === 'iq1_s' || ftype === 'iq1_m'
+  switch (tensor.role) {
+    case 'output':
+      return lowIq.has(ftype) || ftype === 'iq3_xxs' ? 'q5_k' : 'q6_k'
+    case 'token_embd':
+      if (lowIq.has(ftype)) return twoBitS ? 'iq3_s' : 'q2_k'
+      if (ftype === 'iq3_xxs') return 'iq3_s'
+      return base
+  }
+  if (lowIq.has(ftype)) {
+    switch (tensor.role) {
+      case 'attn_v':
+        if (context.gqa >= 4 || context.experts >= 4) return 'q4_k'
+        return twoBitS ? 'iq3_s' : 'q2_k'
+      case 'attn_k':
+        return context.experts === 8 ? 'q4_k' : base
+      case 'ffn_down':
+        return i < n / 8 ? (twoBitS ? 'iq3_s' : 'q2_k') : base
+      case 'attn_output':
+        if (context.experts === 8) return 'q5_k'
+        return oneBit ? 'iq2_xxs' : twoBitS ? 'iq3_s' : base
+      default:
+        return base
+    }
+  }
+  // IQ3_XXS, IQ3_XS, IQ3_S, IQ3_M.
+  switch (tensor.role) {
+    case 'attn_v': {
+      let type: GgmlTypeName = base
+      if (ftype === 'iq3_xxs') type = context.gqa >= 4 ? 'q4_k' : 'iq3_xxs'
+      else if ((ftype === 'iq3_xs' || ftype === 'iq3_s') && context.gqa >= 4) type = 'q4_k'
+      else if (ftype === 'iq3_m') type = 'q4_k'
+      if (context.seventyB && type === 'q4_k') type = 'q5_k'
+      if (context.experts === 8) type = 'q8_0'
+      return type
+    }
+    case 'attn_k':
+      if (context.experts === 8) return 'q8_0'
+      return ftype === 'iq3_xs' ? 'iq3_xxs' : ftype === 'iq3_xxs' ? 'iq2_s' : base
+    case 'attn_q':
+      return ftype === 'iq3_xs' ? 'iq3_xxs' : ftype === 'iq3_xxs' ? 'iq2_s' : base
+    case 'ffn_down':
+      if (ftype === 'iq3_m' && (i < n / 8 || (context.experts === 8 && useMoreBits(i, n))))
+        return 'q4_k'
+      return base
+    case 'attn_output':
+      if (context.experts === 8)
+        return ftype === 'iq3_xxs' || ftype === 'iq3_xs' || ftype === 'iq3_s' || ftype === 'iq3_m'
+          ? 'q5_k'
+          : base
+      return ftype === 'iq3_xxs' ? 'iq3_s' : ftype === 'iq3_m' ? 'q4_k' : base
+    case 'attn_qkv':
+      return ftype === 'iq3_m' ? 'q4_k' : base
+    case 'ffn_gate':
+    case 'ffn_up': {
+      const layer = tensor.layer ?? 0
+      return ftype === 'iq3_xs' && layer >= context.layers / 8 && layer < (7 * context.layers) / 8
+        ? 'iq3_xxs'
+        : base
+    }
+    default:
+      return base
+  }
 }
 
 /** The ggml type llama.cpp gives `tensor` in file type `ftype` (before the block-size fallback). */
@@ -131,6 +249,8 @@ function tensorType(ftype: GgufFileType, tensor: Tensor, context: MixContext): G
   const base: GgmlTypeName = ggufFileTypes[ftype]
   if (tensor.role === 'f32') return 'f32'
   if (ftype === 'mxfp4_moe') return tensor.routed ? 'mxfp4' : 'q8_0'
+  const iq = iqTensorType(ftype, tensor, context)
+  if (iq) return iq
   const {index: i, of: n} = tensor
   switch (tensor.role) {
     case 'output':
@@ -147,6 +267,12 @@ function tensorType(ftype: GgufFileType, tensor: Tensor, context: MixContext): G
       if (context.experts === 8) type = 'q8_0'
       return type
     }
+    case 'attn_qkv':
+      // A fused QKV matrix (GPT-NeoX, Phi, Falcon, BLOOM, MPT, GPT-2 conversions).
+      if (ftype === 'q3_k_m' || ftype === 'q3_k_l') return 'q4_k'
+      if (ftype === 'q4_k_m') return 'q5_k'
+      if (ftype === 'q5_k_m') return 'q6_k'
+      return base
     case 'attn_k':
       return context.experts === 8 && base !== 'q8_0' ? 'q8_0' : base
     case 'attn_output':
@@ -175,6 +301,13 @@ function fallback(type: GgmlTypeName, rowLength: number): GgmlTypeName {
   if (rowLength % ggmlTypes[type].block === 0) return type
   const next: Partial<Record<GgmlTypeName, GgmlTypeName>> = {
     iq4_xs: 'iq4_nl',
+    iq3_s: 'iq4_nl',
+    iq3_xxs: 'iq4_nl',
+    iq2_s: 'iq4_nl',
+    iq2_xs: 'iq4_nl',
+    iq2_xxs: 'iq4_nl',
+    iq1_m: 'iq4_nl',
+    iq1_s: 'iq4_nl',
     q2_k: 'q4_0',
     q3_k: 'q4_0',
     q4_k: 'q5_0',
@@ -210,6 +343,18 @@ function roleOf(group: ParamGroup): Role {
   return 'other'
 }
 
+/** Architectures whose GGUF conversion stores Q, K and V as one `attn_qkv` matrix (convert_hf_to_gguf.py). */
+const fusedQkv = new Set([
+  'gpt_neox',
+  'phi3',
+  'phi',
+  'falcon',
+  'bloom',
+  'mpt',
+  'gpt2',
+  'gpt_bigcode',
+])
+
 /**
  * The tensors of a GGUF conversion of `inventory`, one per llama.cpp tensor:
  * routed experts merged into one 3-D tensor per layer and projection, MTP
@@ -239,9 +384,26 @@ function ggufTensors(architecture: Architecture, inventory: ParamInventory): Ten
     }
   }
   const moe = inventory.moeLayers > 0
+  const fused = fusedQkv.has(architecture.modelType ?? '')
+  const isQkv = (group: ParamGroup) =>
+    fused &&
+    group.shape !== undefined &&
+    (group.name === 'attn.q_proj' || group.name === 'attn.k_proj' || group.name === 'attn.v_proj')
+  if (fused) {
+    // No separate attn_v tensors: `use_more_bits` counts none.
+    totalV = 0
+  }
   for (let layer = 0; layer < layers; layer++) {
+    if (fused) {
+      const parts = perLayer.filter((group) => inLayer(group, layer) && isQkv(group))
+      if (parts.length > 0) {
+        const elements = parts.reduce((sum, group) => sum + group.elements * group.count, 0)
+        const rowLength = parts[0]?.shape?.[1] ?? elements
+        tensors.push({role: 'attn_qkv', elements, rowLength, index: 0, of: 0, routed: false, layer})
+      }
+    }
     for (const group of perLayer) {
-      if (!inLayer(group, layer)) continue
+      if (!inLayer(group, layer) || isQkv(group)) continue
       let role = roleOf(group)
       const routed = role === 'expert'
       if (routed) role = group.name.endsWith('down_proj') ? 'ffn_down' : 'ffn_up'
@@ -262,7 +424,7 @@ function ggufTensors(architecture: Architecture, inventory: ParamInventory): Ten
           ffnDown++
           of = totalDown
         }
-        tensors.push({role, elements, rowLength, index, of, routed})
+        tensors.push({role, elements, rowLength, index, of, routed, layer})
       }
     }
   }
@@ -312,6 +474,7 @@ export function ggufWeights(
     gqa: heads / Math.max(1, architecture.kvHeads ?? heads),
     experts: architecture.moe?.experts ?? 0,
     seventyB: architecture.layers === 80 && !architecture.moe,
+    layers: architecture.layers ?? 0,
   }
   let bytes = 0
   let params = 0
@@ -323,6 +486,62 @@ export function ggufWeights(
     byType[type] = (byType[type] ?? 0) + tensor.elements
   }
   return {bytes, params, byType}
+}
+
+/** Where llama.cpp's loader assigns a tensor: a block, the input (token embedding) or the output. */
+export type TensorSite = number | 'input' | 'output'
+
+/** One tensor of a GGUF file as llama.cpp loads it: its site, its ggml type and its bytes. */
+export interface SitedTensor {
+  site: TensorSite
+  type: GgmlTypeName | string
+  elements: number
+  /** Bytes of its data (ggml blocks, before any buffer alignment). */
+  bytes: number
+  /** `output` when the tied embedding serves as the LM head (llama.cpp duplicates it there). */
+  role: string
+  /** Row length (ggml `ne[0]`), when known. */
+  rowLength?: number | undefined
+}
+
+/**
+ * The tensors of `ftype` for this model, each with the block it belongs to, as
+ * llama.cpp's `llama-quantize` would write them (the mix of
+ * `llama_tensor_get_type`). A tied embedding yields one tensor: llama.cpp
+ * loads it as `token_embd` on the input device and again as the output matrix
+ * when the output layer is offloaded (`TENSOR_DUPLICATED`).
+ */
+export function ggufSitedTensors(
+  architecture: Architecture,
+  inventory: ParamInventory,
+  ftype: GgufFileType | 'f16' | 'f32',
+): SitedTensor[] {
+  const heads = architecture.heads ?? 1
+  const context: MixContext = {
+    gqa: heads / Math.max(1, architecture.kvHeads ?? heads),
+    experts: architecture.moe?.experts ?? 0,
+    seventyB: architecture.layers === 80 && !architecture.moe,
+    layers: architecture.layers ?? 0,
+  }
+  return ggufTensors(architecture, inventory).map((tensor) => {
+    const type: GgmlTypeName =
+      tensor.role === 'f32'
+        ? 'f32'
+        : ftype === 'f16' || ftype === 'f32'
+          ? ftype
+          : fallback(tensorType(ftype, tensor, context), tensor.rowLength)
+    const t = ggmlTypes[type]
+    const site: TensorSite =
+      tensor.layer !== undefined ? tensor.layer : tensor.role === 'token_embd' ? 'input' : 'output'
+    return {
+      site,
+      type,
+      elements: tensor.elements,
+      bytes: Math.ceil(tensor.elements / t.block) * t.bytes,
+      role: tensor.role,
+      rowLength: tensor.rowLength,
+    }
+  })
 }
 
 /**

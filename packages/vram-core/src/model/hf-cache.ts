@@ -8,10 +8,15 @@
  * `snapshots/<commit>/config.json`. The cache is `HF_HUB_CACHE`, else
  * `HF_HOME/hub`, else `$XDG_CACHE_HOME/huggingface/hub`, else
  * `~/.cache/huggingface/hub`.
+ *
+ * Every file is read as `read-file.ts` says: a regular file inside the cache
+ * (a `refs/main` that is a FIFO or a link to `/dev/zero` is no ref).
  */
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
+import {limits} from '../input/limits.js'
+import {allowedPath, readTextFile, realFolders} from '../input/read-file.js'
 
 export function hfHubCache(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -24,6 +29,15 @@ export function hfHubCache(
 /** A Hub repo id: `org/name`, no path tricks. */
 const repoId = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/
 
+/** Whether `path` is a regular file inside `roots` (links followed), without opening it. */
+function isCachedFile(path: string, roots: readonly string[]): boolean {
+  try {
+    return statSync(allowedPath(path, {roots})).isFile()
+  } catch {
+    return false
+  }
+}
+
 /**
  * The cached `config.json` of Hub model `id` (case-insensitive, as the Hub
  * resolves ids), preferring the `main` revision; `undefined` when the model
@@ -32,6 +46,8 @@ const repoId = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/
 export function cachedConfigPath(id: string, cache: string = hfHubCache()): string | undefined {
   if (!repoId.test(id) || id.includes('..')) return undefined
   const wanted = `models--${id.replace('/', '--')}`.toLowerCase()
+  const roots = realFolders([cache])
+  if (roots.length === 0) return undefined
   let folder: string | undefined
   try {
     folder = readdirSync(cache).find((entry) => entry.toLowerCase() === wanted)
@@ -41,17 +57,17 @@ export function cachedConfigPath(id: string, cache: string = hfHubCache()): stri
   if (folder === undefined) return undefined
   const root = join(cache, folder)
   try {
-    const main = readFileSync(join(root, 'refs', 'main'), 'utf8').trim()
+    const main = readTextFile(join(root, 'refs', 'main'), limits.refBytes, {roots}).trim()
     const config = join(root, 'snapshots', main, 'config.json')
-    if (/^[0-9a-f]{40}$/.test(main) && existsSync(config)) return config
+    if (/^[0-9a-f]{40}$/.test(main) && isCachedFile(config, roots)) return config
   } catch {
-    // No `main` ref (a revision was pinned): take the newest snapshot below.
+    // No usable `main` ref (a revision was pinned, or it is no regular file): take the newest snapshot below.
   }
   let newest: {path: string; time: number} | undefined
   try {
     for (const snapshot of readdirSync(join(root, 'snapshots'))) {
       const config = join(root, 'snapshots', snapshot, 'config.json')
-      if (!existsSync(config)) continue
+      if (!isCachedFile(config, roots)) continue
       const time = statSync(config).mtimeMs
       if (!newest || time > newest.time) newest = {path: config, time}
     }

@@ -21,7 +21,7 @@ import type {Architecture, MlaArchitecture, MoeArchitecture} from './architectur
 import {type CheckpointQuantization, checkpointFromConfig, exactCheckpoint} from './checkpoint.js'
 import {type HybridState, hybridCount} from './hybrid.js'
 import {missingShapeFields, paramInventory} from './params.js'
-import {visionEncoder} from './vision.js'
+import {type VisionShape, visionEncoder} from './vision.js'
 
 /** A layer count given directly, or as a rule of the final layer count (so `layers` overrides keep it right). */
 export type LayerCount = number | ((layers: number) => number)
@@ -80,6 +80,7 @@ export interface ModelSpec {
   vision?: string | undefined
   /** Its parameters with the projector, when this engine counts that encoder type. */
   visionParams?: number | undefined
+  visionShape?: VisionShape | undefined
   /** Count the vision encoder's weights too (`vision: true`). */
   includeVision?: boolean | undefined
   /** A hybrid (Gated DeltaNet / Mamba-2 + attention): its KV-cache layers and per-sequence state. */
@@ -153,6 +154,7 @@ export const specSymbols: Readonly<Record<SpecField, string>> = {
   checkpoint: 'quantization_config',
   vision: 'vision_config',
   visionParams: 'vision_config',
+  visionShape: 'vision_config',
   includeVision: 'vision',
   hybrid: 'model_type',
 }
@@ -682,7 +684,9 @@ export function specFromHfConfig(
   if (vision !== undefined) spec.vision = vision
   const textHidden = config.hidden_size
   if (visionConfig && typeof textHidden === 'number') {
-    spec.visionParams = visionEncoder(visionConfig, textHidden, raw)?.params
+    const encoder = visionEncoder(visionConfig, textHidden, raw)
+    spec.visionParams = encoder?.params
+    spec.visionShape = encoder?.shape
   }
   const stored = checkpointFromConfig(config)
   if (stored.checkpoint) {
@@ -1182,6 +1186,7 @@ export function buildArchitecture(
     ...(spec.checkpoint ? {checkpoint: spec.checkpoint} : {}),
     ...(spec.hybrid ? {hybrid: spec.hybrid} : {}),
     ...(spec.vision && !withVision ? {visionOmitted: spec.vision} : {}),
+    ...(spec.visionShape ? {visionShape: spec.visionShape} : {}),
     ...(withVision && spec.visionParams !== undefined
       ? {vision: {type: spec.vision as string, params: spec.visionParams}}
       : {}),

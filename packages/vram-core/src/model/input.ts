@@ -35,7 +35,13 @@ import {
 } from '../output/diagnostics.js'
 import type {Architecture} from './architecture.js'
 import {formatCount, parseCount} from './count.js'
-import {type GgufSummary, ggufConfig, ggufTensorBytes, isGgufSummary} from './gguf-file.js'
+import {
+  type GgufSummary,
+  ggufConfig,
+  ggufTensorBytes,
+  isGgufSummary,
+  withGgufKey,
+} from './gguf-file.js'
 import {
   buildArchitecture,
   type FieldNaming,
@@ -613,7 +619,12 @@ function fromMapping(
   if (hfBased) {
     const merged = {...base, ...hf}
     const read = specFromHfConfig(merged, (field) => (field in hf ? [...path, field] : basePath))
-    diagnostics.push(...read.diagnostics)
+    for (const entry of read.diagnostics)
+      diagnostics.push(
+        gguf && entry.path === basePath
+          ? {...entry, message: withGgufKey(entry.message, gguf.summary)}
+          : entry,
+      )
     source = read.source
   }
   let name: string | undefined
@@ -694,6 +705,7 @@ function withGgufWeights(
   return {
     ...architecture,
     ...(name ? {name} : {}),
+    ggufTensors: summary.tensors,
     checkpoint: {
       method: 'gguf',
       dtype: {name: 'gguf', bits: (8 * bytes) / total},

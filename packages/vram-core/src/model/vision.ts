@@ -25,6 +25,19 @@ export interface VisionEncoder {
   type: string
   /** Encoder and projector parameters. */
   params: number
+  /** The encoder's shape, where the config gives it (Ollama sizes its vision graph from it). */
+  shape?: VisionShape | undefined
+}
+
+/** What Ollama's `VisionGraphSize` reads of a vision encoder. */
+export interface VisionShape {
+  imageSize: number
+  patchSize: number
+  channels: number
+  heads: number
+  hidden: number
+  /** Encoder parameters (Ollama's `v.*` tensors), projector excluded. */
+  encoderParams: number
 }
 
 const int = (config: HfConfig, key: string, fallback?: number): number | undefined => {
@@ -56,7 +69,19 @@ export function visionEncoder(
     const encoder = layers * layer + (channels * patch * patch * h + h) + patches * h + 2 * h
     // Gemma 3's projector: the input projection and the soft-embedding norm.
     const projector = h * textHidden + h
-    return {type, params: encoder + projector}
+    const heads = int(vision, 'num_attention_heads', 16) as number
+    return {
+      type,
+      params: encoder + projector,
+      shape: {
+        imageSize: image,
+        patchSize: patch,
+        channels,
+        heads,
+        hidden: h,
+        encoderParams: encoder,
+      },
+    }
   }
   if (type === 'llama4_vision_model' && i !== undefined) {
     const image = int(vision, 'image_size')

@@ -1,4 +1,5 @@
 import {compute, deviceCount} from '../components/compute.js'
+import {adviseLocal} from '../engines/advice.js'
 import {dtype} from '../model/dtypes.js'
 import type {Advice, AdviceEdge, AdviceNode, Result, Scenario} from '../types.js'
 import {adviceAsIs} from './advice-as-is.js'
@@ -177,6 +178,9 @@ export function advise(scenario: Scenario): Advice {
     }
   }
   const base = compute(scenario)
+  // A local engine: its own steps (quantized KV, shorter context, fewer GPU layers, smaller quant).
+  if (scenario.engine && scenario.engine.engine !== 'sglang' && scenario.gpu && !base.fits)
+    return adviseLocal(scenario, base, safe)
   // One GPU, or adapter replicas (nothing an adapter block shards): the fine-tuning chart instead.
   if (scenario.mode === 'training' && (deviceCount(scenario) === 1 || scenario.adapter))
     return adviseSingleGpu(scenario, base, safe)

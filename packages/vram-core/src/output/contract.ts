@@ -1,4 +1,5 @@
 import {hostJson, usesHost} from '../components/host/memory.js'
+import {engineJson} from '../engines/index.js'
 import {servingJson} from '../engines/serving/contract.js'
 import type {BlockResult, Result, Solved, VaryCase} from '../types.js'
 
@@ -47,6 +48,7 @@ function resultJson(result: Result, solved?: Solved) {
       ...(solved.note === undefined ? {} : {note: solved.note}),
     }
   if (result.serving) out.serving = servingJson(result.serving)
+  if (result.engine) out.serving = engineJson(result.engine)
   return out
 }
 

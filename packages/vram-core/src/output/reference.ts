@@ -51,9 +51,18 @@ const resultPaths: Record<string, (result: Result, solved?: Solved) => Reference
     fits: (r) => (r.fits === undefined ? undefined : {kind: 'boolean', value: r.fits}),
     offloaded: (r) => ({kind: 'bytes', value: r.offloaded}),
     solved: (_r, s) => (s?.value === undefined ? undefined : {kind: 'count', value: s.value}),
-    kv_tokens: (r) => (r.serving ? {kind: 'count', value: r.serving.kvCacheTokens} : undefined),
-    max_concurrency: (r) =>
-      r.serving ? {kind: 'factor', value: r.serving.maxConcurrency} : undefined,
+    kv_tokens: (r) => {
+      const serving = r.serving ?? r.engine
+      return serving ? {kind: 'count', value: serving.kvCacheTokens} : undefined
+    },
+    max_concurrency: (r) => {
+      const serving = r.serving ?? r.engine
+      return serving ? {kind: 'factor', value: serving.maxConcurrency} : undefined
+    },
+    gpu_layers: (r) => (r.engine ? {kind: 'count', value: r.engine.gpuLayers} : undefined),
+    compute_buffer: (r) =>
+      r.engine ? {kind: 'bytes', value: r.engine.computeBufferBytes} : undefined,
+    host: (r) => (r.host ? {kind: 'bytes', value: r.host.total} : undefined),
   }
 
 /** Longer than any case labels plus a path (`70B.fp16.kv_cache`) a writer would type. */

@@ -4,6 +4,7 @@
  * fits, more than the search limit fits, or the model's context is the bound.
  */
 import {compute} from '../components/compute.js'
+import {solveEngine} from '../engines/solve.js'
 import type {Parallel, Result, Scenario, Solved, SolveTarget} from '../types.js'
 import {VramInputError} from './diagnostics.js'
 
@@ -50,6 +51,7 @@ const deviceLimit = 4096
 /** Solves for the largest batch or sequence, or the fewest devices, that fit the GPU. */
 export function solve(scenario: Scenario, target: SolveTarget): Solved {
   if (!scenario.gpu) return {target, reason: 'solving needs a `gpu` to fit'}
+  if (target === 'ctx' || target === 'layers') return solveEngine(scenario, target, fitsWith)
   const p = scenario.parallel
   if (target === 'batch') {
     // Keep the micro-batch split: batch = micro_batch × grad_accum × dp.

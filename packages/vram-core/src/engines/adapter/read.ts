@@ -13,6 +13,8 @@
  * adapter weights to fp32, and the trainer's autocast runs them in 16-bit.
  * Under `precision: bf16` (everything in bf16) and `fp32` it is that dtype.
  */
+
+import {formatLimit, limits} from '../../input/limits.js'
 import type {Architecture, ParamInventory} from '../../model/architecture.js'
 import {dtype, dtypeNames, isFloat, parseDtype} from '../../model/dtypes.js'
 import {closest, type Diagnostic, diagnostic, display} from '../../output/diagnostics.js'
@@ -92,19 +94,27 @@ export function readAdapter(
       (!integer || Number.isInteger(value))
     )
       return value
+    const quoted =
+      typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
     out.push(
       diagnostic(
         'invalid-value',
-        `\`adapter.${key}\` must be ${integer ? 'a whole number' : 'a number'} between 1 and ${limit}, not \`${display(value)}\``,
+        quoted
+          ? `\`adapter.${key}\` must be a number, not the string "${value}"`
+          : `\`adapter.${key}\` must be ${integer ? 'a whole number' : 'a number'} between 1 and ${formatLimit(limit)}, not \`${display(value)}\``,
         [...base, key],
-        {suggestion: `for example \`${key}: ${fallback === 8 ? 16 : fallback}\``},
+        {
+          suggestion: quoted
+            ? `remove the quotes: \`${key}: ${value.trim()}\``
+            : `for example \`${key}: ${fallback === 8 ? 16 : fallback}\``,
+        },
       ),
     )
     return fallback
   }
-  // Ranks beyond 65,536 exceed any layer's width: no real adapter has them.
-  const rank = positive('rank', 8, true, 65_536)
-  const alpha = positive('alpha', 8, false, 1_000_000)
+  // Ranks beyond the limit exceed any layer's width: no real adapter has them.
+  const rank = positive('rank', 8, true, limits.adapterRank)
+  const alpha = positive('alpha', 8, false, limits.adapterAlpha)
 
   let dropout = 0
   if (entry.dropout !== undefined && entry.dropout !== null) {
@@ -135,7 +145,17 @@ export function readAdapter(
 
   // bitsandbytes before 0.43.2 kept every 4-bit layer's input (PR #1270).
   let legacyBnb = false
-  if (entry.bnb_version !== undefined && entry.bnb_version !== null) {
+  if (typeof entry.bnb_version === 'number') {
+    // YAML reads `0.50` as the number 0.5: the version the writer meant is lost.
+    out.push(
+      diagnostic(
+        'invalid-value',
+        `\`adapter.bnb_version\` is a version, which YAML reads as the number ${display(entry.bnb_version)} when unquoted (\`0.50\` would become 0.5)`,
+        [...base, 'bnb_version'],
+        {suggestion: 'quote the version as you wrote it, e.g. `bnb_version: "0.45.0"`'},
+      ),
+    )
+  } else if (entry.bnb_version !== undefined && entry.bnb_version !== null) {
     const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(String(entry.bnb_version).trim())
     if (match) {
       const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]

@@ -6,6 +6,7 @@
  * for `vllm serve`) and `vllm/config/cache.py`.
  */
 
+import {hasOwn, limits, own, wholeNumberProblem} from '../../input/limits.js'
 import {GiB} from '../../input/units.js'
 import type {Architecture} from '../../model/architecture.js'
 import {dtype} from '../../model/dtypes.js'
@@ -34,7 +35,7 @@ export const vllmKeys = [
   'VLLM_USE_FLASHINFER_SAMPLER',
 ] as const
 
-export const serveEngines = ['vllm'] as const
+export const serveEngines = ['vllm', 'llama.cpp', 'ollama', 'sglang'] as const
 
 /** `--kv-cache-dtype` values (vLLM's `CacheDType`) and their bytes per element; `auto` follows the model. */
 const kvCacheDtypes: Record<string, number | 'model'> = {
@@ -84,7 +85,9 @@ export function serveParallel(
   key: keyof typeof serveParallelKeys,
 ): number | undefined {
   const value = normalised(raw)?.[key]
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined
+  // A bad size is `readServe`'s error at its own line; the layout stays at 1 meanwhile.
+  const maximum = key === 'tensor_parallel_size' ? limits.parallel : limits.pipeline
+  return wholeNumberProblem(value, key, 1, maximum) === undefined ? (value as number) : undefined
 }
 
 /**
@@ -188,7 +191,7 @@ export function readServe(
         `\`serve.engine\` must be one of ${serveEngines.join(', ')}`,
         [...base, 'engine'],
         {
-          suggestion: 'use `engine: vllm` (llama.cpp and SGLang are not modelled yet)',
+          suggestion: 'use `engine: vllm`, `llama.cpp`, `ollama` or `sglang`',
         },
       ),
     )
@@ -216,28 +219,25 @@ export function readServe(
     const written = Object.keys(raw as Raw).find((name) => normalKey(name) === key)
     return [...base, written ?? key]
   }
-  const integer = (key: string, fallback: number, minimum = 1): number => {
+  const integer = (key: string, fallback: number, maximum: number): number => {
     const value = serve[key]
     if (value === undefined || value === null) {
       defaulted.push(key)
       return fallback
     }
-    if (typeof value === 'number' && Number.isInteger(value) && value >= minimum) return value
+    const problem = wholeNumberProblem(value, key, 1, maximum)
+    if (problem === undefined) return value as number
     out.push(
-      diagnostic(
-        'invalid-value',
-        `\`${key}\` must be a whole number ≥ ${minimum}, not \`${display(value)}\``,
-        path(key),
-        {
-          suggestion:
-            typeof value === 'number' && value > 0
-              ? `use a whole number such as ${Math.max(minimum, Math.round(value))}`
-              : undefined,
-        },
-      ),
+      diagnostic('invalid-value', problem.message, path(key), {suggestion: problem.suggestion}),
     )
     return fallback
   }
+  // Read here so that a bad size is reported at its own line (the layout then ignores it).
+  for (const [key, maximum] of [
+    ['tensor_parallel_size', limits.parallel],
+    ['pipeline_parallel_size', limits.pipeline],
+  ] as const)
+    if (serve[key] !== undefined && serve[key] !== null) integer(key, 1, maximum)
   const flag = (key: string): boolean => {
     const value = serve[key]
     if (value === undefined || value === null) {
@@ -268,7 +268,7 @@ export function readServe(
       ) ?? utilization
 
   const context_ = context.model.contextLength
-  const maxModelLen = integer('max_model_len', context_ ?? 0)
+  const maxModelLen = integer('max_model_len', context_ ?? 0, limits.seq)
   if (maxModelLen === 0)
     out.push(
       diagnostic(
@@ -289,8 +289,12 @@ export function readServe(
     )
 
   const batch = context.gpu ? vllmBatchDefaults(context.gpu) : undefined
-  const maxNumSeqs = integer('max_num_seqs', batch?.maxNumSeqs ?? 256)
-  const maxNumBatchedTokens = integer('max_num_batched_tokens', batch?.maxNumBatchedTokens ?? 2048)
+  const maxNumSeqs = integer('max_num_seqs', batch?.maxNumSeqs ?? 256, limits.batch)
+  const maxNumBatchedTokens = integer(
+    'max_num_batched_tokens',
+    batch?.maxNumBatchedTokens ?? 2048,
+    limits.seq,
+  )
   if (maxNumBatchedTokens < maxNumSeqs)
     out.push(
       diagnostic(
@@ -349,7 +353,7 @@ export function readServe(
     defaulted.push('kv_cache_dtype')
   else {
     const text = display(serve.kv_cache_dtype).trim().toLowerCase()
-    if (text in kvCacheDtypes) kvCacheDtype = text
+    if (typeof serve.kv_cache_dtype === 'string' && hasOwn(kvCacheDtypes, text)) kvCacheDtype = text
     else {
       const guess = closest(text, Object.keys(kvCacheDtypes))
       out.push(
@@ -362,7 +366,7 @@ export function readServe(
       )
     }
   }
-  const kvBytes = kvCacheDtypes[kvCacheDtype] ?? 'model'
+  const kvBytes = own(kvCacheDtypes, kvCacheDtype) ?? 'model'
   const kvCacheBytesPerElement =
     kvBytes === 'model' ? vllmModelDtype(context.weights).bits / 8 : kvBytes
 

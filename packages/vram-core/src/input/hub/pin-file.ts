@@ -19,6 +19,7 @@ import {
   readPinFile,
 } from '../../model/pins.js'
 import {readTextFile} from '../node-read.js'
+import {parseJsonFile} from '../read-file.js'
 
 /** A pin file can hold GGUF headers (a tensor list each): larger than one config.json. */
 export const maxPinFileBytes = 64 * 2 ** 20
@@ -77,7 +78,8 @@ export function loadPinFile(path: string): LoadedPins {
   if (cached && cached.key === key) return cached.value
   let value: LoadedPins
   try {
-    const json = JSON.parse(readTextFile(absolute, maxPinFileBytes)) as unknown
+    // `parseJsonFile`: a parse error never quotes the file.
+    const json = parseJsonFile(readTextFile(absolute, maxPinFileBytes))
     value = {...readPinFile(json), path: absolute}
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
