@@ -515,7 +515,7 @@ export const zh: LocaleDictionary = {
   'advice.localQuant': '换更小的量化[（{dtype}）]',
   'notice.prefix': 'remark-vram：',
   'measured.line':
-    '实测{name}：{measured}[（原文 {written}）][，测量方式 {how}]；计算值 {computed}，比值 {ratio}（计算值 / 实测值，{verdict}）',
+    '实测 {name}：{measured}[（原文 {written}）][，测量方式 {how}]；计算值 {computed}，比值 {ratio}（计算值 / 实测值，{verdict}）',
   'measured.within': '在 ±{tolerance} 以内',
   'measured.outside': '超出 ±{tolerance}',
   'measured.source': '来源',
