@@ -28,7 +28,11 @@ export function measuredLine(measured: Measurement, format: Formatter): Paragrap
   const line = fill(d['measured.line'], {
     name: d[figureLabel(measured.key)] ?? measured.key,
     measured: inUnits,
-    written: written === inUnits ? undefined : written,
+    // As published too, when written in another unit (`14.2488 GiB` beside `15.3 GB`).
+    written:
+      /([kmgt]i?b)\s*$/i.exec(written)?.[1]?.toLowerCase() === format.units.toLowerCase()
+        ? undefined
+        : written,
     how,
     computed: format.sizeWithUnit(measured.computed),
     ratio: format.factor(measured.ratio).replace(/×$/, ''),

@@ -465,7 +465,9 @@ function measuredLine(measured: Measurement, units: Units, style: Style): string
       ? ''
       : ` by ${(measuredHowLabels as Record<string, string>)[measured.how] ?? measured.how}`
   const inUnits = `${formatSize(measured.measured, units)} ${units}`
-  const written = measured.written.replace(/\s+/g, ' ') === inUnits ? '' : ` (${measured.written})`
+  // As published too, when written in another unit (`14.2488 GiB` beside `15.3 GB`).
+  const writtenUnit = /([kmgt]i?b)\s*$/i.exec(measured.written)?.[1]
+  const written = writtenUnit?.toLowerCase() === units.toLowerCase() ? '' : ` (${measured.written})`
   const within = `${measured.ok ? 'within' : 'outside'} ±${Number((measured.tolerance * 100).toPrecision(3))} %`
   const mark = measured.ok ? style.green(within) : style.red(within)
   return [

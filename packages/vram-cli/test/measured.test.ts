@@ -57,3 +57,14 @@ describe('vram calc with measured:', () => {
     )
   })
 })
+
+describe('a figure written in the block’s units', () => {
+  it('is printed once', () => {
+    // By hand: 7,615,616,512 × 2 B + KV 2 × 28 × 4 × 128 × 2 B × 4096 + 2 GB buffers = 17.47 GB; / 17 GB = 1.03.
+    const run = vram(['calc', '--model', 'qwen2.5-7b', '--measured', '{total: 17 GB}'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain(
+      'measured total 17.0 GB: computed 17.5 GB, ratio 1.03 within ±10 %',
+    )
+  })
+})
