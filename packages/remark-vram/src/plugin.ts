@@ -403,7 +403,8 @@ class Run {
     const result = block.result
     if (!result) return []
     const show = new Set(block.show)
-    const nodes: RootContent[] = []
+    // A solver block answers first; the block's own case (which may not fit) follows.
+    const nodes: RootContent[] = block.solved ? [solveLine(block.solved, format)] : []
     const formulas = show.has('formulas')
     if (show.has('breakdown') || formulas) {
       // Without the summary line, the caption names the GPU and the total says whether it fits.
@@ -416,7 +417,6 @@ class Run {
       if (sources) nodes.push(sources)
     }
     if (show.has('summary')) nodes.push(summary(result, format))
-    if (block.solved) nodes.push(solveLine(block.solved, format))
     // A measured figure is always shown: the writer gave it for the reader (even with `show: []`).
     if (block.measured) nodes.push(measuredLine(block.measured, format))
     if (show.has('advice') && block.advice) {

@@ -335,6 +335,8 @@ export function renderBlock(block: BlockResult, style: Style): string {
   const lines: string[] = []
   if (block.result) {
     const result = block.result
+    // A solver block answers first; the block's own case (which may not fit) follows.
+    if (block.solved) lines.push(solvedLine(block.solved), '')
     lines.push(style.dim(caption(result)), '')
     lines.push(breakdown(result, units, style))
     if (result.devices > 1) {
@@ -354,7 +356,6 @@ export function renderBlock(block: BlockResult, style: Style): string {
     const summary = result.serving ? undefined : summaryLine(result, units, style)
     if (summary) lines.push('', summary)
     if (result.serving) lines.push('', ...servingLines(result, units, style))
-    if (block.solved) lines.push(solvedLine(block.solved))
     const solution = block.advice?.solution
     if (block.advice) {
       lines.push(
