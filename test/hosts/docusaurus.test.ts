@@ -1,8 +1,10 @@
 /**
  * Docusaurus 3, a real build: the fixture site test/hosts/fixtures/docusaurus
  * (classic preset, @docusaurus/theme-mermaid with @mermaid-js/layout-elk,
- * remark-math 6, rehype-katex 7, CommonJS package.json) wired as the README
- * says, with ```vram blocks in a .md doc, an .mdx doc, a page and a blog post.
+ * remark-math 6, rehype-katex 7, CommonJS package.json) installed with the
+ * README's install line from the packed tarballs, on Node.js 24, wired as the
+ * README says, with ```vram blocks in a .md doc, an .mdx doc, a page and a
+ * blog post whose excerpt refers to a block below `<!-- truncate -->`.
  * `node scripts/host-fixtures.mjs` installs it (the test command does); the
  * build takes about two minutes on two idle cores.
  */
@@ -11,6 +13,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 import {buildFixture, fixtureFolder} from './fixture-site.js'
+import {measureFormulas} from './katex-width.js'
 
 const site = fixtureFolder('docusaurus')
 const build = join(site, 'build')
@@ -40,7 +43,7 @@ function scripts(): string {
 
 beforeAll(() => {
   buildFixture('docusaurus', {
-    cli: '@docusaurus/core/bin/docusaurus.mjs',
+    cli: '.bin/docusaurus',
     args: ['build', '--no-minify'],
     output: 'build',
     env: {DOCUSAURUS_TELEMETRY: '0'},
@@ -100,6 +103,23 @@ describe('Docusaurus 3 build', () => {
     expect(post).toContain('id="the-way-out-1-gpu-today"')
     expect(post).toMatch(/table-of-contents__link[^>]*>The way out: 1 GPU today</)
   })
+
+  test('a blog excerpt (above `<!-- truncate -->`) resolves a reference to the block below it', () => {
+    const post = /Full training of Llama 2 70B needs ([\d.,]+ GB) per GPU/.exec(page('blog/advice'))
+    const list = page('blog')
+    expect(list).toContain(`Full training of Llama 2 70B needs ${post?.[1]} per GPU`)
+    expect(list).toContain('Read more')
+    expect(list).not.toContain('vram:')
+  })
+
+  test('the CSS is the stylesheet of the KaTeX that rendered: same widths in Chromium', async () => {
+    const formulas = await measureFormulas(site, build, '/docs/intro/')
+    expect(formulas.length).toBeGreaterThan(0)
+    for (const formula of formulas) {
+      expect(Math.abs(formula.site - formula.katex), formula.tex).toBeLessThan(0.5)
+      expect(Math.abs(formula.unstyled - formula.katex), formula.tex).toBeGreaterThan(2)
+    }
+  }, 120_000)
 
   test('the advice charts reach @docusaurus/theme-mermaid, from ```mermaid and from the element', () => {
     const js = scripts()

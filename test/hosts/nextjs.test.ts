@@ -10,6 +10,7 @@ import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, test} from 'vitest'
 import {buildFixture, fixtureFolder} from './fixture-site.js'
+import {measureFormulas} from './katex-width.js'
 
 const app = fixtureFolder('nextjs')
 const appRequire = createRequire(join(app, 'package.json'))
@@ -18,7 +19,7 @@ const bundlers = {turbopack: [], webpack: ['--webpack']} as const
 beforeAll(() => {
   for (const [bundler, flags] of Object.entries(bundlers)) {
     buildFixture('nextjs', {
-      cli: 'next/dist/bin/next',
+      cli: '.bin/next',
       args: ['build', ...flags],
       output: `.next-${bundler}`,
       env: {NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: `.next-${bundler}`},
@@ -64,5 +65,16 @@ for (const bundler of Object.keys(bundlers)) {
       const media = readdirSync(join(dist, 'static', 'media'))
       expect(media.some((file) => file.startsWith('KaTeX_Main'))).toBe(true)
     })
+
+    test('the CSS is the stylesheet of the KaTeX that rendered: same widths in Chromium', async () => {
+      // The prerendered page and Next's static assets, as `next start` serves them.
+      const routes = {'/_next/': dist, '/': join(dist, 'server', 'app')}
+      const formulas = await measureFormulas(app, routes, '/')
+      expect(formulas.length).toBeGreaterThan(0)
+      for (const formula of formulas) {
+        expect(Math.abs(formula.site - formula.katex), formula.tex).toBeLessThan(0.5)
+        expect(Math.abs(formula.unstyled - formula.katex), formula.tex).toBeGreaterThan(2)
+      }
+    }, 120_000)
   })
 }

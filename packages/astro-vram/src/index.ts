@@ -3,7 +3,9 @@
  * registers remark-math, remark-vram and rehype-katex, serves KaTeX's CSS
  * (from the katex that rehype-katex renders with), keeps ```mermaid away from
  * Shiki and draws the diagrams (a client script bundled by Vite, or SVG at
- * build time).
+ * build time). On Astro 7, whose default Markdown processor (Sätteri) runs no
+ * remark plugins, it sets the unified processor of @astrojs/markdown-remark,
+ * or fails the build saying what to write where that would lose plugins.
  */
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
@@ -101,19 +103,26 @@ export default function vram(options?: Readonly<Options> | null | undefined): As
         }
 
         const markdown = config.markdown as typeof config.markdown & {processor?: unknown}
-        // Astro ≥ 6.4 `markdown.processor`: the unified processor takes the plugins in its options.
-        if (markdown.processor !== undefined) {
-          const processorOptions = (markdown.processor as {options?: Record<string, unknown>})
-            .options
-          if (processorOptions && Array.isArray(processorOptions.remarkPlugins)) {
+        // Astro ≥ 6.4 has `markdown.processor`; Astro 7's default (Sätteri) runs no remark plugins.
+        const processor = markdown.processor as Processor | undefined
+        let replacement: Processor | undefined
+        if (processor !== undefined) {
+          if (processor.name === 'unified' && Array.isArray(processor.options?.remarkPlugins)) {
+            // The unified processor reads its options at render time: adding to them is enough.
+            const processorOptions = processor.options as {
+              remarkPlugins: PluggableList
+              rehypePlugins?: PluggableList
+            }
             processorOptions.remarkPlugins.push(...remarkPlugins)
             processorOptions.rehypePlugins = [
-              ...((processorOptions.rehypePlugins as PluggableList | undefined) ?? []),
+              ...(processorOptions.rehypePlugins ?? []),
               ...rehypePlugins,
             ]
           } else {
-            logger.warn(
-              'this markdown processor runs no remark plugins: use `processor: unified()` from @astrojs/markdown-remark so that ```vram blocks are computed',
+            assertReplaceable(processor, config.integrations)
+            replacement = (await unifiedFactory())({remarkPlugins, rehypePlugins})
+            logger.info(
+              `Astro's \`${processor.name}\` Markdown processor runs no remark plugins: astro-vram sets \`markdown.processor\` to \`unified()\` from @astrojs/markdown-remark`,
             )
           }
         }
@@ -121,7 +130,8 @@ export default function vram(options?: Readonly<Options> | null | undefined): As
         const highlight = markdown.syntaxHighlight as unknown
         updateConfig({
           markdown: {
-            ...(markdown.processor === undefined ? {remarkPlugins, rehypePlugins} : {}),
+            ...(processor === undefined ? {remarkPlugins, rehypePlugins} : {}),
+            ...(replacement === undefined ? {} : {processor: replacement}),
             ...(typeof highlight === 'string'
               ? {syntaxHighlight: {type: highlight, excludeLangs: excludedLanguages}}
               : typeof highlight === 'object' && highlight !== null
@@ -147,6 +157,65 @@ export default function vram(options?: Readonly<Options> | null | undefined): As
       },
     },
   }
+}
+
+/** Astro's `markdown.processor` (Astro ≥ 6.4), as far as astro-vram reads it. */
+interface Processor {
+  name: string
+  options?: Record<string, unknown>
+}
+
+/** What to write instead, in every message about the processor. */
+const unifiedAdvice =
+  "`markdown: {processor: unified()}` in astro.config.mjs (`import {unified} from '@astrojs/markdown-remark'`)"
+
+/**
+ * Throws, with what to write, when replacing the processor would lose what
+ * others gave it: plugins of another integration (Starlight registers its
+ * own on Sätteri when it comes first), or a processor that is not Astro's.
+ */
+function assertReplaceable(processor: Processor, integrations: ReadonlyArray<{name: string}>) {
+  const own = integrations.findIndex((integration) => integration.name === 'astro-vram')
+  const before = integrations
+    .slice(0, own === -1 ? integrations.length : own)
+    .filter((integration) => integration.name !== 'astro-vram')
+    .map((integration) => integration.name)
+  const options = processor.options ?? {}
+  const plugins = ['mdastPlugins', 'hastPlugins'].some(
+    (key) => Array.isArray(options[key]) && (options[key] as unknown[]).length > 0,
+  )
+  if (processor.name !== 'satteri') {
+    throw new Error(
+      `astro-vram: the \`${processor.name}\` Markdown processor runs no remark plugins, so \`\`\`vram blocks would stay code: use ${unifiedAdvice}`,
+    )
+  }
+  if (plugins) {
+    const starlight = before.includes('@astrojs/starlight')
+    throw new Error(
+      `astro-vram: Astro's Sätteri Markdown processor runs no remark plugins, and ${
+        starlight
+          ? 'Starlight has'
+          : `an integration listed before \`vram()\` (${before.join(', ')}) has`
+      } already given it plugins that replacing it would lose: put \`vram()\` first in \`integrations\` (${
+        starlight ? '`integrations: [vram(), starlight({…})]`' : '`integrations: [vram(), …]`'
+      }), or use ${unifiedAdvice}`,
+    )
+  }
+}
+
+/** `unified()` from @astrojs/markdown-remark (a peer dependency, installed with astro-vram). */
+async function unifiedFactory(): Promise<(options: Record<string, unknown>) => Processor> {
+  try {
+    const module = (await import('@astrojs/markdown-remark' as string)) as {
+      unified?: (options: Record<string, unknown>) => Processor
+    }
+    if (typeof module.unified === 'function') return module.unified
+  } catch {
+    // Reported below, with what to do.
+  }
+  throw new Error(
+    "astro-vram: Astro's default Markdown processor (Sätteri) runs no remark plugins, and `unified()` from @astrojs/markdown-remark 7 is not installed: `npm install @astrojs/markdown-remark`",
+  )
 }
 
 /** The languages not yet excluded (Astro concatenates arrays when it merges config). */

@@ -100,6 +100,13 @@ export interface Platform {
    */
   prepare?: ((file: VFile, tree: Root) => Promise<void> | undefined) | undefined
   /**
+   * The whole document as it is on disk, when the host compiles only part of
+   * it (Node: `file.path` read again; `undefined` when it is the text
+   * compiled). A Docusaurus blog excerpt is the text above `<!-- truncate -->`
+   * alone: its references to blocks below resolve from the whole post.
+   */
+  wholeDocument?: ((file: VFile) => {file: VFile; blocks: Code[]} | undefined) | undefined
+  /**
    * The pins a file sees (Node: the pin file at `path`, else the nearest
    * `vram.models.json` above the file). The browser has none of its own.
    */
@@ -171,7 +178,10 @@ class Run {
   /** Inline code remark-vram wrote itself (in notices): never a reference. */
   readonly generated = new WeakSet<InlineCode>()
 
+  readonly platform: Platform
+
   constructor(tree: Root, file: VFile, settings: Settings, platform: Platform) {
+    this.platform = platform
     this.tree = tree
     this.file = file
     this.settings = settings
@@ -441,6 +451,7 @@ class Run {
         found.push({node, index, parent, id: match[1] as string, path: match[2] as string})
       }
     })
+    this.blocksElsewhere(found.map((reference) => reference.id))
     // Resolve and report in document order, then splice from the end.
     const edits: Array<{parent: Parent; index: number; remove: number; nodes: RootContent[]}> = []
     for (const {node, index, parent, id, path} of found) {
@@ -485,6 +496,29 @@ class Run {
     }
     for (const edit of edits.reverse()) {
       edit.parent.children.splice(edit.index, edit.remove, ...(edit.nodes as Parent['children']))
+    }
+  }
+
+  /**
+   * Computes the blocks of the whole document that references name but the
+   * compiled text lacks (a Docusaurus blog excerpt), without reporting their
+   * problems here: the compile of the whole post reports them.
+   */
+  blocksElsewhere(ids: string[]): void {
+    const missing = ids.filter((id) => !this.computed.has(id) && !this.failed.has(id))
+    if (missing.length === 0 || !this.platform.wholeDocument) return
+    const whole = this.platform.wholeDocument(this.file)
+    if (!whole) return
+    const probe = new Run(
+      {type: 'root', children: whole.blocks},
+      whole.file,
+      {...this.settings, errors: 'warn', references: false},
+      {...this.platform, wholeDocument: undefined},
+    )
+    probe.run()
+    for (const id of missing) {
+      const entry = probe.computed.get(id)
+      if (entry) this.computed.set(id, {...entry, format: this.format})
     }
   }
 }

@@ -54,7 +54,7 @@ describe('a local .gguf file', () => {
 
   it('places the file’s own tensors for llama.cpp: embedding on the CPU, the last blocks on the GPU', async () => {
     const doc = 'model:\n  config: ./llama-2-7b.Q4_K_M.gguf\n'
-    await preloadGgufFiles(doc, folder)
+    await preloadGgufFiles([doc], folder)
     const readConfig = nodeReadConfig(join(folder, 'post.md'))
     const serve = (layers: number) =>
       evaluateBlock(
