@@ -259,6 +259,13 @@ const enMessages = {
 
   // Notices (with `errors: 'warn'`).
   'notice.prefix': 'remark-vram: ',
+
+  // `measured:` beside the estimate.
+  'measured.line':
+    '{name}, measured: {measured}[ ({written} as published)][ by {how}]; computed {computed}, ratio {ratio} (computed / measured, {verdict})',
+  'measured.within': 'within ±{tolerance}',
+  'measured.outside': 'outside ±{tolerance}',
+  'measured.source': 'source',
 } as const
 
 /** The key of a label in a {@link LocaleDictionary}. */
@@ -513,6 +520,11 @@ export const zh: LocaleDictionary = {
   'advice.localLayers': '少放几层到 GPU，其余留在 CPU[（{layers} 层）]',
   'advice.localQuant': '换更小的量化[（{dtype}）]',
   'notice.prefix': 'remark-vram：',
+  'measured.line':
+    '实测 {name}：{measured}[（原文 {written}）][，测量方式 {how}]；计算值 {computed}，比值 {ratio}（计算值 / 实测值，{verdict}）',
+  'measured.within': '在 ±{tolerance} 以内',
+  'measured.outside': '超出 ±{tolerance}',
+  'measured.source': '来源',
 }
 
 /**

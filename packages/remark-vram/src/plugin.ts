@@ -21,6 +21,7 @@ import {
 import {Formatter} from './format.js'
 import {addedLabels, resolveLocale} from './locale.js'
 import {paragraph, text} from './mdast.js'
+import {measuredLine} from './measured.js'
 import {flowchart, mermaidNode} from './mermaid.js'
 import {type Options, type Settings, settingsFrom} from './options.js'
 import {FenceMap, Lines} from './positions.js'
@@ -368,7 +369,10 @@ class Run {
 
     const messages = problems.map((problem) => ({problem, message: this.report(problem)}))
     const errors = messages.filter(({problem}) => problem.severity === 'error')
-    const block = errors.some(({problem}) => problem.ruleId !== 'expect-mismatch')
+    // A stated figure that misses keeps the block: the reader sees both numbers.
+    const block = errors.some(
+      ({problem}) => problem.ruleId !== 'expect-mismatch' && problem.ruleId !== 'measured-mismatch',
+    )
       ? undefined
       : evaluation?.block
     const format = this.format.withUnits(block?.units ?? this.settings.units)
@@ -418,7 +422,8 @@ class Run {
     const result = block.result
     if (!result) return []
     const show = new Set(block.show)
-    const nodes: RootContent[] = []
+    // A solver block answers first; the block's own case (which may not fit) follows.
+    const nodes: RootContent[] = block.solved ? [solveLine(block.solved, format)] : []
     const formulas = show.has('formulas')
     if (show.has('breakdown') || formulas) {
       // Without the summary line, the caption names the GPU and the total says whether it fits.
@@ -431,7 +436,8 @@ class Run {
       if (sources) nodes.push(sources)
     }
     if (show.has('summary')) nodes.push(summary(result, format))
-    if (block.solved) nodes.push(solveLine(block.solved, format))
+    // A measured figure is always shown: the writer gave it for the reader (even with `show: []`).
+    if (block.measured) nodes.push(measuredLine(block.measured, format))
     if (show.has('advice') && block.advice) {
       const diagram = flowchart(block.advice, format, result.scenario.mode)
       nodes.push(mermaidNode(diagram, this.settings.mermaid))

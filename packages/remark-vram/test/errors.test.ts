@@ -252,6 +252,33 @@ describe('rule ids', () => {
     })
   })
 
+  test('measured-mismatch, at the measured figure, with measured and computed', () => {
+    const doc =
+      '```vram\nmodel: Qwen/Qwen2.5-7B\nbatch: 16\nseq: 32768\nmeasured:\n  kv_cache: 20 GB\n  how: nvidia-smi\n```\n'
+    expectFatal(doc, {
+      start: [6, 13],
+      end: [6, 18],
+      ruleId: 'measured-mismatch',
+      reason:
+        'Measured kv_cache 20 GB (nvidia-smi), computed 30.06 GB: ratio 1.50, outside ±10 %; check that the block describes the measured run (batch, seq, engine settings); if the gap is understood, say why in the text and set `measured.tolerance`',
+      expected: ['20 GB'],
+      actual: '30.06 GB',
+    })
+  })
+
+  test('invalid-value in measured, at the value', () => {
+    const doc =
+      '```vram\nmodel: Qwen/Qwen2.5-7B\nmeasured: {total: 15 GB, source: my laptop}\n```\n'
+    expectFatal(doc, {
+      // `my laptop`: columns 34 to 43 of `measured: {total: 15 GB, source: my laptop}`.
+      start: [3, 34],
+      end: [3, 43],
+      ruleId: 'invalid-value',
+      reason:
+        '`measured.source` must be a URL (`https://…`) where the reader can see the measurement; link the log, issue comment or table the figure comes from',
+    })
+  })
+
   test('unknown-reference: a bad path and an unknown id, both reported, the first thrown', () => {
     const doc =
       'See `vram:qwen.totl` and `vram:nope.total`.\n\n```vram id=qwen\nmodel: Qwen/Qwen2.5-7B\n```\n'

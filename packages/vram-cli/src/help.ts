@@ -6,7 +6,7 @@ const exitCodes = `Exit status:
   3  internal error (a bug in vram; please report it)`
 
 const pluginOptions = `Options (passed to remark-vram):
-  --locale NAME         label language: en (default) or zh
+  --locale NAME         label language: en or zh (default: the page's lang: front matter, else en)
   --units GB|GiB        units for blocks without a \`units\` key (default GB)
   --gpu ID|SIZE         GPU for blocks without a \`gpu\` key
   --mermaid SHAPE       advice chart as code (default), pre or docusaurus

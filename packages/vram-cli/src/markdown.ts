@@ -32,10 +32,39 @@ function parser() {
     .use(remarkMath)
 }
 
+/** `lang: zh` (or `locale:`) in YAML front matter: a BCP 47 tag, or `undefined`. */
+export function frontMatterLang(tree: Root): string | undefined {
+  const head = tree.children[0]
+  if (head?.type !== 'yaml') return undefined
+  const match =
+    /^(?:lang|locale)[ \t]*:[ \t]*(["']?)([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\1[ \t]*(?:#.*)?$/m.exec(
+      head.value,
+    )
+  return match?.[2]?.replace(/_/g, '-')
+}
+
+/** Keeps the page's `lang:` for the plugin's `getLocale` (it runs before remark-vram). */
+function remarkPageLang() {
+  return (tree: Root, file: VFile) => {
+    const lang = frontMatterLang(tree)
+    if (lang !== undefined) file.data.vramPageLang = lang
+  }
+}
+
 function pipeline(options: PluginOptions) {
-  return parser()
-    .use(remarkVram, {...options, errors: 'fatal'})
-    .use(remarkStringify)
+  return (
+    parser()
+      .use(remarkPageLang)
+      // `--locale` wins; otherwise the page's front matter (`lang: zh`) picks the labels' language.
+      .use(remarkVram, {
+        ...options,
+        errors: 'fatal',
+        ...(options.locale === undefined
+          ? {getLocale: (file: VFile) => file.data.vramPageLang as string | undefined}
+          : {}),
+      })
+      .use(remarkStringify)
+  )
 }
 
 function isVFileMessage(error: unknown): boolean {
@@ -80,12 +109,18 @@ export function formatMessage(name: string, message: Message): string {
   return `${name}:${message.line}:${message.column}: ${level}${message.reason} [${message.ruleId}]`
 }
 
+/** A stated figure (`expect`, `measured`) that the computed one misses. */
+const mismatchRules: ReadonlySet<string | undefined> = new Set([
+  'expect-mismatch',
+  'measured-mismatch',
+])
+
 export function isInvalidMessage(message: Message): boolean {
-  return message.fatal && message.ruleId !== 'expect-mismatch'
+  return message.fatal && !mismatchRules.has(message.ruleId)
 }
 
 export function isMismatchMessage(message: Message): boolean {
-  return message.fatal && message.ruleId === 'expect-mismatch'
+  return message.fatal && mismatchRules.has(message.ruleId)
 }
 
 /** `vram render`: the whole document through the plugin and remark-stringify (gfm, math). */

@@ -26,11 +26,14 @@ export function pointOf(entry: Diagnostic, source: BlockSource | undefined): Poi
   return span?.start ?? {line: 1, column: 1, offset: 0}
 }
 
-/** Errors other than `expect-mismatch`: the input cannot be computed (exit 2). */
+/** A figure the writer stated (`expect`, `measured`) that the computed one misses: exit 1. */
+const mismatchRules: ReadonlySet<string> = new Set(['expect-mismatch', 'measured-mismatch'])
+
+/** Errors other than a mismatch: the input cannot be computed (exit 2). */
 export function isInvalid(entry: Diagnostic): boolean {
-  return entry.severity === 'error' && entry.ruleId !== 'expect-mismatch'
+  return entry.severity === 'error' && !mismatchRules.has(entry.ruleId)
 }
 
 export function isMismatch(entry: Diagnostic): boolean {
-  return entry.severity === 'error' && entry.ruleId === 'expect-mismatch'
+  return entry.severity === 'error' && mismatchRules.has(entry.ruleId)
 }

@@ -4,7 +4,9 @@ import {
   type ComponentKey,
   fitVerdict,
   formatPercent,
+  type Measurement,
   type Metric,
+  measuredHowLabels,
   type Result,
   type Solved,
   type Units,
@@ -355,6 +357,8 @@ export function renderBlock(block: BlockResult, style: Style): string {
   const lines: string[] = []
   if (block.result) {
     const result = block.result
+    // A solver block answers first; the block's own case (which may not fit) follows.
+    if (block.solved) lines.push(solvedLine(block.solved), '')
     lines.push(style.dim(caption(result)), '')
     lines.push(breakdown(result, units, style))
     if (result.devices > 1) {
@@ -374,7 +378,6 @@ export function renderBlock(block: BlockResult, style: Style): string {
     const summary = result.serving ? undefined : summaryLine(result, units, style)
     if (summary) lines.push('', summary)
     if (result.serving) lines.push('', ...servingLines(result, units, style))
-    if (block.solved) lines.push(solvedLine(block.solved))
     const solution = block.advice?.solution
     if (block.advice) {
       lines.push(
@@ -474,5 +477,24 @@ export function renderBlock(block: BlockResult, style: Style): string {
       `expect ${expectation.key} ${expectation.written}: computed ${actual}${unit} ${mark}`,
     )
   }
+  if (block.measured) lines.push(measuredLine(block.measured, units, style))
   return `${lines.join('\n')}\n`
+}
+
+/** `measured:` beside the computed figure: both in the block's units, the ratio, how and where. */
+function measuredLine(measured: Measurement, units: Units, style: Style): string {
+  const how =
+    measured.how === undefined
+      ? ''
+      : ` by ${(measuredHowLabels as Record<string, string>)[measured.how] ?? measured.how}`
+  const inUnits = `${formatSize(measured.measured, units)} ${units}`
+  // As published too, when written in another unit (`14.2488 GiB` beside `15.3 GB`).
+  const writtenUnit = /([kmgt]i?b)\s*$/i.exec(measured.written)?.[1]
+  const written = writtenUnit?.toLowerCase() === units.toLowerCase() ? '' : ` (${measured.written})`
+  const within = `${measured.ok ? 'within' : 'outside'} ±${Number((measured.tolerance * 100).toPrecision(3))} %`
+  const mark = measured.ok ? style.green(within) : style.red(within)
+  return [
+    `measured ${measured.key} ${inUnits}${written}${how}: computed ${formatSize(measured.computed, units)} ${units}, ratio ${measured.ratio.toFixed(2)} ${mark}`,
+    ...(measured.source === undefined ? [] : [style.dim(`source: ${measured.source}`)]),
+  ].join('\n')
 }

@@ -82,6 +82,12 @@ export type {Diagnostic, Point, RuleId, Span, YamlPath} from './output/diagnosti
 export {closest, VramInputError} from './output/diagnostics.js'
 export {defaultShow, describe, evaluateBlock, expectKeys, valueLabel} from './output/evaluate.js'
 export {
+  defaultMeasuredTolerance,
+  measurableKeys,
+  measuredHowLabels,
+  measuredHows,
+} from './output/measured.js'
+export {
   type FitVerdict,
   fitVerdict,
   formatPercent,

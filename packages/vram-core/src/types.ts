@@ -307,6 +307,28 @@ export interface Expectation {
   erratum?: string | undefined
 }
 
+/** A measured figure beside the computed one (`measured:`, spec §8). */
+export interface Measurement {
+  /** `total`, `kv_cache`, ...: the writer's name of the measured figure. */
+  key: string
+  path: ReadonlyArray<string | number>
+  /** Bytes, as measured. */
+  measured: number
+  /** Bytes, as computed for the same figure. */
+  computed: number
+  /** computed / measured: above 1 the estimate is high. */
+  ratio: number
+  /** Relative tolerance on the ratio (0.1 = ±10 %). */
+  tolerance: number
+  /** The figure as written, e.g. `5.21 GiB`. */
+  written: string
+  /** How it was measured: `nvidia-smi`, `allocated`, `reserved`, `vllm-log`, `llama.cpp-log` or text. */
+  how?: string | undefined
+  /** A URL where the measurement is published. */
+  source?: string | undefined
+  ok: boolean
+}
+
 export type AdviceNodeKind = 'start' | 'question' | 'action' | 'leaf'
 
 export interface AdviceNode {
@@ -358,6 +380,8 @@ export interface BlockResult {
   solved?: Solved | undefined
   advice?: Advice | undefined
   expectations: Expectation[]
+  /** `measured:` beside the computed figure. */
+  measured?: Measurement | undefined
 }
 
 export interface Evaluation {

@@ -516,6 +516,9 @@ describe('GPU catalogue', () => {
     expect(findGpuPreset('h100')?.capacity).toBe(81559 * MiB)
     expect(findGpuPreset('a100-80gb')?.capacity).toBe(81920 * MiB)
     expect(findGpuPreset('t4')?.capacity).toBe(15360 * MiB)
+    // reference/gpus.json (A10G row): Modal lists the A10 (not G) with the same 23028MiB.
+    expect(findGpuPreset('a10')).toMatchObject({name: 'A10', capacity: 23028 * MiB})
+    expect(findGpuPreset('a10g')?.name).toBe('A10G')
   })
   it('carries the CUDA-visible total where a log shows it', () => {
     // JAX device_total_bytes for an H100 80GB HBM3: 81,105 MiB = 81,559 − 454 reserved.

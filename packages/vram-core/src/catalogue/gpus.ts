@@ -170,14 +170,9 @@ export const gpuRecords: readonly GpuRecord[] = [
     'ECC on, as L40S (46,068 MiB); an "NVIDIA L20" nvidia-smi table with ECC off shows 49,140 MiB',
   ),
   card('a40', 'A40', 46068, '48 GB GDDR6 (ECC)', ['a40-48gb'], smiRows('NVIDIA A40', 46068)),
-  card(
-    'a10g',
-    'A10G',
-    23028,
-    '24 GB GDDR6 (ECC)',
-    ['a10', 'a10g-24gb'],
-    `${smiRows('NVIDIA A10G', 23028)}; A10: ${modalList}`,
-  ),
+  card('a10g', 'A10G', 23028, '24 GB GDDR6 (ECC)', ['a10g-24gb'], smiRows('NVIDIA A10G', 23028)),
+  // The A10 (PCIe) is its own card, printed as such: the same 24 GB GDDR6 and total as the A10G.
+  card('a10', 'A10', 23028, '24 GB GDDR6 (ECC)', ['a10-24gb'], modalList),
   card('l4', 'L4', 23034, '24 GB GDDR6 (ECC)', ['l4-24gb'], modalList),
   card('t4', 'Tesla T4', 15360, '16 GB GDDR6 (ECC)', ['t4-16gb'], modalList),
   card(

@@ -409,6 +409,14 @@ export const keyDeclarations = {
     notes: 'see [Expectations](#expectations)',
     schema: {type: 'object'},
   },
+  measured: {
+    group: 'presentation',
+    values:
+      '`{total: 15.2 GiB, how: nvidia-smi, source: https://…, tolerance: 15%}`: one figure (`total` or a component: `weights`, `kv_cache`, …), `how` (`nvidia-smi`, `allocated`, `reserved`, `vllm-log`, `llama.cpp-log` or any text), `source` (a URL)',
+    default: 'none; `tolerance` 10%',
+    notes: 'not with `vary`; see [Measured figures](#measured-figures)',
+    schema: {type: 'object'},
+  },
   id: {
     group: 'presentation',
     values: 'a name for inline references `` `vram:ID.PATH` ``',

@@ -77,6 +77,8 @@ export interface BlockOptions {
   solve?: SolveTarget | undefined
   vary?: Array<{key: string; values: unknown[]}> | undefined
   expect?: Record<string, unknown> | undefined
+  /** `measured:` as written; output/measured.ts reads it against the result. */
+  measured?: unknown
 }
 
 export interface ReadContext {
@@ -300,6 +302,7 @@ export function readScenario(
         ]),
       )
   }
+  if (raw.measured !== undefined) options.measured = raw.measured
   if (raw.vary !== undefined) {
     if (!isRecord(raw.vary) || Object.keys(raw.vary).length === 0) {
       out.push(
@@ -337,7 +340,10 @@ export function readScenario(
         }
         const [head, tail] = key.split('.', 2)
         const knownTop = (blockKeys as readonly string[]).filter(
-          (name) => !['vary', 'expect', 'show', 'solve', 'metric', 'id', 'units'].includes(name),
+          (name) =>
+            !['vary', 'expect', 'measured', 'show', 'solve', 'metric', 'id', 'units'].includes(
+              name,
+            ),
         )
         if (
           !knownTop.includes(head as string) ||

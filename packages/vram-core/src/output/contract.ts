@@ -41,7 +41,13 @@ function resultJson(result: Result, solved?: Solved) {
     if (result.capacity === undefined && result.hostCapacity !== undefined)
       out.fits = result.host.total <= result.hostCapacity
   }
-  if (solved) out.solved = {[solved.target]: solved.value ?? null}
+  // `null` says nothing fits (or the search stopped); `reason` says which, and `note` why a value is a bound.
+  if (solved)
+    out.solved = {
+      [solved.target]: solved.value ?? null,
+      ...(solved.value === undefined && solved.reason !== undefined ? {reason: solved.reason} : {}),
+      ...(solved.note === undefined ? {} : {note: solved.note}),
+    }
   if (result.serving) out.serving = servingJson(result.serving)
   if (result.engine) out.serving = engineJson(result.engine)
   return out
@@ -60,5 +66,16 @@ export function toContractJson(block: BlockResult): Record<string, unknown> {
       })),
     }
   }
-  return resultJson(block.result as Result, block.solved)
+  const out = resultJson(block.result as Result, block.solved)
+  const measured = block.measured
+  // Spec §8: the measured figure under its own name (`total`, `kv_cache`) and computed / measured.
+  if (measured)
+    out.measured = {
+      [measured.key]: measured.measured,
+      ratio: measured.ratio,
+      tolerance: measured.tolerance,
+      ...(measured.how === undefined ? {} : {how: measured.how}),
+      ...(measured.source === undefined ? {} : {source: measured.source}),
+    }
+  return out
 }

@@ -12,6 +12,7 @@ export type RuleId =
   | 'incompatible'
   | 'config-read'
   | 'expect-mismatch'
+  | 'measured-mismatch'
   | 'unknown-reference'
 
 /** A path into the block's YAML, e.g. `['parallel', 'tp']` or `['vary', 'model', 1]`. */

@@ -25,6 +25,7 @@ import {
   VramInputError,
   type YamlPath,
 } from './diagnostics.js'
+import {checkMeasured} from './measured.js'
 import {solve} from './solve.js'
 
 export const defaultShow: readonly ShowKind[] = ['breakdown', 'summary']
@@ -150,6 +151,7 @@ export function evaluateBlock(raw: unknown, context: ReadContext = {}): Evaluati
     )
     if (errors()) return {diagnostics}
     checkExpectations(block, options, diagnostics)
+    checkMeasured(block, options.measured, diagnostics)
     return {block, diagnostics}
   }
   if (!scenario || errors()) return {diagnostics}
@@ -174,6 +176,7 @@ export function evaluateBlock(raw: unknown, context: ReadContext = {}): Evaluati
     block.advice = advise(scenario)
   }
   checkExpectations(block, options, diagnostics)
+  checkMeasured(block, options.measured, diagnostics)
   return {block, diagnostics}
 }
 
