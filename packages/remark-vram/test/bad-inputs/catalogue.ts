@@ -67,7 +67,7 @@ export const badInputs: BadInput[] = [
     what: '`__proto__` as a top-level key',
     body: '__proto__: {model: x}\nmodel: llama-2-7b',
     messages: [
-      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
+      '2:1 [unknown-key] Unknown key `__proto__`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, measured, id',
     ],
   },
   {
@@ -75,7 +75,7 @@ export const badInputs: BadInput[] = [
     what: '`toString` as a top-level key',
     body: 'model: llama-2-7b\ntoString: 1',
     messages: [
-      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, id',
+      '3:1 [unknown-key] Unknown key `toString`; known keys: model, mode, dtype, kv_dtype, precision, grad_dtype, optimizer, batch, micro_batch, grad_accum, seq, attention, recompute, parallel, gpu, host_memory, usable, buffers, accounting, framework, quantize, serve, adapter, units, show, vary, metric, solve, expect, measured, id',
     ],
   },
   {
