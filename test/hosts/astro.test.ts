@@ -2,8 +2,8 @@
  * astro-vram as a user installs it (`npm install astro-vram @astrojs/mdx`,
  * from the packed tarballs) with the one line of astro-vram's README,
  * `integrations: [mdx(), vram()]`: Astro 5.18 on the Node.js running the
- * tests (20) and Astro 7 on Node.js 24, whose default Markdown processor
- * (Sätteri) runs no remark plugins, so astro-vram sets the unified one; a
+ * tests (20), Astro 6.4 and Astro 7 on Node.js 24 (Astro 7's default Markdown processor
+ * Sätteri runs no remark plugins, so astro-vram sets the unified one); a
  * wrong block (bad-block/, the same configuration) fails the build with its
  * line and column.
  * `node scripts/host-fixtures.mjs` installs the fixtures (the test command does).
@@ -15,8 +15,19 @@ import {beforeAll, describe, expect, test} from 'vitest'
 import {buildFixture, fixtureFolder, fixtureNode} from './fixture-site.js'
 import {katexOfRehypeKatex, measureFormulas} from './katex-width.js'
 
+/**
+ * Known gap, Astro 6.4 with @astrojs/mdx 5: astro-vram adds its plugins to the
+ * unified processor's options (`markdown.processor`, Astro ≥ 6.4), which `.md`
+ * pages use, but @astrojs/mdx 5 builds `.mdx` pages from the legacy
+ * `markdown.remarkPlugins` and never reads the processor, so an `.mdx` page
+ * keeps its blocks as code. Expected failures until astro-vram covers it;
+ * they fail (and say so) once it works.
+ */
+const mdxGap = (name: string) => (name === 'astro6' ? test.fails : test)
+
 for (const [name, label] of [
   ['astro5', 'Astro 5'],
+  ['astro6', 'Astro 6'],
   ['astro7', 'Astro 7'],
 ] as const) {
   describe(`astro-vram on ${label}, \`integrations: [mdx(), vram()]\``, () => {
@@ -46,7 +57,7 @@ for (const [name, label] of [
       expect(html).not.toContain('vram:')
     })
 
-    test('an .mdx page: the block, its formulas and the MDX expression', () => {
+    mdxGap(name)('an .mdx page: the block, its formulas and the MDX expression', () => {
       const html = page('training')
       expect(html).toContain('<table>')
       expect(html).toMatch(/<h1[^>]*>Training on one H100<\/h1>/)
@@ -88,18 +99,22 @@ for (const [name, label] of [
       )
     }, 300_000)
 
-    test('the CSS is the stylesheet of the KaTeX that rendered: same widths in Chromium', async () => {
-      const {version} = katexOfRehypeKatex(site)
-      const css = [...page('').matchAll(/<link rel="stylesheet" href="\/(_astro\/[^"]+\.css)"/g)]
-        .map((match) => readFileSync(join(dist, match[1] as string), 'utf8'))
-        .join('\n')
-      expect(css).toContain(`.katex-version:after{content:"${version}"}`)
-      const formulas = await measureFormulas(site, dist, '/training/')
-      expect(formulas.length).toBeGreaterThan(0)
-      for (const formula of formulas) {
-        expect(Math.abs(formula.site - formula.katex), formula.tex).toBeLessThan(0.5)
-        expect(Math.abs(formula.unstyled - formula.katex), formula.tex).toBeGreaterThan(2)
-      }
-    }, 120_000)
+    mdxGap(name)(
+      'the CSS is the stylesheet of the KaTeX that rendered: same widths in Chromium',
+      async () => {
+        const {version} = katexOfRehypeKatex(site)
+        const css = [...page('').matchAll(/<link rel="stylesheet" href="\/(_astro\/[^"]+\.css)"/g)]
+          .map((match) => readFileSync(join(dist, match[1] as string), 'utf8'))
+          .join('\n')
+        expect(css).toContain(`.katex-version:after{content:"${version}"}`)
+        const formulas = await measureFormulas(site, dist, '/training/')
+        expect(formulas.length).toBeGreaterThan(0)
+        for (const formula of formulas) {
+          expect(Math.abs(formula.site - formula.katex), formula.tex).toBeLessThan(0.5)
+          expect(Math.abs(formula.unstyled - formula.katex), formula.tex).toBeGreaterThan(2)
+        }
+      },
+      120_000,
+    )
   })
 }

@@ -27,6 +27,7 @@ interface Semver {
 /** Each row naming a fixture: its first cell, version cell prefix, fixture, host packages (the first one is the version). */
 const rows = [
   {host: 'Astro + `astro-vram`', version: '5.18', fixture: 'astro5', packages: ['astro']},
+  {host: 'Astro + `astro-vram`', version: '6.4', fixture: 'astro6', packages: ['astro']},
   {host: 'Astro + `astro-vram`', version: '7.4', fixture: 'astro7', packages: ['astro']},
   {host: 'Astro (the demo site)', version: '5.18', fixture: 'astro5', packages: ['astro']},
   {
@@ -149,7 +150,7 @@ describe('the fixtures are installed as the READMEs say', () => {
       line: installLine('remark-vram', '### Next.js (MDX)'),
       template: ['next', 'react', 'react-dom'],
     },
-    ...['astro5', 'astro7'].map((fixture) => ({
+    ...['astro5', 'astro6', 'astro7'].map((fixture) => ({
       fixture,
       line: [
         ...installLine('astro-vram', '## Install'),
