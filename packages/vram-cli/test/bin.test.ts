@@ -5,6 +5,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {freshBuild, freshBuildTimeout} from '../../../test/fresh-build.js'
 import {root, tempDir, vramBin, writeTemp} from './helpers.js'
@@ -47,7 +48,13 @@ function loadedBy(args: string[], input = ''): string[] {
   })
   expect(run.stderr).toBe('')
   expect(run.status).toBe(0)
-  return readFileSync(trace, 'utf8').split('\n').filter(Boolean)
+  // Relative to the repository, so that the folder it was cloned into (often
+  // `remark-vram/`) matches none of the package patterns below.
+  const prefix = pathToFileURL(root).href
+  return readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((url) => (url.startsWith(prefix) ? url.slice(prefix.length - 1) : url))
 }
 
 describe('the vram binary', () => {
