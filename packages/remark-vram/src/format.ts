@@ -1,4 +1,4 @@
-import {type ReferenceValue, shareFormat, type Units} from 'vram-core'
+import {type ReferenceValue, shareFormatName, shareFormats, type Units} from 'vram-core'
 import type {LocaleDictionary} from './locale.js'
 
 /** Bytes in one display unit. */
@@ -34,9 +34,9 @@ const formats = {
   number: {maximumFractionDigits: 3},
   compact: {notation: 'compact', maximumSignificantDigits: 3},
   mantissa: {maximumSignificantDigits: 3},
-  // vram-core's presentation decides a share's format (shareFormat); these are its two cases.
-  smallPercent: shareFormat(0.05),
-  percent: shareFormat(0.5),
+  // A share's two formats, as vram-core's presentation declares them.
+  smallPercent: shareFormats.small,
+  percent: shareFormats.whole,
   factor: {minimumFractionDigits: 2, maximumFractionDigits: 2},
 } satisfies Record<string, Intl.NumberFormatOptions>
 
@@ -118,9 +118,10 @@ export class Formatter {
 
   /** A share, as vram-core's presentation writes it (`shareFormat`): `55%`, `0.52%`. */
   percent(ratio: number): string {
-    // The same choice as vram-core's shareFormat, from the formats built once per formatter.
-    const small = ratio !== 0 && Math.abs(ratio) < 0.1
-    return this.#format(small ? 'smallPercent' : 'percent').format(ratio)
+    // vram-core chooses the format; the formatter builds each one once.
+    return this.#format(shareFormatName(ratio) === 'small' ? 'smallPercent' : 'percent').format(
+      ratio,
+    )
   }
 
   /** A multiple as vLLM logs concurrency (`%.2fx`): `5.73×`. */

@@ -92,6 +92,8 @@ export {
   fitVerdict,
   formatPercent,
   shareFormat,
+  shareFormatName,
+  shareFormats,
 } from './output/presentation.js'
 export {type ReferenceValue, referencePaths, resolveReference} from './output/reference.js'
 export {solve} from './output/solve.js'

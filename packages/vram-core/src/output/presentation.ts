@@ -10,12 +10,20 @@
  */
 import type {Result} from '../types.js'
 
+/** The two `Intl.NumberFormat` options a share is written with. */
+export const shareFormats = {
+  whole: {style: 'percent', maximumFractionDigits: 0},
+  small: {style: 'percent', maximumSignificantDigits: 2},
+} as const satisfies Record<string, Intl.NumberFormatOptions>
+
+/** Which of `shareFormats` a share takes: below 10 % (and not 0), `small`. */
+export function shareFormatName(ratio: number): keyof typeof shareFormats {
+  return ratio !== 0 && Math.abs(ratio) < 0.1 ? 'small' : 'whole'
+}
+
 /** `Intl.NumberFormat` options of a share (`ratio` 0.553 → `55%`). */
 export function shareFormat(ratio: number): Intl.NumberFormatOptions {
-  const small = ratio !== 0 && Math.abs(ratio) < 0.1
-  return small
-    ? {style: 'percent', maximumSignificantDigits: 2}
-    : {style: 'percent', maximumFractionDigits: 0}
+  return shareFormats[shareFormatName(ratio)]
 }
 
 /** A share in English: `55%`, `0.52%`. */
